@@ -1,0 +1,37 @@
+"""textversions — find every version of a story in a pile of text and say what changed.
+
+>>> from textversions import compare
+>>> compare("星锋村党总支", "星峰村党总支").edits[0].kind
+'substitution'
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .classify import Edit
+from .compare import Comparison, Passage, Scores, compare
+from .find import Relation, Result, find_versions
+from .errors import DuplicateId, InvalidInput, NotText, TextVersionsError, UnreadableDocument
+from .normalize import Normalized, normalize
+
+try:
+    __version__ = version("textversions")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Comparison",
+    "DuplicateId",
+    "Edit",
+    "InvalidInput",
+    "Normalized",
+    "NotText",
+    "Passage",
+    "Relation",
+    "Result",
+    "Scores",
+    "TextVersionsError",
+    "UnreadableDocument",
+    "compare",
+    "find_versions",
+    "normalize",
+]

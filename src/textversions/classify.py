@@ -1,0 +1,367 @@
+"""Stage 7 — typed edits on the original texts.
+
+The aligner speaks in opcodes over *normalized* text. This stage turns them into
+:class:`Edit` values on the *original* texts and names each one:
+
+=============  =========  ==================================================
+kind           cosmetic   what it is
+=============  =========  ==================================================
+whitespace     yes        line breaks, indentation, spaces (layout only)
+width          yes        full-width against ASCII forms (，/ ,)
+case           yes        letter case only
+script         yes        traditional against simplified (奮戰 / 奋战)
+punctuation    yes        punctuation marks only
+surrounding    yes        the rest of a page around a located article
+number         no         a number changed (1.1万 → 11万), values attached
+substitution   no         characters replaced (星锋 → 星峰)
+insertion      no         text only in b
+deletion       no         text only in a
+caption        no         a photo caption (▲…, 图为…) only in one version
+boilerplate    no         web or page furniture (来源, 责编, 下载APP…)
+truncation     no         one version stops where the other goes on
+moved          no         the same passage at another position
+repeated       no         a passage printed twice in one version
+=============  =========  ==================================================
+
+Edits tile the texts: replacing, in order, each ``a[a_span]`` by ``b_text``
+turns ``a`` into ``b`` exactly, cosmetic edits included.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from .align import Opcode, merge_opcodes
+from .normalize import Normalized, normalize
+from .numbers import NUMBER, NUMBER_CHARS, parse_number
+
+__all__ = ["Edit", "KINDS", "COSMETIC_KINDS", "typed_edits"]
+
+COSMETIC_KINDS = ("whitespace", "width", "case", "script", "punctuation", "surrounding")
+SUBSTANTIVE_KINDS = (
+    "number",
+    "substitution",
+    "insertion",
+    "deletion",
+    "caption",
+    "boilerplate",
+    "truncation",
+    "moved",
+    "repeated",
+)
+KINDS = SUBSTANTIVE_KINDS + COSMETIC_KINDS
+"""Every edit kind, substantive ones first (the order summaries use)."""
+
+_CAPTION = re.compile(r"^\s*(?:[▲△■□●◆]|图为|圖為|图片|圖片|\(图|（图|photo:|caption:)", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"来源|來源|编辑|編輯|责编|責編|浏览|瀏覽|阅读量|閱讀|下载app|下載app|分享到|相关文章|相關文章|"
+    r"扫码|掃碼|点击|點擊|版权|版權|原标题|原標題|转载|轉載|上一篇|下一篇|"
+    r"下转|上接|转[a-z]?\d+版|^\s*第?\d+版|"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|"
+    r"share this|read more|related articles|all rights reserved|subscribe",
+    re.IGNORECASE,
+)
+_MIN_MOVED = 10
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One difference: ``a[a_span] == a_text`` became ``b[b_span] == b_text``.
+
+    >>> from textversions import compare
+    >>> edit = compare("共1.1万个", "共11万个").edits[0]
+    >>> edit.kind, edit.a_text, edit.b_text, edit.detail["ratio"]
+    ('number', '1.1万', '11万', 10.0)
+    """
+
+    kind: str
+    a_text: str
+    b_text: str
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    cosmetic: bool
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (spans as ``[start, end]`` lists)."""
+        return {
+            "kind": self.kind,
+            "cosmetic": self.cosmetic,
+            "a_span": list(self.a_span),
+            "b_span": list(self.b_span),
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class _Segment:
+    tag: str
+    a: tuple[int, int]  # normalized
+    b: tuple[int, int]
+    a_orig: tuple[int, int]
+    b_orig: tuple[int, int]
+    flank: bool = False
+
+
+def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    """Grow edits that touch a number or a Latin word to the whole token."""
+    ops = [list(op) for op in ops]  # type: ignore[misc]
+    for k, op in enumerate(ops):
+        if op[0] == "equal":
+            continue
+        changed = a[op[1] : op[2]] + b[op[3] : op[4]]
+        left = a[max(0, op[1] - 1) : op[1]]
+        right = a[op[2] : op[2] + 1]
+        context = left + changed + right
+        if any(c.isdigit() or c in "十百千万亿〇零两" for c in changed) or (
+            changed and all(c in NUMBER_CHARS for c in changed) and any(c.isdigit() for c in context)
+        ):
+            belongs = NUMBER_CHARS.__contains__
+        elif any(_is_latin(c) for c in context) and any(_is_latin(c) for c in changed + left + right):
+            belongs = _is_latin
+        else:
+            continue
+        if k > 0 and ops[k - 1][0] == "equal":
+            prev = ops[k - 1]
+            grow = 0
+            while prev[2] - grow > prev[1] and belongs(a[prev[2] - grow - 1]):
+                grow += 1
+            prev[2] -= grow
+            prev[4] -= grow
+            op[1] -= grow
+            op[3] -= grow
+        if k + 1 < len(ops) and ops[k + 1][0] == "equal":
+            nxt = ops[k + 1]
+            grow = 0
+            while nxt[1] + grow < nxt[2] and belongs(a[nxt[1] + grow]):
+                grow += 1
+            nxt[1] += grow
+            nxt[3] += grow
+            op[2] += grow
+            op[4] += grow
+        op[0] = "replace" if op[1] < op[2] and op[3] < op[4] else op[0]
+    return merge_opcodes([tuple(op) for op in ops])  # type: ignore[misc]
+
+
+def _is_latin(char: str) -> bool:
+    return char.isalnum() and ord(char) < 0x2E80
+
+
+def _segments(na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int]) -> list[_Segment]:
+    """Original spans for each opcode; layout between texts goes to equal segments."""
+
+    def starts(norm: Normalized, lo: int) -> int:
+        return int(norm.offsets[lo]) if lo < len(norm.text) else len(norm.original)
+
+    def ends(norm: Normalized, hi: int) -> int:
+        return int(norm.offsets[hi - 1]) + 1 if hi > 0 else 0
+
+    segments: list[_Segment] = []
+    a_pos = starts(na, 0) if na.text else 0
+    b_pos = starts(nb, 0) if nb.text else 0
+    segments.append(_Segment("equal", (0, 0), (0, 0), (0, a_pos), (0, b_pos)))
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            next_edit = index + 1 < len(ops)
+            a_end = starts(na, i2) if next_edit else ends(na, i2)
+            b_end = starts(nb, j2) if next_edit else ends(nb, j2)
+        else:
+            a_end = ends(na, i2) if i2 > i1 else a_pos
+            b_end = ends(nb, j2) if j2 > j1 else b_pos
+        a_end, b_end = max(a_end, a_pos), max(b_end, b_pos)
+        segments.append(_Segment(tag, (i1, i2), (j1, j2), (a_pos, a_end), (b_pos, b_end), index in flanks))
+        a_pos, b_pos = a_end, b_end
+    n_a, n_b = len(na.text), len(nb.text)
+    segments.append(_Segment("equal", (n_a, n_a), (n_b, n_b), (a_pos, len(na.original)), (b_pos, len(nb.original))))
+    return segments
+
+
+def _cosmetic_edits(a: str, b: str, a_off: int, b_off: int) -> list[Edit]:
+    """Edits inside text that normalizes equal: whitespace, width, case, script."""
+    if a == b:
+        return []
+    if len(a) * len(b) > _CHUNK * _CHUNK:
+        # Split at a character both sides share after normalization.
+        na, nb = normalize(a), normalize(b)
+        if na.text == nb.text and len(na.text) > 1:
+            middle = len(na.text) // 2
+            ca, cb = int(na.offsets[middle]), int(nb.offsets[middle])
+            return _cosmetic_edits(a[:ca], b[:cb], a_off, b_off) + _cosmetic_edits(a[ca:], b[cb:], a_off + ca, b_off + cb)
+    edits = []
+    for tag, i1, i2, j1, j2 in merge_opcodes(Levenshtein.opcodes(a, b).as_list()):
+        if tag == "equal":
+            continue
+        sa, sb = a[i1:i2], b[j1:j2]
+        edits.append(Edit(_cosmetic_kind(sa, sb), sa, sb, (a_off + i1, a_off + i2), (b_off + j1, b_off + j2), True))
+    return edits
+
+
+def _cosmetic_kind(a: str, b: str) -> str:
+    if "".join(a.split()) == "".join(b.split()):
+        return "whitespace"
+    wa, wb = unicodedata.normalize("NFKC", a), unicodedata.normalize("NFKC", b)
+    if "".join(wa.split()) == "".join(wb.split()):
+        return "width"
+    if "".join(wa.lower().split()) == "".join(wb.lower().split()):
+        return "case"
+    if _only_punctuation(a) and _only_punctuation(b):
+        return "punctuation"
+    return "script"
+
+
+def _only_punctuation(text: str) -> bool:
+    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in text)
+
+
+def _lines_match(text: str, pattern: re.Pattern[str]) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(pattern.search(line) for line in lines)
+
+
+def _line_start(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    return text[start : pos + 1]
+
+
+def _number_detail(a: str, b: str) -> dict[str, Any] | None:
+    tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
+    if not (tokens_a or tokens_b) or NUMBER.sub("#", a) != NUMBER.sub("#", b):
+        return None
+    detail: dict[str, Any] = {}
+    va = parse_number(tokens_a[0]) if tokens_a else None
+    vb = parse_number(tokens_b[0]) if tokens_b else None
+    detail["a_value"], detail["b_value"] = va, vb
+    if va and vb is not None:
+        detail["ratio"] = round(vb / va, 6)
+    return detail
+
+
+def _substantive(
+    seg: _Segment, na: Normalized, nb: Normalized, *, container: str | None
+) -> list[Edit]:
+    a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
+    b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
+    a_norm, b_norm = na.text[seg.a[0] : seg.a[1]], nb.text[seg.b[0] : seg.b[1]]
+    detail: dict[str, Any] = {}
+    if seg.flank:
+        side = "a" if a_text else "b"
+        kind = "surrounding" if container == side else "truncation"
+        if kind == "truncation":
+            return _split_boilerplate(seg, a_text, b_text)
+        return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, True)]
+    only = a_text if not b_text else b_text if not a_text else ""
+    only_orig = na.original if not b_text else nb.original
+    only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
+    if _only_punctuation(a_norm) and _only_punctuation(b_norm):
+        return [Edit("punctuation", a_text, b_text, seg.a_orig, seg.b_orig, True)]
+    number = _number_detail(a_norm, b_norm)
+    if number is not None:
+        kind, detail = "number", number
+    elif only and (_CAPTION.match(only) or _CAPTION.match(_line_start(only_orig, only_start))):
+        kind = "caption"
+    elif only and _lines_match(only, _BOILERPLATE):
+        kind = "boilerplate"
+    elif only and _is_repeat(seg, na.text if a_text else nb.text):
+        kind = "repeated"
+    elif a_text and b_text:
+        kind = "substitution"
+    else:
+        kind = "deletion" if a_text else "insertion"
+    return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, False, detail)]
+
+
+def _is_repeat(seg: _Segment, text: str) -> bool:
+    lo, hi = seg.a if seg.a[1] > seg.a[0] else seg.b
+    size = hi - lo
+    return size >= 4 and (text[lo - size : lo] == text[lo:hi] or text[hi : hi + size] == text[lo:hi])
+
+
+def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
+    """A cut-off tail often ends in the web page's footer: name those lines apart."""
+    text = a_text or b_text
+    start = seg.a_orig[0] if a_text else seg.b_orig[0]
+    lines = text.splitlines(keepends=True)
+    cut = len(lines)
+    while cut > 0 and (not lines[cut - 1].strip() or _BOILERPLATE.search(lines[cut - 1])):
+        cut -= 1
+    if cut == len(lines) or not any(line.strip() for line in lines[cut:]):
+        cut = len(lines)
+    split = start + sum(len(line) for line in lines[:cut])
+    parts = [(start, split, "truncation"), (split, start + len(text), "boilerplate")]
+    edits = []
+    for lo, hi, kind in parts:
+        if hi <= lo:
+            continue
+        if a_text:
+            edits.append(Edit(kind, a_text[lo - start : hi - start], "", (lo, hi), (seg.b_orig[0], seg.b_orig[0]), False))
+        else:
+            edits.append(Edit(kind, "", b_text[lo - start : hi - start], (seg.a_orig[0], seg.a_orig[0]), (lo, hi), False))
+    return edits
+
+
+def _mark_moved(edits: list[Edit]) -> list[Edit]:
+    deleted: dict[str, int] = {}
+    for index, edit in enumerate(edits):
+        if edit.kind == "deletion":
+            key = normalize(edit.a_text).text
+            if len(key) >= _MIN_MOVED:
+                deleted.setdefault(key, index)
+    out = list(edits)
+    for index, edit in enumerate(edits):
+        if edit.kind != "insertion":
+            continue
+        source = deleted.pop(normalize(edit.b_text).text, None)
+        if source is None:
+            continue
+        gone = edits[source]
+        out[source] = Edit("moved", gone.a_text, "", gone.a_span, gone.b_span, False, {"to": list(edit.b_span)})
+        out[index] = Edit("moved", "", edit.b_text, edit.a_span, edit.b_span, False, {"from": list(gone.a_span)})
+    return out
+
+
+def typed_edits(
+    na: Normalized,
+    nb: Normalized,
+    ops: list[Opcode],
+    *,
+    regions: tuple[tuple[int, int], tuple[int, int]] | None = None,
+    container: str | None = None,
+) -> list[Edit]:
+    """Typed edits on the original texts for opcodes over their normalized forms.
+
+    ``regions`` are the normalized spans the alignment's anchors cover in each
+    text: an insertion or deletion wholly outside them, at a text's start or end,
+    is a flank (surrounding page text, or a truncation). ``container`` (``"a"``,
+    ``"b"`` or ``None``) says which text is the page around the other.
+    """
+    ops = _widen(ops, na.text, nb.text)
+    flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, na, nb)}
+    edits: list[Edit] = []
+    for seg in _segments(na, nb, ops, flanks):
+        if seg.tag == "equal":
+            a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
+            b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
+            edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
+        else:
+            edits.extend(_substantive(seg, na, nb, container=container))
+    return _mark_moved(edits)
+
+
+def _is_flank(
+    op: Opcode, regions: tuple[tuple[int, int], tuple[int, int]], na: Normalized, nb: Normalized
+) -> bool:
+    tag, i1, i2, j1, j2 = op
+    (a_lo, a_hi), (b_lo, b_hi) = regions
+    if tag == "delete":
+        return (i1 == 0 and i2 <= a_lo) or (i2 == len(na.text) and i1 >= a_hi)
+    if tag == "insert":
+        return (j1 == 0 and j2 <= b_lo) or (j2 == len(nb.text) and j1 >= b_hi)
+    return False

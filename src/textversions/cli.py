@@ -1,0 +1,175 @@
+"""The ``textversions`` command: a thin click layer over the library.
+
+Library errors become CLI errors here and nowhere else (exit status 1, one line
+on stderr); wrong usage exits 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from . import __version__
+from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW
+from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, compare
+from .errors import TextVersionsError
+from .find import find_versions
+from .io import read_paths, read_text_file, seed_corpus
+from .report import comparison_html, comparison_markdown, result_html, result_markdown
+from .shingle import DEFAULT_SHINGLE
+from .sketch import DEFAULT_NUM_PERM
+
+_SUFFIX_FORMATS = {".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``compare`` and ``find_versions`` share, under the same names."""
+    options = [
+        click.option("--shingle", default=DEFAULT_SHINGLE, show_default=True, help="Characters per shingle."),
+        click.option(
+            "--min-coverage",
+            default=DEFAULT_MIN_COVERAGE,
+            show_default=True,
+            help="Share of the shorter text that must align for version/contains.",
+        ),
+        click.option(
+            "--min-passage",
+            default=DEFAULT_MIN_PASSAGE,
+            show_default=True,
+            help="Characters a shared passage needs to count as reuse.",
+        ),
+        click.option(
+            "--fold-script/--no-fold-script",
+            default=True,
+            show_default=True,
+            help="Match traditional and simplified script as equal.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
+def _format(requested: str | None, out: Path | None, default: str) -> str:
+    if requested:
+        return requested
+    if out is not None and out.suffix.lower() in _SUFFIX_FORMATS:
+        return _SUFFIX_FORMATS[out.suffix.lower()]
+    return default
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="textversions")
+def main() -> None:
+    """Find every version of a story in a pile of text and say what changed.
+
+    \b
+    Examples:
+      textversions find                      # the embedded seed corpus, JSON to stdout
+      textversions find news/ --out report.html
+      textversions diff web.txt print.txt
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), help="Default: from --out's suffix, else json.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
+@click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
+@click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
+@_matching_options
+def find(paths: tuple[Path, ...], fmt: str | None, out: Path | None, **options: Any) -> None:
+    """Find versions among PATHS (.txt/.md files and folders; none: the seed corpus).
+
+    \b
+    Examples:
+      textversions find --out report.html
+      textversions find archive/ --format md --out families.md
+    """
+    try:
+        docs = list(read_paths(paths)) if paths else seed_corpus()
+        result = find_versions(docs, **options)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    fmt = _format(fmt, out, "json")
+    if fmt == "json":
+        _write(result.to_json(indent=2), out)
+    elif fmt == "md":
+        _write(result_markdown(result), out)
+    else:
+        _write(result_html(result, dict(docs)), out)
+    if out is not None:
+        click.echo(
+            f"wrote {out} ({len(result.ids)} documents, {len(result.families)} families, "
+            f"{len(result.relations)} relations)",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), help="Default: from --out, else text.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--cosmetic/--no-cosmetic", default=False, help="Also list cosmetic edits (text format).")
+@_matching_options
+def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **options: Any) -> None:
+    """Compare two text files A and B and list every edit.
+
+    \b
+    Example:
+      textversions diff web.txt print.txt --format html --out diff.html
+    """
+    try:
+        text_a, text_b = read_text_file(a), read_text_file(b)
+        comparison = compare(text_a, text_b, **options)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    fmt = _format(fmt, out, "text")
+    if fmt == "json":
+        _write(comparison.to_json(indent=2), out)
+    elif fmt == "md":
+        _write(comparison_markdown(comparison, a.stem, b.stem), out)
+    elif fmt == "html":
+        _write(comparison_html(comparison, text_a, text_b, a.stem, b.stem), out)
+    else:
+        console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+        _print_terminal(console, comparison, a.stem, b.stem, cosmetic)
+
+
+_COLOURS = {"number": "bold red", "substitution": "yellow", "insertion": "green", "deletion": "red", "caption": "blue"}
+
+
+def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_name: str, cosmetic: bool) -> None:
+    console.print(Text(f"{a_name} → {b_name}: {comparison.relation}", style="bold"))
+    console.print(Text(", ".join(f"{k} {v:.3f}" for k, v in comparison.scores.to_dict().items()), style="dim"))
+    console.print(Text(", ".join(f"{k}: {n}" for k, n in comparison.summary().items()), style="dim"))
+    for edit in comparison.edits:
+        if edit.cosmetic and not cosmetic:
+            continue
+        line = Text(f"{edit.kind:>12} ", style=_COLOURS.get(edit.kind, "cyan"))
+        line.append(f"{edit.a_span[0]}-{edit.a_span[1]} ", style="dim")
+        line.append(_short(edit.a_text), style="red")
+        line.append(" → ")
+        line.append(_short(edit.b_text), style="green")
+        console.print(line)
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = text.replace("\n", "⏎")
+    return (text[: limit - 1] + "…" if len(text) > limit else text) or "∅"

@@ -1,0 +1,250 @@
+"""Compare two texts: how they relate, where one sits in the other, and every edit.
+
+How a pair becomes a relation — the one hard choice, made on the exact
+anchors of the alignment (never on a sketch):
+
+* ``coverage_a`` / ``coverage_b``: the share of each normalized text that the
+  alignment matches (it is anchored on exact matches and cleaned of splinters,
+  so two unrelated texts match next to nothing);
+* ``duplicate``: the normalized texts are equal (only cosmetic edits);
+* ``version``: both coverages reach ``min_coverage``, or the shorter text's does
+  and the chain spans most of the longer one (new paragraphs woven in);
+* ``contains`` / ``contained_by``: the shorter text's coverage reaches
+  ``min_coverage`` but its matches sit in a block of the longer text — an article
+  inside a page; ``contains`` means ``a`` holds ``b``;
+* ``reuse``: otherwise, if they share a passage of ``min_passage`` characters;
+* ``unrelated``: nothing of that length in common.
+
+>>> c = compare("越是风急浪骤，越需中流砥柱。株洲1.1万余个基层党组织", "越是风急浪骤,越需中流砥柱。株洲11万余个基层党组织")
+>>> c.relation
+'version'
+>>> [(e.kind, e.a_text, e.b_text) for e in c.edits if not e.cosmetic]
+[('number', '1.1万', '11万')]
+>>> c.apply("越是风急浪骤，越需中流砥柱。株洲1.1万余个基层党组织") == "越是风急浪骤,越需中流砥柱。株洲11万余个基层党组织"
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .align import Alignment, Anchor, alignment
+from .classify import KINDS, Edit, typed_edits
+from .errors import InvalidInput, NotText
+from .normalize import Normalized, normalize
+from .shingle import DEFAULT_SHINGLE, shingle_hashes
+
+__all__ = ["Comparison", "Passage", "Scores", "compare", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
+
+RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
+DEFAULT_MIN_COVERAGE = 0.5
+DEFAULT_MIN_PASSAGE = 40
+_PASSAGE_GAP = 12
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Similarity figures of a pair; every one is in [0, 1].
+
+    ``jaccard`` and ``containment_*`` are exact over the sets of shingles of the
+    normalized texts (``containment_a``: the share of a's shingles found in b);
+    ``coverage_*`` is the share of each normalized text that the alignment
+    matches; ``similarity`` is ``2 * matched / (len(a) + len(b))`` over the
+    final alignment.
+    """
+
+    jaccard: float
+    containment_a: float
+    containment_b: float
+    coverage_a: float
+    coverage_b: float
+    similarity: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage both texts share, as spans of the original texts."""
+
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    length: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a_span": list(self.a_span), "b_span": list(self.b_span), "length": self.length}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`compare` found. Spans are code-point offsets into the original texts."""
+
+    relation: str
+    scores: Scores
+    edits: tuple[Edit, ...]
+    passages: tuple[Passage, ...]
+    a_region: tuple[int, int] | None
+    b_region: tuple[int, int] | None
+    a_length: int
+    b_length: int
+    approximate: bool
+
+    @property
+    def substantive_edits(self) -> tuple[Edit, ...]:
+        """The edits that change the story, in text order."""
+        return tuple(edit for edit in self.edits if not edit.cosmetic)
+
+    def summary(self) -> dict[str, int]:
+        """Edit counts per kind, substantive kinds first, kinds absent left out."""
+        counts = Counter(edit.kind for edit in self.edits)
+        return {kind: counts[kind] for kind in KINDS if counts[kind]}
+
+    def apply(self, a: str) -> str:
+        """Replay every edit on ``a``; gives ``b`` exactly."""
+        if len(a) != self.a_length:
+            raise InvalidInput(f"apply() expects the original a ({self.a_length} characters), got {len(a)}")
+        pieces = []
+        position = 0
+        for edit in sorted(self.edits, key=lambda e: (e.a_span, e.b_span)):
+            pieces.append(a[position : edit.a_span[0]])
+            pieces.append(edit.b_text)
+            position = edit.a_span[1]
+        pieces.append(a[position:])
+        return "".join(pieces)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the schema is ``textversions/schema/comparison.schema.json``."""
+        return {
+            "relation": self.relation,
+            "scores": self.scores.to_dict(),
+            "a_length": self.a_length,
+            "b_length": self.b_length,
+            "a_region": list(self.a_region) if self.a_region else None,
+            "b_region": list(self.b_region) if self.b_region else None,
+            "approximate": self.approximate,
+            "summary": self.summary(),
+            "passages": [passage.to_dict() for passage in self.passages],
+            "edits": [edit.to_dict() for edit in self.edits],
+        }
+
+    def to_json(self, **dumps_options: Any) -> str:
+        """``to_dict()`` as JSON (UTF-8 text, not ASCII-escaped)."""
+        dumps_options.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **dumps_options)
+
+
+def _check(name: str, text: object) -> str:
+    if not isinstance(text, str):
+        raise NotText(f"{name} must be str, got {type(text).__name__}")
+    return text
+
+
+def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
+    sa = np.unique(shingle_hashes(a, shingle))
+    sb = np.unique(shingle_hashes(b, shingle))
+    if len(sa) == 0 or len(sb) == 0:
+        return (1.0 if a == b else 0.0), 0.0, 0.0
+    shared = len(np.intersect1d(sa, sb, assume_unique=True))
+    return shared / (len(sa) + len(sb) - shared), shared / len(sa), shared / len(sb)
+
+
+def _passages(found: list[Anchor], na: Normalized, nb: Normalized, min_passage: int) -> tuple[Passage, ...]:
+    """Shared passages: anchors on one diagonal joined across small edits."""
+    merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched
+    for anchor in sorted(found, key=lambda m: (m.a_start, m.b_start)):
+        if merged:
+            last = merged[-1]
+            gap_a, gap_b = anchor.a_start - last[1], anchor.b_start - last[3]
+            if 0 <= gap_a <= _PASSAGE_GAP and 0 <= gap_b <= _PASSAGE_GAP:
+                last[1], last[3], last[4] = anchor.a_end, anchor.b_end, last[4] + anchor.length
+                continue
+        merged.append([anchor.a_start, anchor.a_end, anchor.b_start, anchor.b_end, anchor.length])
+    return tuple(
+        Passage(na.original_span(a0, a1), nb.original_span(b0, b1), matched)
+        for a0, a1, b0, b1, matched in merged
+        if matched >= min_passage
+    )
+
+
+def _relation(
+    na: Normalized, nb: Normalized, aligned: Alignment, passages: tuple[Passage, ...], min_coverage: float
+) -> tuple[str, float, float]:
+    matched = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
+    coverage_a = matched / len(na.text) if na.text else 0.0
+    coverage_b = matched / len(nb.text) if nb.text else 0.0
+    if na.text == nb.text:
+        return "duplicate", 1.0, 1.0
+    if coverage_a >= min_coverage and coverage_b >= min_coverage:
+        return "version", coverage_a, coverage_b
+    a_shorter = len(na.text) <= len(nb.text)
+    short_coverage = coverage_a if a_shorter else coverage_b
+    if short_coverage >= min_coverage and aligned.chain:
+        lo, hi = aligned.b_region if a_shorter else aligned.a_region  # type: ignore[misc]
+        long_length = len(nb.text) if a_shorter else len(na.text)
+        if (hi - lo) >= min_coverage * long_length:
+            return "version", coverage_a, coverage_b
+        return ("contained_by" if a_shorter else "contains"), coverage_a, coverage_b
+    if passages:
+        return "reuse", coverage_a, coverage_b
+    return "unrelated", coverage_a, coverage_b
+
+
+def compare(
+    a: str,
+    b: str,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    min_passage: int = DEFAULT_MIN_PASSAGE,
+    fold_script: bool = True,
+) -> Comparison:
+    """Relate two texts and list every edit from ``a`` to ``b``.
+
+    Options: ``shingle`` (characters per n-gram), ``min_coverage`` (share of the
+    shorter text that must align for a version or containment), ``min_passage``
+    (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
+    traditional and simplified script as equal when matching).
+    """
+    _check("a", a)
+    _check("b", b)
+    if shingle < 1:
+        raise InvalidInput(f"shingle must be at least 1, got {shingle}")
+    if not 0.0 < min_coverage <= 1.0:
+        raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
+    na = normalize(a, fold_script=fold_script)
+    nb = normalize(b, fold_script=fold_script)
+    aligned = alignment(na.text, nb.text, shingle=shingle)
+    passages = _passages(aligned.anchors, na, nb, min_passage)
+    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage)
+    container = {"contains": "a", "contained_by": "b"}.get(relation)
+    regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
+    edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]
+    equal = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
+    total = len(na.text) + len(nb.text)
+    jaccard, containment_a, containment_b = _shingle_scores(na.text, nb.text, shingle)
+    scores = Scores(
+        jaccard=round(jaccard, 6),
+        containment_a=round(containment_a, 6),
+        containment_b=round(containment_b, 6),
+        coverage_a=round(coverage_a, 6),
+        coverage_b=round(coverage_b, 6),
+        similarity=round(2 * equal / total, 6) if total else 1.0,
+    )
+    located = relation in ("contains", "contained_by", "version") and aligned.chain
+    return Comparison(
+        relation=relation,
+        scores=scores,
+        edits=tuple(edits),
+        passages=passages,
+        a_region=na.original_span(*aligned.a_region) if located else None,  # type: ignore[misc]
+        b_region=nb.original_span(*aligned.b_region) if located else None,  # type: ignore[misc]
+        a_length=len(a),
+        b_length=len(b),
+        approximate=aligned.approximate,
+    )

@@ -1,0 +1,171 @@
+"""find_versions — every version of every story in a pile of documents.
+
+The pipeline, one module per stage:
+:mod:`~textversions.normalize` → :mod:`~textversions.shingle` →
+:mod:`~textversions.sketch` → :mod:`~textversions.index` →
+:mod:`~textversions.candidates` → :mod:`~textversions.compare` (alignment and
+typed edits) → :mod:`~textversions.families`.
+
+>>> result = find_versions({"web": "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。",
+...                         "print": "越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨。",
+...                         "other": "今天天气晴朗。"})
+>>> [(r.a, r.b, r.kind) for r in result.relations]
+[('web', 'print', 'duplicate')]
+>>> result.families
+(('web', 'print'), ('other',))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, verified
+from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
+from .errors import DuplicateId, InvalidInput, NotText
+from .families import JOINING, story_families
+from .normalize import normalize
+from .shingle import DEFAULT_SHINGLE
+from .sketch import DEFAULT_NUM_PERM
+
+__all__ = ["find_versions", "Result", "Relation", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Documents ``a`` and ``b`` are related as ``kind``; for ``contains``, ``a`` holds ``b``."""
+
+    a: str
+    b: str
+    kind: str
+    comparison: Comparison
+
+    @property
+    def scores(self) -> Scores:
+        return self.comparison.scores
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "kind": self.kind, "comparison": self.comparison.to_dict()}
+
+
+@dataclass(frozen=True)
+class Result:
+    """Relations between documents and the story families they form."""
+
+    ids: tuple[str, ...]
+    lengths: tuple[int, ...]
+    relations: tuple[Relation, ...]
+    families: tuple[tuple[str, ...], ...]
+    options: Mapping[str, Any]
+
+    def family_of(self, doc_id: str) -> tuple[str, ...]:
+        """The family holding ``doc_id``."""
+        for family in self.families:
+            if doc_id in family:
+                return family
+        raise KeyError(doc_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; the schema is ``textversions/schema/result.schema.json``."""
+        family_number = {doc_id: n for n, family in enumerate(self.families) for doc_id in family}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "options": dict(self.options),
+            "documents": [
+                {"id": doc_id, "length": length, "family": family_number[doc_id]}
+                for doc_id, length in zip(self.ids, self.lengths)
+            ],
+            "families": [list(family) for family in self.families],
+            "relations": [relation.to_dict() for relation in self.relations],
+        }
+
+    def to_json(self, **dumps_options: Any) -> str:
+        """``to_dict()`` as JSON (UTF-8 text, not ASCII-escaped)."""
+        dumps_options.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **dumps_options)
+
+
+def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    if isinstance(docs, (str, bytes)):
+        raise NotText("docs must be a mapping id → text or an iterable of (id, text) pairs, not a single text")
+    items = docs.items() if isinstance(docs, Mapping) else docs
+    ids: list[str] = []
+    texts: list[str] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items):
+        try:
+            doc_id, text = item
+        except (TypeError, ValueError):
+            raise InvalidInput(f"document #{number} is not an (id, text) pair: {item!r:.80}") from None
+        if not isinstance(doc_id, str):
+            raise InvalidInput(f"document #{number}: id must be str, got {type(doc_id).__name__}")
+        if not isinstance(text, str):
+            raise NotText(f"document {doc_id!r}: text must be str, got {type(text).__name__}")
+        if doc_id in seen:
+            raise DuplicateId(f"document id {doc_id!r} appears more than once")
+        seen.add(doc_id)
+        ids.append(doc_id)
+        texts.append(text)
+    return ids, texts
+
+
+def find_versions(
+    docs: Mapping[str, str] | Iterable[tuple[str, str]],
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+    window: int = DEFAULT_WINDOW,
+    num_perm: int = DEFAULT_NUM_PERM,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    min_passage: int = DEFAULT_MIN_PASSAGE,
+    fold_script: bool = True,
+) -> Result:
+    """Find duplicate, version, contains and reuse relations, and story families.
+
+    ``docs`` is a mapping id → text or an iterable of ``(id, text)`` pairs; ids
+    are unique strings. Every candidate from the sketch index is verified by
+    exact shingle overlap and then aligned with :func:`~textversions.compare`;
+    only what the alignment confirms is reported. Options are those of
+    :func:`~textversions.compare` plus the index's: ``window`` (shingles per
+    sketched window), ``num_perm`` (MinHash permutations) and ``threshold``
+    (window Jaccard similarity the LSH bands are tuned for).
+    """
+    if window < 2:
+        raise InvalidInput(f"window must be at least 2, got {window}")
+    if not 0.0 < threshold < 1.0:
+        raise InvalidInput(f"threshold must be in (0, 1), got {threshold}")
+    ids, texts = _documents(docs)
+    normalized = [normalize(text, fold_script=fold_script).text for text in texts]
+    pairs = candidate_pairs(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold)
+    options = {
+        "shingle": shingle,
+        "window": window,
+        "num_perm": num_perm,
+        "threshold": threshold,
+        "min_coverage": min_coverage,
+        "min_passage": min_passage,
+        "fold_script": fold_script,
+    }
+    compare_options = {k: options[k] for k in ("shingle", "min_coverage", "min_passage", "fold_script")}
+    relations = []
+    for i, j in verified(normalized, pairs, shingle=shingle, min_passage=min_passage):
+        comparison = compare(texts[i], texts[j], **compare_options)
+        a, b = ids[i], ids[j]
+        if comparison.relation == "contained_by":
+            comparison = compare(texts[j], texts[i], **compare_options)
+            a, b = b, a
+        if comparison.relation in ("unrelated", "contained_by"):
+            continue
+        relations.append(Relation(a, b, comparison.relation, comparison))
+    families = story_families(ids, [(r.a, r.b) for r in relations if r.kind in JOINING])
+    return Result(
+        ids=tuple(ids),
+        lengths=tuple(len(text) for text in texts),
+        relations=tuple(relations),
+        families=tuple(tuple(family) for family in families),
+        options=options,
+    )

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import settings
+
+from textversions.io import seed_corpus
+
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+WEB = "003_2ce852fb66e9e90e"
+PAGE = "002_5c287f6b8ba9909e"
+REUSER = "001_86ef6dde4bcc3cb5"
+POLICE = "000_6202c550a995ff38"
+TRADITIONAL = "004_04d66e9cb45bb6bc"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, str]:
+    return dict(seed_corpus())
