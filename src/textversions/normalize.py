@@ -124,14 +124,14 @@ class Normalized:
     def boundary(self, i: int) -> int:
         """Original position of the boundary before normalized position ``i``.
 
-        Boundaries tile the original: position 0 maps to 0, ``len(text)`` maps to
-        ``len(original)``, and layout removed between two normalized characters
+        Boundaries tile the original: ``len(text)`` maps to ``len(original)``,
+        any other position 0 to 0, and layout removed between two normalized characters
         belongs to the segment on its left.
         """
-        if i <= 0:
-            return 0
         if i >= len(self.text):
             return len(self.original)
+        if i <= 0:
+            return 0
         return int(self.offsets[i])
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
@@ -151,14 +151,19 @@ def _text(codes: np.ndarray) -> str:
 
 
 def _fold_width(text: str) -> tuple[str, np.ndarray | None]:
-    one_to_one, expanding = _fold_tables()
+    """NFKC and lower case, character by character; the source index of each output character."""
+    one_to_one, _ = _fold_tables()
     folded = text.translate(one_to_one)
-    if not _expanding_pattern().search(folded):
+    if (
+        unicodedata.is_normalized("NFKC", folded)
+        and folded.lower() == folded
+        and not _expanding_pattern().search(folded)
+    ):
         return folded, None
     pieces: list[str] = []
     sources: list[int] = []
-    for index, char in enumerate(folded):
-        piece = expanding.get(char, char)
+    for index, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).lower()
         pieces.append(piece)
         sources.extend([index] * len(piece))
     return "".join(pieces), np.asarray(sources, dtype=np.int64)

@@ -1,0 +1,100 @@
+"""Invariants, checked on arbitrary text: lossless edits, offset maps, datasketch signatures."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import datasketch
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textversions import compare, normalize
+from textversions.shingle import shingle_hash, shingle_hashes, shingles
+from textversions.sketch import minhash, window_minhashes
+
+# Real-world hostility: CJK, full-width forms, astral characters, emoji, combining
+# marks, CR/CRLF, zero-width characters, traditional script.
+_PIECES = st.sampled_from(
+    ["中", "文", "的", "1", "１", ".", "。", "，", ",", "万", " ", "\n", "\r\n", "\r", "\t", "a", "A", "Ａ",
+     "é", "e\u0301", "𠀀", "😀", "\u200b", "\ufeff", "奮", "戰", "▲", "…", "½", "ﬁ", "İ", "\x00"]
+)
+texty = st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=40).map("".join)
+any_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60)
+
+
+@given(texty, texty)
+def test_edits_rebuild_b_from_a(a, b):
+    comparison = compare(a, b)
+    assert comparison.apply(a) == b
+    for edit in comparison.edits:
+        assert a[slice(*edit.a_span)] == edit.a_text
+        assert b[slice(*edit.b_span)] == edit.b_text
+
+
+@given(any_text, any_text)
+def test_edits_rebuild_b_from_a_any_unicode(a, b):
+    assert compare(a, b).apply(a) == b
+
+
+@given(texty, st.data())
+def test_edits_rebuild_a_mutated_copy(a, data):
+    """Close versions (the realistic case): a with a few characters changed."""
+    chars = list(a)
+    for _ in range(data.draw(st.integers(0, 4))):
+        if chars:
+            chars[data.draw(st.integers(0, len(chars) - 1))] = data.draw(_PIECES)
+    b = "".join(chars)
+    assert compare(a, b).apply(a) == b
+
+
+def _single_fold(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).lower()
+
+
+@given(st.one_of(texty, any_text))
+def test_offset_map_points_at_the_source_character(text):
+    n = normalize(text, fold_script=False)
+    assert len(n.offsets) == len(n.text)
+    assert np.all(np.diff(n.offsets) >= 0)
+    for i, char in enumerate(n.text):
+        source = text[n.offsets[i]]
+        assert char in _single_fold(source) or (char == " " and (source.isspace() or source in "\u200b\ufeff")) or (
+            char == " " and " " in _single_fold(source)
+        )
+
+
+@given(st.one_of(texty, any_text))
+def test_offset_map_round_trips_spans(text):
+    n = normalize(text)
+    assert 0 <= n.boundary(0) <= n.boundary(len(n.text)) == len(text)
+    for start in range(len(n.text)):
+        lo, hi = n.original_span(start, start + 1)
+        assert 0 <= lo < hi <= len(text)
+        assert lo == n.offsets[start]
+
+
+@given(texty)
+def test_normalization_is_idempotent_on_its_output(text):
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=30), st.integers(1, 2**31))
+def test_signatures_equal_datasketch(tokens, seed):
+    reference = datasketch.MinHash(num_perm=32, seed=seed, hashfunc=shingle_hash)
+    reference.update_batch(tokens)
+    ours = minhash(np.array([shingle_hash(t) for t in tokens], dtype=np.uint32), num_perm=32, seed=seed)
+    assert np.array_equal(reference.hashvalues, ours)
+
+
+@given(st.text(min_size=1, max_size=200), st.integers(2, 40))
+def test_window_signatures_equal_datasketch_per_window(text, window):
+    hashes = shingle_hashes(text, 5)
+    grams = shingles(text, 5)
+    assert [shingle_hash(g) for g in grams] == hashes.tolist()
+    step = window // 2
+    for k, signature in enumerate(window_minhashes(hashes, window=window, num_perm=16)):
+        reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
+        reference.update_batch(grams[k * step : k * step + 2 * step])
+        assert np.array_equal(reference.hashvalues, signature)
