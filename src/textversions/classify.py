@@ -38,7 +38,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .align import Opcode, merge_opcodes
 from .normalize import Normalized, normalize
-from .numbers import NUMBER, NUMBER_CHARS, parse_number
+from .hanzi import look_alike, probable_name, sound_alike
+from .numbers import NUMBER, token_unit, token_value
 
 __all__ = ["Edit", "KINDS", "COSMETIC_KINDS", "typed_edits"]
 
@@ -111,48 +112,51 @@ class _Segment:
     flank: bool = False
 
 
+_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+
+
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in NUMBER.finditer(text)]
+    spans += [m.span() for m in _LATIN_WORD.finditer(text)]
+    return sorted(spans)
+
+
+def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """How far tokens overlapping the changed characters ``[lo, hi)`` stick out left and right."""
+    left = right = 0
+    for start, end in spans:
+        if start < hi and end > lo:
+            left = max(left, lo - start)
+            right = max(right, end - hi)
+    return left, right
+
+
 def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
-    """Grow edits that touch a number or a Latin word to the whole token."""
-    ops = [list(op) for op in ops]  # type: ignore[misc]
-    for k, op in enumerate(ops):
+    """Grow each edit that touches a number, date or Latin word to the whole token on both sides."""
+    spans_a, spans_b = _token_spans(a), _token_spans(b)
+    rows = [list(op) for op in ops]
+    for k, op in enumerate(rows):
         if op[0] == "equal":
             continue
-        changed = a[op[1] : op[2]] + b[op[3] : op[4]]
-        left = a[max(0, op[1] - 1) : op[1]]
-        right = a[op[2] : op[2] + 1]
-        context = left + changed + right
-        if any(c.isdigit() or c in "十百千万亿〇零两" for c in changed) or (
-            changed and all(c in NUMBER_CHARS for c in changed) and any(c.isdigit() for c in context)
-        ):
-            belongs = NUMBER_CHARS.__contains__
-        elif any(_is_latin(c) for c in context) and any(_is_latin(c) for c in changed + left + right):
-            belongs = _is_latin
-        else:
-            continue
-        if k > 0 and ops[k - 1][0] == "equal":
-            prev = ops[k - 1]
-            grow = 0
-            while prev[2] - grow > prev[1] and belongs(a[prev[2] - grow - 1]):
-                grow += 1
+        left_a, right_a = _reach(spans_a, op[1], op[2])
+        left_b, right_b = _reach(spans_b, op[3], op[4])
+        left, right = max(left_a, left_b), max(right_a, right_b)
+        if left and k > 0 and rows[k - 1][0] == "equal":
+            prev = rows[k - 1]
+            grow = min(left, prev[2] - prev[1])
             prev[2] -= grow
             prev[4] -= grow
             op[1] -= grow
             op[3] -= grow
-        if k + 1 < len(ops) and ops[k + 1][0] == "equal":
-            nxt = ops[k + 1]
-            grow = 0
-            while nxt[1] + grow < nxt[2] and belongs(a[nxt[1] + grow]):
-                grow += 1
+        if right and k + 1 < len(rows) and rows[k + 1][0] == "equal":
+            nxt = rows[k + 1]
+            grow = min(right, nxt[2] - nxt[1])
             nxt[1] += grow
             nxt[3] += grow
             op[2] += grow
             op[4] += grow
         op[0] = "replace" if op[1] < op[2] and op[3] < op[4] else op[0]
-    return merge_opcodes([tuple(op) for op in ops])  # type: ignore[misc]
-
-
-def _is_latin(char: str) -> bool:
-    return char.isalnum() and ord(char) < 0x2E80
+    return merge_opcodes([tuple(op) for op in rows])  # type: ignore[misc]
 
 
 def _segments(na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int]) -> list[_Segment]:
@@ -232,16 +236,49 @@ def _line_start(text: str, pos: int) -> str:
 
 
 def _number_detail(a: str, b: str) -> dict[str, Any] | None:
+    """Values of the number that changed, if numbers are all that changed."""
     tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
-    if not (tokens_a or tokens_b) or NUMBER.sub("#", a) != NUMBER.sub("#", b):
+    if not (tokens_a or tokens_b) or NUMBER.sub("#", a) != NUMBER.sub("#", b) or tokens_a == tokens_b:
         return None
-    detail: dict[str, Any] = {}
-    va = parse_number(tokens_a[0]) if tokens_a else None
-    vb = parse_number(tokens_b[0]) if tokens_b else None
-    detail["a_value"], detail["b_value"] = va, vb
-    if va and vb is not None:
+    changed = [(x, y) for x, y in zip(tokens_a, tokens_b) if x != y] or [
+        (tokens_a[0] if tokens_a else "", tokens_b[0] if tokens_b else "")
+    ]
+    token_a, token_b = changed[0]
+    va = token_value(token_a) if token_a else None
+    vb = token_value(token_b) if token_b else None
+    detail: dict[str, Any] = {"unit": token_unit(token_a or token_b), "a_value": va, "b_value": vb}
+    if isinstance(va, float) and isinstance(vb, float) and va:
         detail["ratio"] = round(vb / va, 6)
     return detail
+
+
+def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, Any]:
+    """Is the change inside a name, and do the characters look or sound alike?"""
+    detail: dict[str, Any] = {}
+    name = probable_name(before, b, after)
+    if name:
+        detail["name"] = name
+    if len(a) == len(b):
+        pairs = [(x, y) for x, y in zip(a, b) if x != y]
+        if pairs and all(look_alike(x, y) for x, y in pairs):
+            detail["look_alike"] = True
+        if pairs and all(sound_alike(x, y) for x, y in pairs):
+            detail["sound_alike"] = True
+    return detail
+
+
+def _unit(text: str) -> str:
+    """How much text an insertion or deletion holds: character … paragraph."""
+    core = text.strip()
+    if "\n" in core or len(core) >= 150:
+        return "paragraph"
+    if len(core) <= 1:
+        return "character"
+    if core[-1] in "。！？.!?" and len(core) >= 8:
+        return "sentence"
+    if any(mark in core for mark in "，,；;、") or len(core) >= 8:
+        return "clause"
+    return "word"
 
 
 def _substantive(
@@ -273,8 +310,11 @@ def _substantive(
         kind = "repeated"
     elif a_text and b_text:
         kind = "substitution"
+        text, lo, hi = nb.text, seg.b[0], seg.b[1]
+        detail = _substitution_detail(a_norm, b_norm, text[max(0, lo - 12) : lo], text[hi : hi + 12])
     else:
         kind = "deletion" if a_text else "insertion"
+        detail = {"unit": _unit(a_text or b_text)}
     return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, False, detail)]
 
 

