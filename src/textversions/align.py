@@ -124,32 +124,43 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
 
 
 def chain(found: list[Anchor], *, gap_cost: float = GAP_COST) -> list[Anchor]:
-    """The colinear, non-overlapping anchors with the best length minus gap cost."""
+    """The colinear anchors with the best matched length minus gap cost.
+
+    Two anchors may overlap by a few characters (a comma that could match on
+    either side of an insertion); the later one is then trimmed, and pays for
+    what it loses.
+    """
     if not found:
         return []
     if len(found) > MAX_ANCHORS:
         found = sorted(sorted(found, key=lambda m: -m.length)[:MAX_ANCHORS], key=lambda m: (m.a_start, m.b_start))
     a_start = np.array([m.a_start for m in found])
     b_start = np.array([m.b_start for m in found])
-    a_end = a_start + np.array([m.length for m in found])
-    b_end = b_start + np.array([m.length for m in found])
-    weight = np.array([m.length for m in found], dtype=np.float64)
-    score = weight.copy()
+    weight = np.array([m.length for m in found])
+    a_end, b_end = a_start + weight, b_start + weight
+    score = weight.astype(np.float64)
     previous = np.full(len(found), -1)
+    trim = np.zeros(len(found), dtype=np.int64)
     for k in range(1, len(found)):
-        before = np.flatnonzero((a_end[:k] <= a_start[k]) & (b_end[:k] <= b_start[k]))
+        before = np.flatnonzero(
+            (a_start[:k] < a_start[k]) & (b_start[:k] < b_start[k]) & (a_end[:k] < a_end[k]) & (b_end[:k] < b_end[k])
+        )
         if len(before) == 0:
             continue
-        gap = np.maximum(a_start[k] - a_end[before], b_start[k] - b_end[before])
-        gains = score[before] - gap_cost * gap
+        overlap = np.maximum(0, np.maximum(a_end[before] - a_start[k], b_end[before] - b_start[k]))
+        gap = np.maximum(a_start[k] + overlap - a_end[before], b_start[k] + overlap - b_end[before])
+        gains = score[before] - gap_cost * gap - overlap
+        gains[overlap >= weight[k]] = -np.inf
         best = int(np.argmax(gains))
         if gains[best] > 0:
             score[k] = weight[k] + gains[best]
             previous[k] = before[best]
+            trim[k] = overlap[best]
     k = int(np.argmax(score))
     picked = []
     while k >= 0:
-        picked.append(found[k])
+        cut = int(trim[k])
+        picked.append(Anchor(found[k].a_start + cut, found[k].b_start + cut, found[k].length - cut))
         k = int(previous[k])
     return picked[::-1]
 
@@ -161,6 +172,15 @@ def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bo
         return [("insert", a_off, a_off, b_off, b_off + len(b))], False
     if not b:
         return [("delete", a_off, a_off + len(a), b_off, b_off)], False
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    if head or tail:
+        middle, approximate = _align_gap(a[head : len(a) - tail], b[head : len(b) - tail], a_off + head, b_off + head)
+        ops = [("equal", a_off, a_off + head, b_off, b_off + head)] if head else []
+        ops += middle
+        if tail:
+            ops.append(("equal", a_off + len(a) - tail, a_off + len(a), b_off + len(b) - tail, b_off + len(b)))
+        return ops, approximate
     if len(a) * len(b) > MAX_CELLS:
         return [("replace", a_off, a_off + len(a), b_off, b_off + len(b))], True
     ops = [
@@ -237,8 +257,10 @@ def alignment(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, gap_cost: float
     # both sides have text of comparable size; otherwise one side simply goes
     # on where the other stops (a page around an article, a cut-off tail) and
     # stays out of the cleanup, which would otherwise swallow the edge anchors.
-    head, head_aligned, head_approx = _flank(a[: first.a_start], b[: first.b_start], 0, 0)
-    tail, tail_aligned, tail_approx = _flank(a[last.a_end :], b[last.b_end :], last.a_end, last.b_end)
+    head, head_aligned, head_approx = _flank(a[: first.a_start], b[: first.b_start], 0, 0, at_end=False)
+    tail, tail_aligned, tail_approx = _flank(
+        a[last.a_end :], b[last.b_end :], last.a_end, last.b_end, at_end=True
+    )
     approximate = head_approx or tail_approx
     core: list[Opcode] = head if head_aligned else []
     for k, anchor in enumerate(picked):
@@ -256,11 +278,35 @@ def alignment(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, gap_cost: float
     return Alignment(merge_opcodes(ops), picked, found, approximate)
 
 
-def _flank(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bool, bool]:
-    """Opcodes for a flank, whether they are an alignment, and whether approximate."""
-    if a and b and max(len(a), len(b)) <= 3 * min(len(a), len(b)):
-        ops, approximate = _align_gap(a, b, a_off, b_off)
-        return ops, True, approximate
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    limit = min(len(a), len(b))
+    while n < limit and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _flank(a: str, b: str, a_off: int, b_off: int, *, at_end: bool) -> tuple[list[Opcode], bool, bool]:
+    """Opcodes for the text before the first (or after the last) anchor.
+
+    Returns the opcodes, whether they are an alignment (to be cleaned up with
+    the rest) and whether it is approximate. The edge of the texts is common
+    ground: what both texts end (or start) with is matched first.
+    """
+    edge = _common_prefix(a[::-1], b[::-1]) if at_end else _common_prefix(a, b)
+    if at_end:
+        inner_a, inner_b = a[: len(a) - edge], b[: len(b) - edge]
+        inner_off_a, inner_off_b = a_off, b_off
+        edge_op = ("equal", a_off + len(inner_a), a_off + len(a), b_off + len(inner_b), b_off + len(b))
+    else:
+        inner_a, inner_b = a[edge:], b[edge:]
+        inner_off_a, inner_off_b = a_off + edge, b_off + edge
+        edge_op = ("equal", a_off, a_off + edge, b_off, b_off + edge)
+    edge_ops = [edge_op] if edge else []
+    shorter, longer = sorted((len(inner_a), len(inner_b)))
+    if edge or (shorter and longer <= 3 * shorter + 20):
+        ops, approximate = _align_gap(inner_a, inner_b, inner_off_a, inner_off_b)
+        return (ops + edge_ops if at_end else edge_ops + ops), True, approximate
     ops: list[Opcode] = []
     if a:
         ops.append(("delete", a_off, a_off + len(a), b_off, b_off))

@@ -67,6 +67,7 @@ _BOILERPLATE = re.compile(
     r"share this|read more|related articles|all rights reserved|subscribe",
     re.IGNORECASE,
 )
+_NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
 _MIN_MOVED = 10
 _CHUNK = 2000
 
@@ -221,6 +222,10 @@ def _cosmetic_kind(a: str, b: str) -> str:
     return "script"
 
 
+def _without_punctuation(text: str) -> str:
+    return "".join(c for c in text if not _only_punctuation(c))
+
+
 def _only_punctuation(text: str) -> bool:
     return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in text)
 
@@ -238,7 +243,9 @@ def _line_start(text: str, pos: int) -> str:
 def _number_detail(a: str, b: str) -> dict[str, Any] | None:
     """Values of the number that changed, if numbers are all that changed."""
     tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
-    if not (tokens_a or tokens_b) or NUMBER.sub("#", a) != NUMBER.sub("#", b) or tokens_a == tokens_b:
+    if not (tokens_a or tokens_b) or tokens_a == tokens_b:
+        return None
+    if NUMBER.sub("#", a) != NUMBER.sub("#", b) and not (_NUMERIC.fullmatch(a) and _NUMERIC.fullmatch(b)):
         return None
     changed = [(x, y) for x, y in zip(tokens_a, tokens_b) if x != y] or [
         (tokens_a[0] if tokens_a else "", tokens_b[0] if tokens_b else "")
@@ -288,7 +295,9 @@ def _substantive(
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
     a_norm, b_norm = na.text[seg.a[0] : seg.a[1]], nb.text[seg.b[0] : seg.b[1]]
     detail: dict[str, Any] = {}
-    if seg.flank:
+    number = _number_detail(a_norm, b_norm)
+    punctuation_only = number is None and _without_punctuation(a_norm) == _without_punctuation(b_norm)
+    if seg.flank and not punctuation_only and not _is_repeat(seg, na.text if a_text else nb.text):
         side = "a" if a_text else "b"
         kind = "surrounding" if container == side else "truncation"
         if kind == "truncation":
@@ -297,9 +306,8 @@ def _substantive(
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
-    if _only_punctuation(a_norm) and _only_punctuation(b_norm):
+    if punctuation_only:
         return [Edit("punctuation", a_text, b_text, seg.a_orig, seg.b_orig, True)]
-    number = _number_detail(a_norm, b_norm)
     if number is not None:
         kind, detail = "number", number
     elif only and (_CAPTION.match(only) or _CAPTION.match(_line_start(only_orig, only_start))):
@@ -325,40 +333,76 @@ def _is_repeat(seg: _Segment, text: str) -> bool:
 
 
 def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
-    """A cut-off tail often ends in the web page's footer: name those lines apart."""
+    """A flank of one text: web header and footer lines are boilerplate, the rest truncation."""
     text = a_text or b_text
     start = seg.a_orig[0] if a_text else seg.b_orig[0]
     lines = text.splitlines(keepends=True)
-    cut = len(lines)
-    while cut > 0 and (not lines[cut - 1].strip() or _BOILERPLATE.search(lines[cut - 1])):
-        cut -= 1
-    if cut == len(lines) or not any(line.strip() for line in lines[cut:]):
-        cut = len(lines)
-    split = start + sum(len(line) for line in lines[:cut])
-    parts = [(start, split, "truncation"), (split, start + len(text), "boilerplate")]
+
+    def furniture(line: str) -> bool:
+        return not line.strip() or _BOILERPLATE.search(line) is not None
+
+    head = 0
+    while head < len(lines) and furniture(lines[head]):
+        head += 1
+    tail = len(lines)
+    while tail > head and furniture(lines[tail - 1]):
+        tail -= 1
+    cuts = [0, sum(map(len, lines[:head])), sum(map(len, lines[:tail])), len(text)]
+    kinds = ("boilerplate", "truncation", "boilerplate")
     edits = []
-    for lo, hi, kind in parts:
-        if hi <= lo:
+    for lo, hi, kind in zip(cuts, cuts[1:], kinds):
+        if hi <= lo or (kind == "boilerplate" and not text[lo:hi].strip()):
             continue
+        if edits and kind == "boilerplate" and not text[lo:hi].strip():
+            continue
+        span = (start + lo, start + hi)
         if a_text:
-            edits.append(Edit(kind, a_text[lo - start : hi - start], "", (lo, hi), (seg.b_orig[0], seg.b_orig[0]), False))
+            edits.append(Edit(kind, text[lo:hi], "", span, (seg.b_orig[0], seg.b_orig[0]), False))
         else:
-            edits.append(Edit(kind, "", b_text[lo - start : hi - start], (seg.a_orig[0], seg.a_orig[0]), (lo, hi), False))
-    return edits
+            edits.append(Edit(kind, "", text[lo:hi], (seg.a_orig[0], seg.a_orig[0]), span, False))
+    return _absorb_blank(edits)
+
+
+def _absorb_blank(edits: list[Edit]) -> list[Edit]:
+    """Join edits that are only blank lines to a neighbour, so every edit says something."""
+    out: list[Edit] = []
+    for edit in edits:
+        if out and (not (edit.a_text + edit.b_text).strip() or not (out[-1].a_text + out[-1].b_text).strip()):
+            last = out.pop()
+            kind = edit.kind if not (last.a_text + last.b_text).strip() else last.kind
+            out.append(
+                Edit(
+                    kind,
+                    last.a_text + edit.a_text,
+                    last.b_text + edit.b_text,
+                    (last.a_span[0], edit.a_span[1]),
+                    (last.b_span[0], edit.b_span[1]),
+                    False,
+                )
+            )
+        else:
+            out.append(edit)
+    return out
+
+
+def _moved_key(text: str) -> str:
+    """What must be equal for a passage to count as moved: its words, not its punctuation."""
+    return _without_punctuation(normalize(text).text)
 
 
 def _mark_moved(edits: list[Edit]) -> list[Edit]:
+    """A passage deleted in one place and inserted in another has moved."""
     deleted: dict[str, int] = {}
     for index, edit in enumerate(edits):
-        if edit.kind == "deletion":
-            key = normalize(edit.a_text).text
+        if edit.kind in ("deletion", "truncation") and not edit.b_text:
+            key = _moved_key(edit.a_text)
             if len(key) >= _MIN_MOVED:
                 deleted.setdefault(key, index)
     out = list(edits)
     for index, edit in enumerate(edits):
-        if edit.kind != "insertion":
+        if edit.kind not in ("insertion", "truncation") or edit.a_text:
             continue
-        source = deleted.pop(normalize(edit.b_text).text, None)
+        source = deleted.pop(_moved_key(edit.b_text), None)
         if source is None:
             continue
         gone = edits[source]
@@ -392,7 +436,39 @@ def typed_edits(
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
             edits.extend(_substantive(seg, na, nb, container=container))
-    return _mark_moved(edits)
+    return _mark_moved(_absorb_layout(edits))
+
+
+_LINE_KINDS = frozenset({"insertion", "deletion", "caption", "boilerplate", "truncation", "repeated"})
+
+
+def _joined(first: Edit, second: Edit, kind: str) -> Edit:
+    return Edit(
+        kind,
+        first.a_text + second.a_text,
+        first.b_text + second.b_text,
+        (first.a_span[0], second.a_span[1]),
+        (first.b_span[0], second.b_span[1]),
+        False,
+        (second if kind == second.kind else first).detail,
+    )
+
+
+def _absorb_layout(edits: list[Edit]) -> list[Edit]:
+    """Line breaks around an inserted or deleted line belong to that edit."""
+    out: list[Edit] = []
+    for edit in edits:
+        if out:
+            last = out[-1]
+            touching = last.a_span[1] == edit.a_span[0] and last.b_span[1] == edit.b_span[0]
+            if touching and last.kind == "whitespace" and edit.kind in _LINE_KINDS:
+                out[-1] = _joined(last, edit, edit.kind)
+                continue
+            if touching and edit.kind == "whitespace" and last.kind in _LINE_KINDS:
+                out[-1] = _joined(last, edit, last.kind)
+                continue
+        out.append(edit)
+    return out
 
 
 def _is_flank(

@@ -1,0 +1,59 @@
+"""The classifier names planted edits in real seed paragraphs; golden cases by hand."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textversions import compare
+from textversions.classify import COSMETIC_KINDS
+from textversions.io import seed_corpus
+from textversions.planting import PLANTABLE, paragraphs, plant
+
+PARAGRAPHS = paragraphs([text for _, text in seed_corpus()])
+GOLDEN = [json.loads(line) for line in (Path(__file__).parent / "golden" / "edits.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+def named_kinds(original: str, edited: str) -> set[str]:
+    comparison = compare(original, edited)
+    assert comparison.apply(original) == edited
+    return {edit.kind for edit in comparison.edits}
+
+
+@pytest.mark.parametrize("kind", PLANTABLE)
+@given(paragraph=st.sampled_from(PARAGRAPHS), seed=st.integers(0, 2**32 - 1))
+def test_planted_edit_is_named(kind, paragraph, seed):
+    planted = plant(paragraph, kind, random.Random(seed))
+    if planted is None:
+        return
+    assert named_kinds(planted.original, planted.edited) == {kind}
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=lambda case: f"{case['kind']}:{case['a']}→{case['b']}")
+def test_golden_edit(case):
+    comparison = compare(case["a"], case["b"])
+    assert comparison.apply(case["a"]) == case["b"]
+    if case["kind"] in COSMETIC_KINDS:
+        assert comparison.edits and {e.kind for e in comparison.edits} == {case["kind"]}
+        return
+    substantive = comparison.substantive_edits
+    assert len(substantive) == 1, [e.to_dict() for e in comparison.edits]
+    edit = substantive[0]
+    assert edit.kind == case["kind"]
+    for key in ("a_text", "b_text"):
+        if key in case:
+            assert getattr(edit, key) == case[key]
+    for key, value in case.get("detail", {}).items():
+        assert edit.detail.get(key) == value
+
+
+def test_summary_lists_substantive_kinds_first():
+    comparison = compare("共1.1万个，“好”", "共11万个,好")
+    kinds = list(comparison.summary())
+    assert kinds[0] == "number"
+    assert set(kinds[1:]) <= set(COSMETIC_KINDS)
