@@ -84,95 +84,175 @@ def result_markdown(result: Result) -> str:
 
 _STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-header,section{padding:1rem 2rem}h1,h2,h3{font-weight:600}
+header,section{padding:1rem 2rem}h1,h2,h3{font-weight:600}h2{font-size:1.25rem}
+header{position:sticky;top:0;background:#fafafaee;border-bottom:1px solid #ddd;z-index:1}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-.pair{border-top:2px solid #ccc}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-.text{white-space:pre-wrap;overflow-wrap:anywhere;line-break:anywhere;background:#fff;border:1px solid #ddd;padding:.75rem;
-max-height:70vh;overflow:auto;line-height:1.7}
-mark{border-radius:2px;padding:0 1px}mark.sel{outline:2px solid #000}
-.k-number{background:#ffb3b3}.k-substitution{background:#ffd59e}.k-insertion{background:#b8f0b8}.k-deletion{background:#f0b8b8}
-.k-caption{background:#cfe3ff}.k-boilerplate{background:#e6e6e6}.k-truncation{background:#e8d2ff}.k-moved{background:#bff3f0}
-.k-repeated{background:#fff3a8}.cosmetic{background:transparent;text-decoration:underline dotted #999}
-body:not(.show-cosmetic) mark.cosmetic{text-decoration:none;padding:0}
-.k-surrounding{color:#888;background:transparent}.legend span{display:inline-block;margin:0 .4rem .3rem 0;padding:0 .3rem}
-.region{outline:2px dashed #4a7}ol.edits li{margin:.15rem 0}.muted{color:#777}
+.pair{border-top:2px solid #ccc}
+.rows{display:grid;grid-template-columns:1fr 1fr;column-gap:1rem;background:#fff;border:1px solid #ddd}
+.rows>div{white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict;line-height:1.75;padding:.1rem .75rem;
+border-bottom:1px solid #f0f0f0;min-width:0}
+.rows>.head{font-weight:600;background:#f4f4f4;position:sticky;top:4.5rem}
+.side{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.75;background:#fff;border:1px solid #ddd;padding:.75rem;
+max-height:60vh;overflow:auto}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+mark{border-radius:2px;padding:0 1px;color:inherit}mark.sel{outline:2px solid #000}
+.k-number{background:#ff9d9d}.k-substitution{background:#ffd08a}.k-insertion{background:#b8f0b8}.k-deletion{background:#f5b5b5}
+.k-caption{background:#cfe3ff}.k-boilerplate{background:#e3e3e3}.k-truncation{background:#e4ccff}.k-moved{background:#bff3f0}
+.k-repeated{background:#fff3a8}.k-shared{background:#d9f2d9}
+mark.cosmetic{background:transparent;padding:0}
+body.show-cosmetic mark.cosmetic{background:#e8eefc;text-decoration:underline dotted #557}
+.k-surrounding,details.surrounding{color:#888}details.surrounding summary{cursor:pointer}
+.legend{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}.legend span{padding:0 .35rem;border-radius:2px}
+.legend .cosmetic-kind{border:1px dotted #999}.legend label{margin-left:.75rem;cursor:pointer}
+.region-note{color:#476}ol.edits li{margin:.15rem 0}.muted{color:#777}
 """
 
 _SCRIPT = """
-document.getElementById('cosmetic').addEventListener('change',function(e){
-document.body.classList.toggle('show-cosmetic',e.target.checked);});
-document.addEventListener('click',function(e){var t=e.target.closest('[data-edit]');if(!t)return;e.preventDefault();
+var toggle=document.getElementById('cosmetic');
+toggle.addEventListener('change',function(e){document.body.classList.toggle('show-cosmetic',e.target.checked);});
+document.addEventListener('click',function(e){var t=e.target.closest('a[data-edit]');if(!t)return;e.preventDefault();
 document.querySelectorAll('mark.sel').forEach(function(m){m.classList.remove('sel');});
-['a','b'].forEach(function(s){var m=document.getElementById(t.dataset.edit+'-'+s);
-if(m){m.classList.add('sel');m.scrollIntoView({block:'center'});}});});
+var first=null;document.querySelectorAll('mark[data-edit="'+t.dataset.edit+'"]').forEach(function(m){
+m.classList.add('sel');var d=m.closest('details');if(d)d.open=true;if(!first)first=m;});
+if(first)first.scrollIntoView({block:'center'});});
 """
 
+_COLLAPSE = 400
+"""Surrounding page text longer than this is folded away."""
 
-def _marked(text: str, edits: list[tuple[int, Edit]], side: str, prefix: str, region: tuple[int, int] | None) -> str:
-    """``text`` escaped, each edit's span wrapped in a <mark> with a numeric id."""
-    spans = sorted(((getattr(e, side + "_span"), n, e) for n, e in edits), key=lambda t: (t[0], t[1]))
-    out = []
-    position = 0
-    cuts = {region[0]: '<span class="region">', region[1]: "</span>"} if region else {}
 
-    def plain(lo: int, hi: int) -> None:
-        for cut in sorted(c for c in cuts if c < hi):
-            out.append(html.escape(text[lo : max(lo, cut)]))
-            out.append(cuts.pop(cut))
-            lo = max(lo, cut)
-        out.append(html.escape(text[lo:hi]))
+def _mark(edit: Edit, number: int, side: str, prefix: str) -> str:
+    text = getattr(edit, side + "_text")
+    classes = f"k-{edit.kind} " + ("cosmetic" if edit.cosmetic else "substantive")
+    label = f"{prefix}-e{number}"
+    shown = html.escape(text) if text else ("" if edit.cosmetic else "∅")
+    mark = (
+        f'<mark class="{classes}" id="{label}-{side}" data-edit="{label}" data-side="{side}" '
+        f'title="{edit.kind}">{shown}</mark>'
+    )
+    if edit.kind == "surrounding" and len(text) > _COLLAPSE:
+        return (
+            f'<details class="surrounding"><summary>rest of the page: {len(text)} characters</summary>{mark}</details>'
+        )
+    return mark
 
-    for (lo, hi), number, edit in spans:
-        plain(position, lo)
-        classes = f"k-{edit.kind}" + (" cosmetic" if edit.cosmetic else "")
-        shown = text[lo:hi] if hi > lo else ("∅" if not edit.cosmetic else "")
-        out.append(f'<mark class="{classes}" id="{prefix}-e{number}-{side}" title="{edit.kind}">{html.escape(shown)}</mark>')
-        position = max(position, hi)
-    plain(position, len(text))
-    out.extend(cuts[cut] for cut in sorted(cuts))
-    return "".join(out)
+
+def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str) -> str:
+    """Both texts in one grid, a row per line of unchanged text, every edit marked in place."""
+    cells: list[str] = []
+    row_a: list[str] = []
+    row_b: list[str] = []
+
+    def flush() -> None:
+        if row_a or row_b:
+            cells.append(f'<div class="a">{"".join(row_a)}</div><div class="b">{"".join(row_b)}</div>')
+            row_a.clear()
+            row_b.clear()
+
+    def unchanged(text: str) -> None:
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if line:
+                row_a.append(html.escape(line))
+                row_b.append(html.escape(line))
+            if index < len(lines) - 1:
+                flush()
+
+    position_a = position_b = 0
+    for number, edit in sorted(enumerate(comparison.edits), key=lambda item: (item[1].a_span, item[1].b_span)):
+        unchanged(a[position_a : edit.a_span[0]])
+        row_a.append(_mark(edit, number, "a", prefix))
+        row_b.append(_mark(edit, number, "b", prefix))
+        position_a, position_b = edit.a_span[1], edit.b_span[1]
+    unchanged(a[position_a:])
+    flush()
+    return '<div class="rows">' + "".join(cells) + "</div>"
+
+
+def _passages_view(comparison: Comparison, a: str, b: str, prefix: str) -> str:
+    """For reuse: the shared passages, highlighted in each text side by side."""
+
+    def highlighted(text: str, side: str) -> str:
+        out, position = [], 0
+        spans = sorted((getattr(p, side + "_span"), n) for n, p in enumerate(comparison.passages))
+        for (lo, hi), number in spans:
+            if lo < position:  # overlaps the passage before (a repeated passage): shown once
+                continue
+            out.append(html.escape(text[position:lo]))
+            out.append(
+                f'<mark class="k-shared" id="{prefix}-s{number}-{side}" data-edit="{prefix}-s{number}">'
+                f"{html.escape(text[lo:hi])}</mark>"
+            )
+            position = hi
+        out.append(html.escape(text[position:]))
+        return "".join(out)
+
+    return (
+        f'<div class="sides"><div class="side">{highlighted(a, "a")}</div>'
+        f'<div class="side">{highlighted(b, "b")}</div></div>'
+    )
+
+
+def _scores_table(comparison: Comparison) -> str:
+    scores = comparison.scores.to_dict()
+    return (
+        "<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k in scores) + "</tr><tr>"
+        + "".join(f"<td>{v:.3f}</td>" for v in scores.values()) + "</tr></table>"
+    )
 
 
 def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str, a: str, b: str) -> str:
     prefix = f"p{number}"
-    edits = list(enumerate(comparison.edits))
-    scores = comparison.scores.to_dict()
+    title = f"{html.escape(a_name)} ↔ {html.escape(b_name)}: {html.escape(comparison.relation)}"
+    head = f'<section class="pair" id="{prefix}"><h2>{title}</h2>{_scores_table(comparison)}'
+    if comparison.approximate:
+        head += '<p class="muted">Approximate: a gap was too large to align character by character.</p>'
+    if comparison.relation in ("reuse", "unrelated"):
+        items = [
+            f'<li><a href="#{prefix}-s{n}-a" data-edit="{prefix}-s{n}">passage {n + 1}</a>: '
+            f"{p.length} characters, a {p.a_span[0]}–{p.a_span[1]}, b {p.b_span[0]}–{p.b_span[1]}</li>"
+            for n, p in enumerate(comparison.passages)
+        ]
+        return (
+            head + f"<details open><summary>{len(items)} shared passages</summary><ol>{''.join(items)}</ol></details>"
+            + _passages_view(comparison, a, b, prefix) + "</section>"
+        )
     items = []
-    for n, edit in edits:
+    for n, edit in enumerate(comparison.edits):
         if edit.cosmetic:
             continue
         label = f"{html.escape(_cell(edit.a_text, 40))} → {html.escape(_cell(edit.b_text, 40))}"
         items.append(
-            f'<li><a href="#{prefix}-e{n}-a" data-edit="{prefix}-e{n}"><mark class="k-{edit.kind}">{edit.kind}</mark></a> {label}</li>'
+            f'<li><a href="#{prefix}-e{n}-a" data-edit="{prefix}-e{n}"><mark class="k-{edit.kind}">{edit.kind}</mark></a> '
+            f"{label}</li>"
         )
     summary = ", ".join(f"{kind}: {count}" for kind, count in comparison.summary().items())
+    region = ""
+    if comparison.a_region and comparison.relation in ("contains", "contained_by"):
+        container, span = (a_name, comparison.a_region) if comparison.relation == "contains" else (b_name, comparison.b_region)
+        region = (
+            f'<p class="region-note">Located in {html.escape(container)} at characters {span[0]}–{span[1]}; '  # type: ignore[index]
+            "the rest of that text is marked as surrounding.</p>"
+        )
     return (
-        f'<section class="pair" id="{prefix}"><h2>{html.escape(a_name)} ↔ {html.escape(b_name)}: '
-        f"{html.escape(comparison.relation)}</h2>"
-        "<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k in scores) + "</tr><tr>"
-        + "".join(f"<td>{v:.3f}</td>" for v in scores.values()) + "</tr></table>"
-        f'<p class="muted">{html.escape(summary)}'
-        + (" — approximate alignment" if comparison.approximate else "")
-        + "</p>"
+        head + f'<p class="muted">{html.escape(summary)}</p>{region}'
         f'<details open><summary>{len(items)} substantive edits</summary><ol class="edits">{"".join(items)}</ol></details>'
-        '<div class="sides">'
-        f'<div><h3>{html.escape(a_name)}</h3><div class="text">{_marked(a, edits, "a", prefix, comparison.a_region)}</div></div>'
-        f'<div><h3>{html.escape(b_name)}</h3><div class="text">{_marked(b, edits, "b", prefix, comparison.b_region)}</div></div>'
-        "</div></section>"
+        f'<div class="rows"><div class="head">{html.escape(a_name)}</div><div class="head">{html.escape(b_name)}</div></div>'
+        + _aligned_rows(comparison, a, b, prefix) + "</section>"
     )
 
 
 def _page(title: str, body: str) -> str:
     legend = "".join(
-        f'<span class="k-{kind}{" cosmetic" if kind in COSMETIC_KINDS else ""}">{kind}</span>' for kind in KINDS
+        f'<span class="k-{kind}{" cosmetic-kind" if kind in COSMETIC_KINDS else ""}">{kind}</span>' for kind in KINDS
     )
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
         "script-src 'unsafe-inline'\">"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-        f'<header><h1>{html.escape(title)}</h1><div class="legend">{legend}</div>'
-        '<label><input type="checkbox" id="cosmetic"> show cosmetic edits</label></header>'
+        f'<header><h1>{html.escape(title)}</h1><div class="legend" id="legend">{legend}'
+        '<label><input type="checkbox" id="cosmetic"> show cosmetic edits</label></div></header>'
         f"{body}<script>{_SCRIPT}</script></body></html>"
     )
 
@@ -186,18 +266,24 @@ def result_html(result: Result, texts: Mapping[str, str]) -> str:
     """One self-contained HTML page for a corpus: families, relations, each pair side by side."""
     rows = []
     for number, family in enumerate(result.families):
-        rows.append(f"<tr><td>{number}</td><td>{', '.join(html.escape(d) for d in family)}</td></tr>")
+        members = ", ".join(html.escape(d) for d in family)
+        rows.append(f"<tr><td>{number}</td><td>{len(family)}</td><td>{members}</td></tr>")
     relation_rows = []
     for number, relation in enumerate(result.relations):
         s = relation.scores
+        changes = (
+            f"{len(relation.comparison.passages)} shared passages"
+            if relation.kind == "reuse"
+            else str(len(relation.comparison.substantive_edits))
+        )
         relation_rows.append(
             f'<tr><td><a href="#p{number}">{html.escape(relation.a)}</a></td><td>{html.escape(relation.b)}</td>'
             f"<td>{html.escape(relation.kind)}</td><td>{s.jaccard:.3f}</td><td>{s.coverage_a:.3f}</td>"
-            f"<td>{s.coverage_b:.3f}</td><td>{len(relation.comparison.substantive_edits)}</td></tr>"
+            f"<td>{s.coverage_b:.3f}</td><td>{changes}</td></tr>"
         )
     overview = (
         f"<section><h2>Story families ({len(result.families)} for {len(result.ids)} documents)</h2>"
-        "<table><tr><th>family</th><th>documents</th></tr>" + "".join(rows) + "</table>"
+        "<table><tr><th>family</th><th>size</th><th>documents</th></tr>" + "".join(rows) + "</table>"
         "<h2>Relations</h2><table><tr><th>a</th><th>b</th><th>kind</th><th>jaccard</th><th>coverage a</th>"
         "<th>coverage b</th><th>substantive edits</th></tr>" + "".join(relation_rows) + "</table></section>"
     )
