@@ -79,3 +79,62 @@ def test_same_bytes_under_three_hash_seeds():
         env = {**os.environ, "PYTHONHASHSEED": seed}
         outputs.add(run("find", env=env).stdout)
     assert len(outputs) == 1
+
+
+def test_find_reads_jsonl_csv_and_parquet(tmp_path, seeds):
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"url": f"u/{doc_id}", "body": seeds[doc_id]} for doc_id in (WEB, PAGE)]
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    table = tmp_path / "docs.csv"
+    with table.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, ["url", "body"])
+        writer.writeheader()
+        writer.writerows(rows)
+    parquet = tmp_path / "docs.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), parquet)
+    for path in (jsonl, table, parquet):
+        data = json.loads(run("find", str(path), "--id-field", "url", "--text-field", "body").stdout)
+        assert [sorted(f) for f in data["families"]] == [[f"u/{PAGE}", f"u/{WEB}"]], path
+
+
+def test_find_reads_jsonl_on_stdin(seeds):
+    lines = "".join(json.dumps({"id": d, "text": seeds[d]}, ensure_ascii=False) + "\n" for d in (WEB, PAGE))
+    done = subprocess.run([EXE, "find", "-"], input=lines, capture_output=True, text=True, check=True, timeout=300)
+    assert [sorted(f) for f in json.loads(done.stdout)["families"]] == [[PAGE, WEB]]
+
+
+def test_missing_field_is_named(tmp_path):
+    (tmp_path / "docs.jsonl").write_text('{"id": "x", "body": "text"}\n', encoding="utf-8")
+    done = run("find", str(tmp_path / "docs.jsonl"), check=False)
+    assert done.returncode == 1 and "'text'" in done.stderr and "docs.jsonl:1" in done.stderr
+
+
+def test_output_matches_the_shipped_schema(tmp_path, seeds):
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads((files("textversions") / "schema" / "output.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(json.loads(run("find").stdout))
+    for line in run("find", "--format", "jsonl").stdout.splitlines():
+        validator.validate(json.loads(line))
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(seeds[WEB], encoding="utf-8")
+    b.write_text(seeds[PAGE], encoding="utf-8")
+    validator.validate(json.loads(run("diff", str(a), str(b), "--format", "json").stdout))
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"relation": "version"})
+
+
+def test_help_documents_every_command():
+    top = run("--help").stdout
+    for command in ("find", "diff"):
+        assert command in top
+        assert "Example" in run(command, "--help").stdout

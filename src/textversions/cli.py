@@ -6,13 +6,15 @@ on stderr); wrong usage exits 2.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.text import Text
 
 from . import __version__
@@ -25,7 +27,7 @@ from .report import comparison_html, comparison_markdown, result_html, result_ma
 from .shingle import DEFAULT_SHINGLE
 from .sketch import DEFAULT_NUM_PERM
 
-_SUFFIX_FORMATS = {".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
+_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
 
 
 def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -87,28 +89,47 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), help="Default: from --out's suffix, else json.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl", "md", "html"]), help="Default: from --out's suffix, else json."
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
+@click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
+@click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_matching_options
-def find(paths: tuple[Path, ...], fmt: str | None, out: Path | None, **options: Any) -> None:
-    """Find versions among PATHS (.txt/.md files and folders; none: the seed corpus).
+def find(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    out: Path | None,
+    id_field: str,
+    text_field: str,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
+    tables, or - for JSONL on stdin. Without PATHS: the embedded seed corpus.
 
     \b
     Examples:
       textversions find --out report.html
       textversions find archive/ --format md --out families.md
+      textversions find articles.parquet --id-field url --text-field body
+      cat articles.jsonl | textversions find - --format json
     """
     try:
-        docs = list(read_paths(paths)) if paths else seed_corpus()
-        result = find_versions(docs, **options)
+        docs = list(read_paths(paths, id_field=id_field, text_field=text_field)) if paths else seed_corpus()
+        with _progress(quiet) as report:
+            result = find_versions(docs, progress=report, **options)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
     fmt = _format(fmt, out, "json")
     if fmt == "json":
         _write(result.to_json(indent=2), out)
+    elif fmt == "jsonl":
+        _write(result.to_jsonl().rstrip("\n"), out)
     elif fmt == "md":
         _write(result_markdown(result), out)
     else:
@@ -150,6 +171,21 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
         _print_terminal(console, comparison, a.stem, b.stem, cosmetic)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr, only for a person watching a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("aligning pairs", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=stage)
+
+        yield report
 
 
 _COLOURS = {"number": "bold red", "substitution": "yellow", "insertion": "green", "deletion": "red", "caption": "blue"}

@@ -119,7 +119,7 @@ class Comparison:
         return "".join(pieces)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; the schema is ``textversions/schema/comparison.schema.json``."""
+        """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""
         return {
             "relation": self.relation,
             "scores": self.scores.to_dict(),
@@ -137,6 +137,11 @@ class Comparison:
         """``to_dict()`` as JSON (UTF-8 text, not ASCII-escaped)."""
         dumps_options.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **dumps_options)
+
+    def _repr_html_(self) -> str:
+        from .report import comparison_overview_html
+
+        return comparison_overview_html(self)
 
 
 def _check(name: str, text: object) -> str:

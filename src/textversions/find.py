@@ -18,7 +18,7 @@ typed edits) → :mod:`~textversions.families`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +70,7 @@ class Result:
         raise KeyError(doc_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; the schema is ``textversions/schema/result.schema.json``."""
+        """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""
         family_number = {doc_id: n for n, family in enumerate(self.families) for doc_id in family}
         return {
             "schema_version": SCHEMA_VERSION,
@@ -87,6 +87,19 @@ class Result:
         """``to_dict()`` as JSON (UTF-8 text, not ASCII-escaped)."""
         dumps_options.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **dumps_options)
+
+    def to_jsonl(self) -> str:
+        """One JSON record a line: each document, then each family, then each relation."""
+        data = self.to_dict()
+        records = [{"record": "document", **doc} for doc in data["documents"]]
+        records += [{"record": "family", "family": n, "members": m} for n, m in enumerate(data["families"])]
+        records += [{"record": "relation", **relation} for relation in data["relations"]]
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+    def _repr_html_(self) -> str:
+        from .report import result_overview_html
+
+        return result_overview_html(self)
 
 
 def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -123,6 +136,7 @@ def find_versions(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_passage: int = DEFAULT_MIN_PASSAGE,
     fold_script: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Result:
     """Find duplicate, version, contains and reuse relations, and story families.
 
@@ -132,7 +146,8 @@ def find_versions(
     only what the alignment confirms is reported. Options are those of
     :func:`~textversions.compare` plus the index's: ``window`` (shingles per
     sketched window), ``num_perm`` (MinHash permutations) and ``threshold``
-    (window Jaccard similarity the LSH bands are tuned for).
+    (window Jaccard similarity the LSH bands are tuned for). ``progress``, if
+    given, is called as ``progress(stage, done, total)`` while pairs are aligned.
     """
     if window < 2:
         raise InvalidInput(f"window must be at least 2, got {window}")
@@ -152,7 +167,10 @@ def find_versions(
     }
     compare_options = {k: options[k] for k in ("shingle", "min_coverage", "min_passage", "fold_script")}
     relations = []
-    for i, j in verified(normalized, pairs, shingle=shingle, min_passage=min_passage):
+    checked = verified(normalized, pairs, shingle=shingle, min_passage=min_passage)
+    for done, (i, j) in enumerate(checked):
+        if progress is not None:
+            progress("align", done, len(checked))
         comparison = compare(texts[i], texts[j], **compare_options)
         a, b = ids[i], ids[j]
         if comparison.relation == "contained_by":

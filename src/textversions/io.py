@@ -1,10 +1,14 @@
-"""Reading documents: text files and folders, and the embedded seed corpus.
+"""Reading documents: text files, folders, tables (JSONL, CSV, Parquet), stdin, the seed corpus.
 
-A document's id is its file name without the extension; inside a folder given
-on the command line, its path below that folder (``sub/article``). Files are
-read as UTF-8 (a BOM is dropped); a file that does not decode is an
-:class:`~textversions.errors.UnreadableDocument` naming the file — never
-silently skipped.
+* A ``.txt``/``.md`` file is one document; its id is the file name without the
+  extension, or inside a folder its path below that folder (``sub/article``).
+* A ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file is a table of
+  documents: one per record, id and text from ``id_field`` / ``text_field``
+  (ids that are numbers become strings). ``-`` reads JSONL from stdin.
+* Text is UTF-8 (a BOM is dropped). Whatever cannot be read is an
+  :class:`~textversions.errors.UnreadableDocument` or
+  :class:`~textversions.errors.InvalidInput` naming the file and record — never
+  silently skipped. Parquet needs pyarrow (``pip install textversions[parquet]``).
 
 >>> ids = [doc_id for doc_id, _ in seed_corpus()]
 >>> ids[3]
@@ -13,15 +17,21 @@ silently skipped.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import sys
 from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, TextIO
 
-from .errors import InvalidInput, UnreadableDocument
+from .errors import InvalidInput, NotText, UnreadableDocument
 
-__all__ = ["read_paths", "read_text_file", "seed_corpus", "TEXT_SUFFIXES"]
+__all__ = ["read_paths", "read_table", "read_text_file", "seed_corpus", "TEXT_SUFFIXES", "TABLE_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".md")
+TABLE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 
 
 def read_text_file(path: Path) -> str:
@@ -38,9 +48,90 @@ def read_text_file(path: Path) -> str:
         ) from error
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each text file named, and each .txt/.md file in each folder named."""
+def _record(where: str, record: Any, id_field: str, text_field: str) -> tuple[str, str]:
+    if not isinstance(record, dict):
+        raise InvalidInput(f"{where}: expected an object with {id_field!r} and {text_field!r}")
+    for field in (id_field, text_field):
+        if field not in record:
+            raise InvalidInput(f"{where}: no field {field!r} (fields: {', '.join(map(str, record)) or 'none'})")
+    doc_id, text = record[id_field], record[text_field]
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+        raise InvalidInput(f"{where}: id must be a string or an integer, got {type(doc_id).__name__}")
+    if not isinstance(text, str):
+        raise NotText(f"{where}: document {doc_id!r}: text must be a string, got {type(text).__name__}")
+    return str(doc_id), text
+
+
+def _jsonl(stream: TextIO, name: str, id_field: str, text_field: str) -> Iterator[tuple[str, str]]:
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise UnreadableDocument(f"{name}:{number}: not JSON ({error.msg})") from error
+        yield _record(f"{name}:{number}", record, id_field, text_field)
+
+
+def read_table(
+    path: str | Path, *, id_field: str = "id", text_field: str = "text"
+) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` for each record of a JSONL, CSV or Parquet file (``-``: JSONL on stdin)."""
+    if str(path) == "-":
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
+        try:
+            yield from _jsonl(stdin, "<stdin>", id_field, text_field)
+        except UnicodeDecodeError as error:
+            raise UnreadableDocument(f"<stdin>: not UTF-8 text ({error.reason})") from error
+        return
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".jsonl", ".ndjson"):
+            with path.open(encoding="utf-8-sig") as stream:
+                yield from _jsonl(stream, str(path), id_field, text_field)
+        elif suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                for number, row in enumerate(csv.DictReader(stream), 2):
+                    yield _record(f"{path}:{number}", row, id_field, text_field)
+        elif suffix == ".parquet":
+            yield from _parquet(path, id_field, text_field)
+        else:
+            raise InvalidInput(f"{path}: not a table (expected one of {', '.join(TABLE_SUFFIXES)})")
+    except UnicodeDecodeError as error:
+        raise UnreadableDocument(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    except OSError as error:
+        raise UnreadableDocument(f"{path}: cannot read ({error.strerror or error})") from error
+
+
+def _parquet(path: Path, id_field: str, text_field: str) -> Iterator[tuple[str, str]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise InvalidInput(f"{path}: reading Parquet needs pyarrow: pip install 'textversions[parquet]'") from error
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises its own errors for foreign or corrupt files
+        raise UnreadableDocument(f"{path}: not a readable Parquet file ({error})") from error
+    names = table.schema_arrow.names
+    for field in (id_field, text_field):
+        if field not in names:
+            raise InvalidInput(f"{path}: no column {field!r} (columns: {', '.join(names)})")
+    row = 0
+    for batch in table.iter_batches(columns=[id_field, text_field], batch_size=4096):
+        for record in batch.to_pylist():
+            row += 1
+            yield _record(f"{path}: row {row}", record, id_field, text_field)
+
+
+def read_paths(
+    paths: Iterable[str | Path], *, id_field: str = "id", text_field: str = "text"
+) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named."""
     for given in paths:
+        if str(given) == "-" or Path(given).suffix.lower() in TABLE_SUFFIXES:
+            yield from read_table(given, id_field=id_field, text_field=text_field)
+            continue
         path = Path(given)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)

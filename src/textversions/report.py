@@ -17,7 +17,14 @@ from .classify import COSMETIC_KINDS, KINDS, Edit
 from .compare import Comparison
 from .find import Result
 
-__all__ = ["comparison_markdown", "result_markdown", "result_html", "comparison_html"]
+__all__ = [
+    "comparison_html",
+    "comparison_markdown",
+    "comparison_overview_html",
+    "result_html",
+    "result_markdown",
+    "result_overview_html",
+]
 
 _SHOWN = 60
 
@@ -262,8 +269,8 @@ def comparison_html(comparison: Comparison, a: str, b: str, a_name: str = "a", b
     return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, a, b))
 
 
-def result_html(result: Result, texts: Mapping[str, str]) -> str:
-    """One self-contained HTML page for a corpus: families, relations, each pair side by side."""
+def result_overview_html(result: Result) -> str:
+    """Families and relations as HTML tables (a fragment; also the notebook view of a Result)."""
     rows = []
     for number, family in enumerate(result.families):
         members = ", ".join(html.escape(d) for d in family)
@@ -281,13 +288,32 @@ def result_html(result: Result, texts: Mapping[str, str]) -> str:
             f"<td>{html.escape(relation.kind)}</td><td>{s.jaccard:.3f}</td><td>{s.coverage_a:.3f}</td>"
             f"<td>{s.coverage_b:.3f}</td><td>{changes}</td></tr>"
         )
-    overview = (
+    return (
         f"<section><h2>Story families ({len(result.families)} for {len(result.ids)} documents)</h2>"
         "<table><tr><th>family</th><th>size</th><th>documents</th></tr>" + "".join(rows) + "</table>"
         "<h2>Relations</h2><table><tr><th>a</th><th>b</th><th>kind</th><th>jaccard</th><th>coverage a</th>"
         "<th>coverage b</th><th>substantive edits</th></tr>" + "".join(relation_rows) + "</table></section>"
     )
+
+
+def comparison_overview_html(comparison: Comparison) -> str:
+    """Relation, scores and the substantive edits as HTML tables (the notebook view of a Comparison)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(e.kind)}</td><td>{html.escape(_cell(e.a_text))}</td><td>{html.escape(_cell(e.b_text))}</td>"
+        f"<td>{e.a_span[0]}–{e.a_span[1]}</td><td>{e.b_span[0]}–{e.b_span[1]}</td></tr>"
+        for e in comparison.substantive_edits
+    )
+    summary = ", ".join(f"{kind}: {count}" for kind, count in comparison.summary().items())
+    return (
+        f"<div><strong>{html.escape(comparison.relation)}</strong> {_scores_table(comparison)}"
+        f"<p>{html.escape(summary)}</p><table><tr><th>kind</th><th>a</th><th>b</th><th>a span</th><th>b span</th></tr>"
+        f"{rows}</table></div>"
+    )
+
+
+def result_html(result: Result, texts: Mapping[str, str]) -> str:
+    """One self-contained HTML page for a corpus: families, relations, each pair side by side."""
     pairs = "".join(
         _pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in enumerate(result.relations)
     )
-    return _page("textversions report", overview + pairs)
+    return _page("textversions report", result_overview_html(result) + pairs)

@@ -1,0 +1,41 @@
+"""Reports escape everything they show and count what the JSON counts."""
+
+from __future__ import annotations
+
+from textversions import compare, find_versions
+from textversions.report import comparison_html, comparison_markdown, result_html, result_markdown
+
+EVIL = '"><script>alert(1)</script>|`x`'
+TEXT = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。<b>粗体</b>在抗击疫情的斗争中奋勇争先。"
+
+
+def evil_result():
+    docs = {EVIL: TEXT, "copy": TEXT.replace("，", ",").replace("奋勇", "英勇")}
+    return find_versions(docs), docs
+
+
+def test_html_escapes_ids_and_text():
+    result, docs = evil_result()
+    page = result_html(result, docs)
+    assert "<script>alert" not in page and "<b>粗体" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'id="p0-e' in page  # element ids are numbers, never document ids
+
+
+def test_markdown_escapes_table_cells():
+    result, _ = evil_result()
+    markdown = result_markdown(result)
+    assert "&lt;script&gt;" in markdown and "\\|" in markdown and "\\`x\\`" in markdown
+    for line in markdown.splitlines():
+        if line.startswith("| ") and EVIL[:5] in line:
+            raise AssertionError(f"unescaped id in {line}")
+
+
+def test_pair_reports_and_notebook_views():
+    comparison = compare("共1.1万个<i>", "共11万个<i>")
+    html = comparison_html(comparison, "共1.1万个<i>", "共11万个<i>", "web", "print")
+    assert html.count('class="k-number substantive"') == 2 and "&lt;i&gt;" in html and "<i>" not in html
+    assert "number" in comparison._repr_html_() and "11万" in comparison._repr_html_()
+    assert comparison_markdown(comparison, "web", "print").startswith("# web → print: version")
+    result, _ = evil_result()
+    assert "&lt;script&gt;" in result._repr_html_() and "<script>" not in result._repr_html_()
