@@ -58,7 +58,7 @@ def test_offset_map_points_at_the_source_character(text):
     assert len(n.offsets) == len(n.text)
     assert np.all(np.diff(n.offsets) >= 0)
     for i, char in enumerate(n.text):
-        source = text[n.offsets[i]]
+        source = text[n.offsets[i] : n.end(i)]
         assert char in _single_fold(source) or (char == " " and (source.isspace() or source in "\u200b\ufeff")) or (
             char == " " and " " in _single_fold(source)
         )

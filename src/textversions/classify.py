@@ -36,7 +36,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from .align import Opcode, merge_opcodes
+from .align import MAX_CELLS, Opcode, merge_opcodes
 from .normalize import Normalized, normalize
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
@@ -122,6 +122,19 @@ def _token_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _chunked(ops: list[Opcode]) -> list[Opcode]:
+    """Long equal runs cut into pieces, so the cosmetic diff inside each stays small."""
+    out: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag != "equal" or i2 - i1 <= _CHUNK:
+            out.append((tag, i1, i2, j1, j2))
+            continue
+        for start in range(0, i2 - i1, _CHUNK):
+            stop = min(start + _CHUNK, i2 - i1)
+            out.append(("equal", i1 + start, i1 + stop, j1 + start, j1 + stop))
+    return out
+
+
 def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
     """How far tokens overlapping the changed characters ``[lo, hi)`` stick out left and right."""
     left = right = 0
@@ -167,7 +180,7 @@ def _segments(na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int
         return int(norm.offsets[lo]) if lo < len(norm.text) else len(norm.original)
 
     def ends(norm: Normalized, hi: int) -> int:
-        return int(norm.offsets[hi - 1]) + 1 if hi > 0 else 0
+        return norm.end(hi - 1) if hi > 0 else 0
 
     segments: list[_Segment] = []
     a_pos = starts(na, 0) if na.text else 0
@@ -193,13 +206,9 @@ def _cosmetic_edits(a: str, b: str, a_off: int, b_off: int) -> list[Edit]:
     """Edits inside text that normalizes equal: whitespace, width, case, script."""
     if a == b:
         return []
-    if len(a) * len(b) > _CHUNK * _CHUNK:
-        # Split at a character both sides share after normalization.
-        na, nb = normalize(a), normalize(b)
-        if na.text == nb.text and len(na.text) > 1:
-            middle = len(na.text) // 2
-            ca, cb = int(na.offsets[middle]), int(nb.offsets[middle])
-            return _cosmetic_edits(a[:ca], b[:cb], a_off, b_off) + _cosmetic_edits(a[ca:], b[cb:], a_off + ca, b_off + cb)
+    if len(a) * len(b) > MAX_CELLS:
+        # Layout alone this large (a megabyte of blank lines): one edit, said plainly.
+        return [Edit(_cosmetic_kind(a, b), a, b, (a_off, a_off + len(a)), (b_off, b_off + len(b)), True)]
     edits = []
     for tag, i1, i2, j1, j2 in merge_opcodes(Levenshtein.opcodes(a, b).as_list()):
         if tag == "equal":
@@ -426,7 +435,7 @@ def typed_edits(
     is a flank (surrounding page text, or a truncation). ``container`` (``"a"``,
     ``"b"`` or ``None``) says which text is the page around the other.
     """
-    ops = _widen(ops, na.text, nb.text)
+    ops = _chunked(_widen(ops, na.text, nb.text))
     flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, na, nb)}
     edits: list[Edit] = []
     for seg in _segments(na, nb, ops, flanks):

@@ -7,6 +7,7 @@ on stderr); wrong usage exits 2.
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +100,9 @@ def main() -> None:
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--skip-unreadable", is_flag=True, help="Skip files and records that cannot be read, listing them, instead of failing."
+)
 @_matching_options
 def find(
     paths: tuple[Path, ...],
@@ -107,6 +111,7 @@ def find(
     id_field: str,
     text_field: str,
     quiet: bool,
+    skip_unreadable: bool,
     **options: Any,
 ) -> None:
     """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
@@ -119,17 +124,30 @@ def find(
       textversions find articles.parquet --id-field url --text-field body
       cat articles.jsonl | textversions find - --format json
     """
+    skipped: list[dict[str, str]] = []
+
+    def skip(source: str, reason: str) -> None:
+        skipped.append({"source": source, "reason": reason})
+        click.echo(f"skipped {reason}", err=True)
+
     try:
-        docs = list(read_paths(paths, id_field=id_field, text_field=text_field)) if paths else seed_corpus()
+        on_error = skip if skip_unreadable else None
+        docs = list(read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error)) if paths else seed_corpus()
         with _progress(quiet) as report:
             result = find_versions(docs, progress=report, **options)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
     fmt = _format(fmt, out, "json")
     if fmt == "json":
-        _write(result.to_json(indent=2), out)
+        data = result.to_dict()
+        if skip_unreadable:
+            data["skipped"] = skipped
+        _write(json.dumps(data, ensure_ascii=False, indent=2), out)
     elif fmt == "jsonl":
-        _write(result.to_jsonl().rstrip("\n"), out)
+        lines = result.to_jsonl() + "".join(
+            json.dumps({"record": "skipped", **entry}, ensure_ascii=False) + "\n" for entry in skipped
+        )
+        _write(lines.rstrip("\n"), out)
     elif fmt == "md":
         _write(result_markdown(result), out)
     else:

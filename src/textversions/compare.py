@@ -35,8 +35,8 @@ import numpy as np
 
 from .align import Alignment, Anchor, alignment
 from .classify import KINDS, Edit, typed_edits
-from .errors import InvalidInput, NotText
-from .normalize import Normalized, normalize
+from .errors import InvalidInput
+from .normalize import Normalized, check_text, normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 
 __all__ = ["Comparison", "Passage", "Scores", "compare", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
@@ -144,12 +144,6 @@ class Comparison:
         return comparison_overview_html(self)
 
 
-def _check(name: str, text: object) -> str:
-    if not isinstance(text, str):
-        raise NotText(f"{name} must be str, got {type(text).__name__}")
-    return text
-
-
 def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
     sa = np.unique(shingle_hashes(a, shingle))
     sb = np.unique(shingle_hashes(b, shingle))
@@ -216,8 +210,8 @@ def compare(
     (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
     traditional and simplified script as equal when matching).
     """
-    _check("a", a)
-    _check("b", b)
+    check_text(a, "a")
+    check_text(b, "b")
     if shingle < 1:
         raise InvalidInput(f"shingle must be at least 1, got {shingle}")
     if not 0.0 < min_coverage <= 1.0:

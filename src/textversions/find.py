@@ -26,7 +26,7 @@ from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, veri
 from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .normalize import normalize
+from .normalize import check_text, normalize
 from .shingle import DEFAULT_SHINGLE
 from .sketch import DEFAULT_NUM_PERM
 
@@ -116,8 +116,7 @@ def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[lis
             raise InvalidInput(f"document #{number} is not an (id, text) pair: {item!r:.80}") from None
         if not isinstance(doc_id, str):
             raise InvalidInput(f"document #{number}: id must be str, got {type(doc_id).__name__}")
-        if not isinstance(text, str):
-            raise NotText(f"document {doc_id!r}: text must be str, got {type(text).__name__}")
+        check_text(text, f"document {doc_id!r}")
         if doc_id in seen:
             raise DuplicateId(f"document id {doc_id!r} appears more than once")
         seen.add(doc_id)

@@ -21,7 +21,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TextIO
@@ -62,25 +62,39 @@ def _record(where: str, record: Any, id_field: str, text_field: str) -> tuple[st
     return str(doc_id), text
 
 
-def _jsonl(stream: TextIO, name: str, id_field: str, text_field: str) -> Iterator[tuple[str, str]]:
+OnError = Callable[[str, str], None]
+"""Called as ``on_error(source, reason)`` for a file or record that is skipped."""
+
+
+def _jsonl(
+    stream: TextIO, name: str, id_field: str, text_field: str, on_error: OnError | None
+) -> Iterator[tuple[str, str]]:
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UnreadableDocument(f"{name}:{number}: not JSON ({error.msg})") from error
-        yield _record(f"{name}:{number}", record, id_field, text_field)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise UnreadableDocument(f"{name}:{number}: not JSON ({error.msg})") from error
+            yield _record(f"{name}:{number}", record, id_field, text_field)
+        except (UnreadableDocument, InvalidInput) as error:
+            if on_error is None:
+                raise
+            on_error(f"{name}:{number}", str(error))
 
 
 def read_table(
-    path: str | Path, *, id_field: str = "id", text_field: str = "text"
+    path: str | Path, *, id_field: str = "id", text_field: str = "text", on_error: OnError | None = None
 ) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each record of a JSONL, CSV or Parquet file (``-``: JSONL on stdin)."""
+    """``(id, text)`` for each record of a JSONL, CSV or Parquet file (``-``: JSONL on stdin).
+
+    With ``on_error``, a JSONL record that cannot be read is reported to it and skipped.
+    """
     if str(path) == "-":
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
         try:
-            yield from _jsonl(stdin, "<stdin>", id_field, text_field)
+            yield from _jsonl(stdin, "<stdin>", id_field, text_field, on_error)
         except UnicodeDecodeError as error:
             raise UnreadableDocument(f"<stdin>: not UTF-8 text ({error.reason})") from error
         return
@@ -89,11 +103,16 @@ def read_table(
     try:
         if suffix in (".jsonl", ".ndjson"):
             with path.open(encoding="utf-8-sig") as stream:
-                yield from _jsonl(stream, str(path), id_field, text_field)
+                yield from _jsonl(stream, str(path), id_field, text_field, on_error)
         elif suffix == ".csv":
+            # A news page in one cell is far above csv's default 128 KiB field limit.
+            csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
             with path.open(encoding="utf-8-sig", newline="") as stream:
-                for number, row in enumerate(csv.DictReader(stream), 2):
-                    yield _record(f"{path}:{number}", row, id_field, text_field)
+                try:
+                    for number, row in enumerate(csv.DictReader(stream), 2):
+                        yield _record(f"{path}:{number}", row, id_field, text_field)
+                except csv.Error as error:
+                    raise UnreadableDocument(f"{path}: not readable as CSV ({error})") from error
         elif suffix == ".parquet":
             yield from _parquet(path, id_field, text_field)
         else:
@@ -125,22 +144,43 @@ def _parquet(path: Path, id_field: str, text_field: str) -> Iterator[tuple[str, 
 
 
 def read_paths(
-    paths: Iterable[str | Path], *, id_field: str = "id", text_field: str = "text"
+    paths: Iterable[str | Path],
+    *,
+    id_field: str = "id",
+    text_field: str = "text",
+    on_error: OnError | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named."""
+    """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named.
+
+    Without ``on_error`` the first file or record that cannot be read raises; with
+    it, that file or record is reported as ``on_error(source, reason)`` and skipped.
+    """
     for given in paths:
         if str(given) == "-" or Path(given).suffix.lower() in TABLE_SUFFIXES:
-            yield from read_table(given, id_field=id_field, text_field=text_field)
+            try:
+                yield from read_table(given, id_field=id_field, text_field=text_field, on_error=on_error)
+            except (UnreadableDocument, InvalidInput) as error:
+                if on_error is None:
+                    raise
+                on_error(str(given), str(error))
             continue
         path = Path(given)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-            for file in found:
-                yield file.relative_to(path).with_suffix("").as_posix(), read_text_file(file)
+            files = [(file.relative_to(path).with_suffix("").as_posix(), file) for file in found]
         elif path.is_file():
-            yield path.stem, read_text_file(path)
+            files = [(path.stem, path)]
         else:
             raise InvalidInput(f"{path}: no such file or folder")
+        for doc_id, file in files:
+            try:
+                text = read_text_file(file)
+            except UnreadableDocument as error:
+                if on_error is None:
+                    raise
+                on_error(str(file), str(error))
+                continue
+            yield doc_id, text
 
 
 def seed_corpus() -> list[tuple[str, str]]:

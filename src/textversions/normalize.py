@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Normalized", "normalize", "is_spaceless"]
+__all__ = ["Normalized", "check_text", "normalize", "is_spaceless"]
 
 # Scripts written without spaces between words. A whitespace run touching one
 # of these is layout, not a word separator.
@@ -54,6 +54,8 @@ _SPACELESS_CLASS = (
 _SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
 # Whitespace plus the invisible characters scrapers leave behind.
 _LAYOUT = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+# A character and the combining marks that follow it.
+_CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 # Code point ranges whose NFKC or lower-case form differs from themselves often
@@ -111,15 +113,22 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True, eq=False)
 class Normalized:
-    """A folded text and, for each of its characters, the index in the original.
+    """A folded text and, for each of its characters, where it came from in the original.
 
     ``offsets[i]`` is the code-point index in ``original`` of the character that
-    produced ``text[i]``; offsets never decrease.
+    produced ``text[i]`` (``ends[i]`` the index after it, when a base character and
+    its combining marks produced it together; otherwise ``offsets[i] + 1``).
+    Offsets never decrease.
     """
 
     original: str
     text: str
     offsets: np.ndarray
+    ends: np.ndarray | None = None
+
+    def end(self, i: int) -> int:
+        """Original position just after the character that produced ``text[i]``."""
+        return int(self.ends[i]) if self.ends is not None else int(self.offsets[i]) + 1
 
     def boundary(self, i: int) -> int:
         """Original position of the boundary before normalized position ``i``.
@@ -139,7 +148,7 @@ class Normalized:
         if start >= end:
             at = self.boundary(start)
             return at, at
-        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+        return int(self.offsets[start]), self.end(end - 1)
 
 
 def _codes(text: str) -> np.ndarray:
@@ -150,8 +159,12 @@ def _text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _fold_width(text: str) -> tuple[str, np.ndarray | None]:
-    """NFKC and lower case, character by character; the source index of each output character."""
+def _fold_width(text: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
+    """NFKC and lower case; where each output character comes from (start, end), if not 1:1.
+
+    A base character and the combining marks after it are folded together
+    (e + U+0301 → é), so composed and decomposed text match.
+    """
     one_to_one, _ = _fold_tables()
     folded = text.translate(one_to_one)
     if (
@@ -159,14 +172,16 @@ def _fold_width(text: str) -> tuple[str, np.ndarray | None]:
         and folded.lower() == folded
         and not _expanding_pattern().search(folded)
     ):
-        return folded, None
+        return folded, None, None
     pieces: list[str] = []
-    sources: list[int] = []
-    for index, char in enumerate(text):
-        piece = unicodedata.normalize("NFKC", char).lower()
+    starts: list[int] = []
+    ends: list[int] = []
+    for cluster in _CLUSTER.finditer(text):
+        piece = unicodedata.normalize("NFKC", cluster.group()).lower()
         pieces.append(piece)
-        sources.extend([index] * len(piece))
-    return "".join(pieces), np.asarray(sources, dtype=np.int64)
+        starts.extend([cluster.start()] * len(piece))
+        ends.extend([cluster.end()] * len(piece))
+    return "".join(pieces), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
 # OpenCC works on UTF-8 C strings: NUL and lone surrogates are passed around it.
@@ -210,6 +225,28 @@ def _drop_layout(text: str) -> tuple[str, np.ndarray | None]:
     return _text(chars[kept]), kept
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(text: object, name: str) -> str:
+    """``text`` if it is a ``str`` of valid Unicode; otherwise a clear error naming ``name``.
+
+    >>> check_text("中文", "a")
+    '中文'
+    """
+    from .errors import InvalidInput, NotText
+
+    if not isinstance(text, str):
+        raise NotText(f"{name}: text must be str, got {type(text).__name__}")
+    found = _SURROGATE.search(text)
+    if found:
+        raise InvalidInput(
+            f"{name}: lone surrogate U+{ord(found.group()):04X} at position {found.start()} is not Unicode text "
+            "(decode the source with errors='replace' or 'surrogateescape' handled first)"
+        )
+    return text
+
+
 def normalize(text: str, *, fold_script: bool = True) -> Normalized:
     """Fold ``text`` for matching and keep the map back to it.
 
@@ -222,12 +259,14 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
         from .errors import NotText
 
         raise NotText(f"expected str, got {type(text).__name__}")
-    folded, width_map = _fold_width(text)
+    folded, width_starts, width_ends = _fold_width(text)
     if fold_script:
         folded = _fold_script(folded)
     folded, kept = _drop_layout(folded)
-    if width_map is None:
+    ends = None
+    if width_starts is None:
         offsets = kept if kept is not None else np.arange(len(folded), dtype=np.int64)
     else:
-        offsets = width_map if kept is None else width_map[kept]
-    return Normalized(original=text, text=folded, offsets=offsets.astype(np.int64, copy=False))
+        offsets = width_starts if kept is None else width_starts[kept]
+        ends = width_ends if kept is None else width_ends[kept]  # type: ignore[index]
+    return Normalized(original=text, text=folded, offsets=offsets.astype(np.int64, copy=False), ends=ends)

@@ -56,11 +56,16 @@ def _permuted(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
         return mixed[:, None] * a[None, :] + b[None, :]
 
 
+_CHUNK = 1 << 15
+"""Shingles permuted at a time: memory stays ``_CHUNK * num_perm * 4`` bytes whatever the length."""
+
+
 def minhash(hashes: np.ndarray, *, num_perm: int = DEFAULT_NUM_PERM, seed: int = DEFAULT_SEED) -> np.ndarray:
     """MinHash signature of a set of 32-bit shingle hashes (all ``0xFFFFFFFF`` if empty)."""
-    if len(hashes) == 0:
-        return np.full(num_perm, _EMPTY, dtype=np.uint32)
-    return _permuted(hashes, num_perm, seed).min(axis=0)
+    signature = np.full(num_perm, _EMPTY, dtype=np.uint32)
+    for start in range(0, len(hashes), _CHUNK):
+        np.minimum(signature, _permuted(hashes[start : start + _CHUNK], num_perm, seed).min(axis=0), out=signature)
+    return signature
 
 
 def window_minhashes(
@@ -70,17 +75,24 @@ def window_minhashes(
     num_perm: int = DEFAULT_NUM_PERM,
     seed: int = DEFAULT_SEED,
 ) -> np.ndarray:
-    """Signatures of windows of ``window`` consecutive shingles, stepping ``window // 2``.
+    """Signatures of windows of ``2 * step`` consecutive shingles, ``step = window // 2`` apart.
 
     Returns an array ``(windows, num_perm)``; a document shorter than one window
     has one window (itself), an empty one none. Window ``k`` covers shingles
-    ``[k * step, k * step + window)``.
+    ``[k * step, (k + 2) * step)``.
     """
     if len(hashes) == 0:
         return np.zeros((0, num_perm), dtype=np.uint32)
     step = max(1, window // 2)
-    permuted = _permuted(hashes, num_perm, seed)
-    blocks = np.minimum.reduceat(permuted, np.arange(0, len(hashes), step), axis=0)
+    chunk = max(step, _CHUNK // step * step)
+    blocks = np.concatenate(
+        [
+            np.minimum.reduceat(
+                _permuted(hashes[start : start + chunk], num_perm, seed), np.arange(0, min(chunk, len(hashes) - start), step), axis=0
+            )
+            for start in range(0, len(hashes), chunk)
+        ]
+    )
     if len(blocks) == 1:
         return blocks
     return np.minimum(blocks[:-1], blocks[1:])
