@@ -10,7 +10,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .classify import Edit
 from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
-from .errors import DuplicateId, InvalidInput, NotText, TextVersionsError, UnreadableDocument
+from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
+from .index import SketchIndex
 from .normalize import Normalized, normalize
 
 try:
@@ -22,6 +23,7 @@ __all__ = [
     "Comparison",
     "DuplicateId",
     "Edit",
+    "InvalidIndex",
     "InvalidInput",
     "Normalized",
     "NotText",
@@ -29,6 +31,7 @@ __all__ = [
     "Relation",
     "Result",
     "Scores",
+    "SketchIndex",
     "TextVersionsError",
     "UnreadableDocument",
     "compare",

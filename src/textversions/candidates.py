@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import band_keys, bucket_pairs, lsh_params
+from .index import bucket_pairs, document_keys
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
-from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, window_minhashes
+from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED
 
 __all__ = ["candidate_pairs", "verified", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
 
@@ -43,15 +43,12 @@ def candidate_pairs(
     max_bucket: int = 64,
 ) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share an LSH bucket."""
-    bands, rows = lsh_params(threshold, num_perm)
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
     for number, text in enumerate(texts):
-        hashes = shingle_hashes(text, shingle)
-        signatures = window_minhashes(hashes, window=window, num_perm=num_perm, seed=seed)
-        if len(signatures) == 0:
+        doc_keys = document_keys(text, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
+        if len(doc_keys) == 0:
             continue
-        doc_keys = np.unique(band_keys(signatures, bands, rows).reshape(-1))
         keys.append(doc_keys)
         owners.append(np.full(len(doc_keys), number, dtype=np.int64))
     if not keys:

@@ -7,7 +7,8 @@ so ``except ValueError`` keeps working for callers who do not know this library:
     ├── InvalidInput (ValueError)        bad arguments or options
     │   ├── NotText (TypeError)          a document that is not a str
     │   └── DuplicateId                  two documents under one id
-    └── UnreadableDocument (ValueError)  a file or record that cannot be decoded
+    ├── UnreadableDocument (ValueError)  a file or record that cannot be decoded
+    └── InvalidIndex (ValueError)        a saved index that is corrupt or foreign
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "NotText",
     "DuplicateId",
     "UnreadableDocument",
+    "InvalidIndex",
 ]
 
 
@@ -39,3 +41,7 @@ class DuplicateId(InvalidInput):
 
 class UnreadableDocument(TextVersionsError, ValueError):
     """A file or record could not be read or decoded; the message names it."""
+
+
+class InvalidIndex(TextVersionsError, ValueError):
+    """A saved sketch index is corrupt, foreign, or of another format version."""

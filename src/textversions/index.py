@@ -21,11 +21,23 @@ true duplicates still end up connected.
 from __future__ import annotations
 
 import functools
+import json
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import numpy as np
 from datasketch.lsh import _optimal_param
 
-__all__ = ["lsh_params", "band_keys", "bucket_pairs"]
+from .errors import DuplicateId, InvalidIndex, InvalidInput
+from .normalize import check_text, normalize
+from .shingle import DEFAULT_SHINGLE, shingle_hashes
+from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, window_minhashes
+
+__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "SketchIndex"]
+
+_FORMAT = "textversions-sketch-index"
+_VERSION = 1
 
 
 @functools.lru_cache(maxsize=64)
@@ -77,3 +89,150 @@ def bucket_pairs(keys: np.ndarray, owners: np.ndarray, *, max_bucket: int = 64) 
         for pair in linked:
             pairs[pair] = pairs.get(pair, 0) + 1
     return pairs
+
+
+def document_keys(
+    normalized: str, *, shingle: int, window: int, num_perm: int, threshold: float, seed: int
+) -> np.ndarray:
+    """The distinct LSH bucket keys of one normalized document's windows (sorted)."""
+    bands, rows = lsh_params(threshold, num_perm)
+    signatures = window_minhashes(shingle_hashes(normalized, shingle), window=window, num_perm=num_perm, seed=seed)
+    if len(signatures) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(band_keys(signatures, bands, rows).reshape(-1))
+
+
+class SketchIndex:
+    """Window sketches of a growing corpus: add documents, query texts, save, reopen, extend.
+
+    Only sketches are kept (about ``bands`` keys of 8 bytes per window), never
+    the texts. The file format is a NumPy ``.npz`` archive of plain arrays, read
+    with ``allow_pickle=False``: opening a file executes nothing.
+
+    >>> index = SketchIndex(window=16)
+    >>> index.add({"web": "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨"})
+    >>> index.query("越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨")[0][0]
+    'web'
+    """
+
+    def __init__(
+        self,
+        *,
+        shingle: int = DEFAULT_SHINGLE,
+        window: int = 50,
+        num_perm: int = DEFAULT_NUM_PERM,
+        threshold: float = 0.3,
+        seed: int = DEFAULT_SEED,
+        fold_script: bool = True,
+    ) -> None:
+        self.options = {
+            "shingle": shingle,
+            "window": window,
+            "num_perm": num_perm,
+            "threshold": threshold,
+            "seed": seed,
+            "fold_script": fold_script,
+        }
+        lsh_params(threshold, num_perm)  # fails early on impossible options
+        self._ids: list[str] = []
+        self._positions: dict[str, int] = {}
+        self._key_chunks: list[np.ndarray] = []
+        self._owner_chunks: list[np.ndarray] = []
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Document ids in the order they were added."""
+        return tuple(self._ids)
+
+    def _keys(self, text: str) -> np.ndarray:
+        options = {k: v for k, v in self.options.items() if k != "fold_script"}
+        return document_keys(normalize(text, fold_script=bool(self.options["fold_script"])).text, **options)  # type: ignore[arg-type]
+
+    def add(self, docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
+        """Add documents (a mapping id → text or ``(id, text)`` pairs); ids must be new."""
+        items = docs.items() if isinstance(docs, Mapping) else docs
+        for doc_id, text in items:
+            if not isinstance(doc_id, str):
+                raise InvalidInput(f"id must be str, got {type(doc_id).__name__}")
+            check_text(text, f"document {doc_id!r}")
+            if doc_id in self._positions:
+                raise DuplicateId(f"document id {doc_id!r} is already in the index")
+            keys = self._keys(text)
+            self._positions[doc_id] = len(self._ids)
+            self._ids.append(doc_id)
+            self._key_chunks.append(keys)
+            self._owner_chunks.append(np.full(len(keys), self._positions[doc_id], dtype=np.int64))
+            self._sorted = None
+
+    def _lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._sorted is None:
+            keys = np.concatenate(self._key_chunks) if self._key_chunks else np.zeros(0, dtype=np.uint64)
+            owners = np.concatenate(self._owner_chunks) if self._owner_chunks else np.zeros(0, dtype=np.int64)
+            order = np.lexsort((owners, keys))
+            self._key_chunks, self._owner_chunks = [keys[order]], [owners[order]]
+            self._sorted = (keys[order], owners[order])
+        return self._sorted
+
+    def query(self, text: str) -> list[tuple[str, int]]:
+        """Indexed documents sharing a bucket with ``text``: ``(id, shared buckets)``, most first."""
+        check_text(text, "query")
+        keys, owners = self._lookup()
+        wanted = self._keys(text)
+        left = np.searchsorted(keys, wanted, "left")
+        right = np.searchsorted(keys, wanted, "right")
+        hits: dict[int, int] = {}
+        for lo, hi in zip(left.tolist(), right.tolist()):
+            for owner in owners[lo:hi].tolist():
+                hits[owner] = hits.get(owner, 0) + 1
+        return [(self._ids[o], n) for o, n in sorted(hits.items(), key=lambda item: (-item[1], item[0]))]
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to ``path`` (a ``.npz`` file of plain arrays)."""
+        keys, owners = self._lookup()
+        header = json.dumps({"format": _FORMAT, "version": _VERSION, "options": self.options}).encode("utf-8")
+        ids = json.dumps(self._ids, ensure_ascii=False).encode("utf-8")
+        with Path(path).open("wb") as stream:
+            np.savez_compressed(
+                stream,
+                header=np.frombuffer(header, dtype=np.uint8),
+                ids=np.frombuffer(ids, dtype=np.uint8),
+                keys=keys,
+                owners=owners,
+            )
+
+    @classmethod
+    def load(cls, path: str | Path) -> SketchIndex:
+        """Reopen a saved index; a corrupt or foreign file is an :class:`InvalidIndex` error."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as archive:
+                header = json.loads(archive["header"].tobytes().decode("utf-8"))
+                ids = json.loads(archive["ids"].tobytes().decode("utf-8"))
+                keys = archive["keys"]
+                owners = archive["owners"]
+        except FileNotFoundError as error:
+            raise InvalidIndex(f"{path}: no such file") from error
+        except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile) as error:
+            raise InvalidIndex(f"{path}: not a textversions index ({type(error).__name__}: {error})") from error
+        if not isinstance(header, dict) or header.get("format") != _FORMAT:
+            raise InvalidIndex(f"{path}: not a textversions index (no {_FORMAT!r} header)")
+        if header.get("version") != _VERSION:
+            raise InvalidIndex(f"{path}: index format version {header.get('version')!r}, this textversions reads {_VERSION}")
+        if keys.dtype != np.uint64 or owners.dtype != np.int64 or keys.shape != owners.shape:
+            raise InvalidIndex(f"{path}: corrupt index (key arrays of the wrong type or shape)")
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
+            raise InvalidIndex(f"{path}: corrupt index (document ids)")
+        if len(owners) and (owners.min() < 0 or owners.max() >= len(ids)):
+            raise InvalidIndex(f"{path}: corrupt index (key owners out of range)")
+        try:
+            index = cls(**header["options"])
+        except (TypeError, InvalidInput) as error:
+            raise InvalidIndex(f"{path}: corrupt index options ({error})") from error
+        index._ids = ids
+        index._positions = {doc_id: n for n, doc_id in enumerate(ids)}
+        index._key_chunks, index._owner_chunks = [keys], [owners]
+        index._sorted = None
+        return index

@@ -1,0 +1,82 @@
+"""The sketch index: save, reopen, extend; same answers; corrupt and foreign files refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from textversions import DuplicateId, InvalidIndex, SketchIndex
+from textversions.planting import paragraphs
+from textversions.io import seed_corpus
+from conftest import PAGE, WEB
+
+PARAGRAPHS = paragraphs([text for _, text in seed_corpus()])
+
+
+def test_page_finds_the_web_article(seeds):
+    index = SketchIndex()
+    index.add({doc_id: text for doc_id, text in seeds.items() if doc_id != WEB})
+    assert index.query(seeds[WEB])[0][0] == PAGE
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=8, unique=True), st.data())
+def test_save_load_extend_same_answers(tmp_path, docs, data):
+    today = {f"d{n}": text for n, text in enumerate(docs)}
+    index = SketchIndex(window=20)
+    index.add(today)
+    queries = [data.draw(st.sampled_from(PARAGRAPHS)) for _ in range(3)]
+    path = tmp_path / "index.npz"
+    index.save(path)
+    reopened = SketchIndex.load(path)
+    assert reopened.ids == index.ids and reopened.options == index.options
+    for query in queries:
+        assert reopened.query(query) == index.query(query)
+    tomorrow = data.draw(st.sampled_from(PARAGRAPHS))
+    index.add({"tomorrow": tomorrow})
+    reopened.add({"tomorrow": tomorrow})
+    assert reopened.query(tomorrow) == index.query(tomorrow)
+    assert ("tomorrow", reopened.query(tomorrow)[0][1]) in reopened.query(tomorrow)
+
+
+def test_duplicate_ids_refused():
+    index = SketchIndex()
+    index.add({"a": "越是风急浪骤越需中流砥柱"})
+    with pytest.raises(DuplicateId):
+        index.add({"a": "again"})
+
+
+def test_corrupt_and_foreign_files(tmp_path):
+    index = SketchIndex()
+    index.add({"a": "越是风急浪骤越需中流砥柱关键时刻生死关头"})
+    good = tmp_path / "good.npz"
+    index.save(good)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(good.read_bytes()[:100])
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"not an index at all")
+    foreign = tmp_path / "foreign.npz"
+    np.savez(foreign, weights=np.arange(3))
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, header=np.array([{"format": "textversions-sketch-index"}], dtype=object))
+    for path in (truncated, garbage, foreign, pickled, tmp_path / "missing.npz"):
+        with pytest.raises(InvalidIndex, match=path.name):
+            SketchIndex.load(path)
+    assert SketchIndex.load(good).query("越是风急浪骤越需中流砥柱关键时刻生死关头")[0][0] == "a"
+
+
+def test_wrong_version_is_named(tmp_path):
+    buffer = io.BytesIO()
+    header = b'{"format": "textversions-sketch-index", "version": 99, "options": {}}'
+    np.savez(buffer, header=np.frombuffer(header, dtype=np.uint8), ids=np.frombuffer(b"[]", dtype=np.uint8),
+             keys=np.zeros(0, dtype=np.uint64), owners=np.zeros(0, dtype=np.int64))
+    path = tmp_path / "future.npz"
+    path.write_bytes(buffer.getvalue())
+    assert zipfile.is_zipfile(path)
+    with pytest.raises(InvalidIndex, match="version 99"):
+        SketchIndex.load(path)
