@@ -110,8 +110,8 @@ class SketchIndex:
     with ``allow_pickle=False``: opening a file executes nothing.
 
     >>> index = SketchIndex(window=16)
-    >>> index.add({"web": "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨"})
-    >>> index.query("越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨")[0][0]
+    >>> index.add({"web": "越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨。"})
+    >>> index.query("越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。")[0][0]
     'web'
     """
 
