@@ -239,6 +239,27 @@ def _only_punctuation(text: str) -> bool:
     return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in text)
 
 
+_CONTEXT = 3
+
+
+def _same_in_context(a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> bool:
+    """Do two short differing runs read the same in simplified script, phrase by phrase?
+
+    Matching folds script one character at a time; some characters convert only
+    inside a phrase (瞭解 → 了解), which OpenCC's phrase dictionary settles here.
+    """
+    if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > 8:
+        return False
+    from .normalize import _t2s
+
+    around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT]
+    around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT]
+    if "\x00" in around_a + around_b:
+        return False
+    converter = _t2s()
+    return converter.convert(around_a) == converter.convert(around_b)
+
+
 def _lines_match(text: str, pattern: re.Pattern[str]) -> bool:
     lines = [line for line in text.splitlines() if line.strip()]
     return bool(lines) and all(pattern.search(line) for line in lines)
@@ -317,6 +338,8 @@ def _substantive(
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
     if punctuation_only:
         return [Edit("punctuation", a_text, b_text, seg.a_orig, seg.b_orig, True)]
+    if a_text and b_text and _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig):
+        return [Edit("script", a_text, b_text, seg.a_orig, seg.b_orig, True)]
     if number is not None:
         kind, detail = "number", number
     elif only and (_CAPTION.match(only) or _CAPTION.match(_line_start(only_orig, only_start))):

@@ -6,7 +6,8 @@ anchors of the alignment (never on a sketch):
 * ``coverage_a`` / ``coverage_b``: the share of each normalized text that the
   alignment matches (it is anchored on exact matches and cleaned of splinters,
   so two unrelated texts match next to nothing);
-* ``duplicate``: the normalized texts are equal (only cosmetic edits);
+* ``duplicate``: the normalized texts are equal, or they are versions whose
+  edits are all cosmetic;
 * ``version``: both coverages reach ``min_coverage``, or the shorter text's does
   and the chain spans most of the longer one (new paragraphs woven in);
 * ``contains`` / ``contained_by``: the shorter text's coverage reaches
@@ -224,6 +225,8 @@ def compare(
     container = {"contains": "a", "contained_by": "b"}.get(relation)
     regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
     edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]
+    if relation == "version" and all(edit.cosmetic for edit in edits):
+        relation = "duplicate"
     equal = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
     total = len(na.text) + len(nb.text)
     jaccard, containment_a, containment_b = _shingle_scores(na.text, nb.text, shingle)

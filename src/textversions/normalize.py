@@ -9,7 +9,9 @@ every report still points into the original text through :attr:`Normalized.offse
 Folding, in order:
 
 1. width and compatibility forms (NFKC, character by character) and lower case;
-2. traditional → simplified script (OpenCC ``t2s``), if ``fold_script``;
+2. traditional → simplified script, character by character from OpenCC's
+   ``t2s`` dictionary, if ``fold_script`` (both texts of a pair fold alike, so a
+   character-level map is all matching needs);
 3. layout whitespace: a run of whitespace (and zero-width characters) is removed
    where it touches a character of a script written without spaces (Han, kana,
    Thai...) or the start or end of the text, and becomes one space elsewhere,
@@ -82,7 +84,7 @@ def is_spaceless(char: str) -> bool:
 
 @functools.cache
 def _fold_tables() -> tuple[dict[int, str], dict[str, str]]:
-    """One-to-one folds for ``str.translate`` and the rarer one-to-many ones."""
+    """One-to-one folds (code → character) and the rarer one-to-many ones."""
     one_to_one: dict[int, str] = {}
     expanding: dict[str, str] = {}
     for start, stop in _FOLD_RANGES:
@@ -96,12 +98,6 @@ def _fold_tables() -> tuple[dict[int, str], dict[str, str]]:
             else:
                 expanding[char] = folded
     return one_to_one, expanding
-
-
-@functools.cache
-def _expanding_pattern() -> re.Pattern[str]:
-    _, expanding = _fold_tables()
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(expanding)) + "]")
 
 
 @functools.cache
@@ -159,20 +155,63 @@ def _text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _fold_width(text: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
-    """NFKC and lower case; where each output character comes from (start, end), if not 1:1.
+_TABLE_SIZE = 0x30000
+"""Code points below this (the BMP and the CJK extension planes) fold by table lookup."""
+_T2S_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x30000))
 
-    A base character and the combining marks after it are folded together
-    (e + U+0301 → é), so composed and decomposed text match.
-    """
+
+@functools.cache
+def _t2s_chars() -> np.ndarray:
+    """Traditional → simplified for single characters (OpenCC's dictionary), as a lookup table."""
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    codes = [c for lo, hi in _T2S_RANGES for c in range(lo, hi)]
+    converted = _t2s().convert("\n".join(chr(c) for c in codes)).split("\n")
+    if len(converted) == len(codes):
+        for code, simple in zip(codes, converted):
+            if len(simple) == 1 and ord(simple) != code:
+                table[code] = ord(simple)
+    return table
+
+
+@functools.cache
+def _fold_table(fold_script: bool) -> np.ndarray:
+    """Width, compatibility and case folds (and script, if asked) for every code point in the table."""
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
     one_to_one, _ = _fold_tables()
-    folded = text.translate(one_to_one)
-    if (
-        unicodedata.is_normalized("NFKC", folded)
-        and folded.lower() == folded
-        and not _expanding_pattern().search(folded)
-    ):
-        return folded, None, None
+    codes = np.fromiter((c for c in one_to_one if c < _TABLE_SIZE), dtype=np.int64)
+    table[codes] = [ord(one_to_one[c]) for c in codes.tolist()]
+    return _t2s_chars()[table] if fold_script else table
+
+
+@functools.cache
+def _class_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Boolean tables: layout (whitespace, zero-width), zero-width, spaceless script, needs the slow path."""
+    everything = "".join(map(chr, range(_TABLE_SIZE))).encode("utf-32-le", "surrogatepass")
+    chars = np.frombuffer(everything, dtype=np.uint32)
+    text = everything.decode("utf-32-le", "surrogatepass")
+    layout = np.zeros(_TABLE_SIZE, dtype=bool)
+    layout[[m.start() for m in re.finditer(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]", text)]] = True
+    zero_width = np.zeros(_TABLE_SIZE, dtype=bool)
+    zero_width[[ord(c) for c in _ZERO_WIDTH]] = True
+    spaceless = np.zeros(_TABLE_SIZE, dtype=bool)
+    spaceless[[m.start() for m in _SPACELESS.finditer(text)]] = True
+    # Characters the one-to-one table cannot fold: expansions (… → ...), combining
+    # marks (they fold with their base), and case or compatibility forms outside
+    # the ranges the table covers.
+    slow = np.zeros(_TABLE_SIZE, dtype=bool)
+    one_to_one, _ = _fold_tables()
+    for code in range(_TABLE_SIZE):
+        char = chars[code]
+        if 0xD800 <= char < 0xE000:
+            continue
+        c = chr(code)
+        if unicodedata.combining(c) or (code not in one_to_one and unicodedata.normalize("NFKC", c).lower() != c):
+            slow[code] = True
+    return layout, zero_width, spaceless, slow
+
+
+def _fold_clusters(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The slow path: NFKC and lower case by cluster (a character and its combining marks)."""
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -181,48 +220,42 @@ def _fold_width(text: str) -> tuple[str, np.ndarray | None, np.ndarray | None]:
         pieces.append(piece)
         starts.extend([cluster.start()] * len(piece))
         ends.extend([cluster.end()] * len(piece))
-    return "".join(pieces), np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    codes = _codes("".join(pieces))
+    return codes, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
-# OpenCC works on UTF-8 C strings: NUL and lone surrogates are passed around it.
-_OPENCC_UNSAFE = re.compile("([\x00\ud800-\udfff]+)")
+def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    inside = codes < _TABLE_SIZE
+    if inside.all():
+        return table[codes]
+    return np.where(inside, table[np.where(inside, codes, 0)], codes).astype(np.uint32)
 
 
-def _fold_script(text: str) -> str:
-    """Traditional → simplified, one character out for each character in."""
-    converter = _t2s()
-    out = []
-    for piece in _OPENCC_UNSAFE.split(text):
-        if not piece or _OPENCC_UNSAFE.fullmatch(piece):
-            out.append(piece)
-            continue
-        done = converter.convert(piece)
-        if len(done) != len(piece):
-            done = "".join(c if len(s := converter.convert(c)) != 1 else s for c in piece)
-        out.append(done)
-    return "".join(out)
-
-
-def _drop_layout(text: str) -> tuple[str, np.ndarray | None]:
-    """Remove or collapse whitespace runs; return the text and kept positions."""
-    runs = list(_LAYOUT.finditer(text))
-    if not runs:
-        return text, None
-    keep = np.ones(len(text), dtype=bool)
-    chars = _codes(text).copy()
-    for run in runs:
-        start, end = run.span()
-        keep[start:end] = False
-        if start == 0 or end == len(text):
-            continue
-        if _SPACELESS.match(text, start - 1) or _SPACELESS.match(text, end):
-            continue
-        separator = next((i for i in range(start, end) if text[i] not in _ZERO_WIDTH), None)
-        if separator is not None:
-            keep[separator] = True
-            chars[separator] = 0x20
+def _drop_layout(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Remove whitespace runs that touch spaceless script or the ends; collapse the rest to one space."""
+    layout, zero_width, spaceless, _ = _class_tables()
+    inside = codes < _TABLE_SIZE
+    safe = np.where(inside, codes, 0)
+    blank = layout[safe] & inside
+    if not blank.any():
+        return codes, None
+    positions = np.flatnonzero(blank)
+    breaks = np.flatnonzero(np.diff(positions) != 1)
+    starts = positions[np.r_[0, breaks + 1]]
+    ends = positions[np.r_[breaks, len(positions) - 1]]
+    visible = np.cumsum(blank & ~zero_width[safe])
+    visible_in_run = visible[ends] - np.where(starts > 0, visible[np.maximum(starts - 1, 0)], 0)
+    n = len(codes)
+    at_edge = (starts == 0) | (ends == n - 1)
+    before = spaceless[safe[np.maximum(starts - 1, 0)]] & inside[np.maximum(starts - 1, 0)]
+    after = spaceless[safe[np.minimum(ends + 1, n - 1)]] & inside[np.minimum(ends + 1, n - 1)]
+    separate = ~at_edge & ~before & ~after & (visible_in_run > 0)
+    keep = ~blank
+    out = codes.copy()
+    keep[starts[separate]] = True
+    out[starts[separate]] = 0x20
     kept = np.flatnonzero(keep)
-    return _text(chars[kept]), kept
+    return out[kept], kept
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -259,14 +292,18 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
         from .errors import NotText
 
         raise NotText(f"expected str, got {type(text).__name__}")
-    folded, width_starts, width_ends = _fold_width(text)
-    if fold_script:
-        folded = _fold_script(folded)
-    folded, kept = _drop_layout(folded)
-    ends = None
-    if width_starts is None:
+    codes = _codes(text)
+    *_, slow = _class_tables()
+    inside = codes < _TABLE_SIZE
+    starts = ends = None
+    if (slow[np.where(inside, codes, 0)] & inside).any() or (
+        not inside.all() and not unicodedata.is_normalized("NFKC", text)
+    ):
+        codes, starts, ends = _fold_clusters(text)
+    folded, kept = _drop_layout(_lookup(_fold_table(fold_script), codes))
+    if starts is None:
         offsets = kept if kept is not None else np.arange(len(folded), dtype=np.int64)
     else:
-        offsets = width_starts if kept is None else width_starts[kept]
-        ends = width_ends if kept is None else width_ends[kept]  # type: ignore[index]
-    return Normalized(original=text, text=folded, offsets=offsets.astype(np.int64, copy=False), ends=ends)
+        offsets = starts if kept is None else starts[kept]
+        ends = ends if kept is None else ends[kept]  # type: ignore[index]
+    return Normalized(original=text, text=_text(folded), offsets=offsets.astype(np.int64, copy=False), ends=ends)
