@@ -33,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 __all__ = ["Normalized", "check_text", "normalize", "is_spaceless"]
@@ -55,23 +56,10 @@ _SPACELESS_CLASS = (
 )
 _SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
 # Whitespace plus the invisible characters scrapers leave behind.
-_LAYOUT = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+_LAYOUT_CHAR = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]")
 # A character and the combining marks that follow it.
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-
-# Code point ranges whose NFKC or lower-case form differs from themselves often
-# enough to matter: Latin to Greek/Cyrillic, punctuation and symbols, CJK
-# compatibility, the full-width block, mathematical letters.
-_FOLD_RANGES = (
-    (0x0041, 0x0600),
-    (0x1E00, 0x2C00),
-    (0x2E80, 0x3400),
-    (0xF900, 0x10000),
-    (0x1D400, 0x1D800),
-    (0x2F800, 0x2FA20),
-)
-
 
 def is_spaceless(char: str) -> bool:
     """True for a character of a script written without spaces between words.
@@ -80,24 +68,6 @@ def is_spaceless(char: str) -> bool:
     (True, False)
     """
     return _SPACELESS.match(char) is not None
-
-
-@functools.cache
-def _fold_tables() -> tuple[dict[int, str], dict[str, str]]:
-    """One-to-one folds (code → character) and the rarer one-to-many ones."""
-    one_to_one: dict[int, str] = {}
-    expanding: dict[str, str] = {}
-    for start, stop in _FOLD_RANGES:
-        for code in range(start, stop):
-            char = chr(code)
-            folded = unicodedata.normalize("NFKC", char).lower()
-            if folded == char:
-                continue
-            if len(folded) == 1:
-                one_to_one[code] = folded
-            else:
-                expanding[char] = folded
-    return one_to_one, expanding
 
 
 @functools.cache
@@ -173,41 +143,50 @@ def _t2s_chars() -> np.ndarray:
     return table
 
 
-@functools.cache
-def _fold_table(fold_script: bool) -> np.ndarray:
-    """Width, compatibility and case folds (and script, if asked) for every code point in the table."""
-    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
-    one_to_one, _ = _fold_tables()
-    codes = np.fromiter((c for c in one_to_one if c < _TABLE_SIZE), dtype=np.int64)
-    table[codes] = [ord(one_to_one[c]) for c in codes.tolist()]
-    return _t2s_chars()[table] if fold_script else table
+@dataclass(frozen=True)
+class _Tables:
+    """Per-code-point facts for every code point below ``_TABLE_SIZE``."""
+
+    fold: np.ndarray  # uint32: the one-character fold (NFKC, lower case), or the code point itself
+    expand_length: np.ndarray  # uint8: characters the fold produces (… → ... is 3)
+    expand_start: np.ndarray  # int64: where those characters start in ``expand_data``
+    expand_data: np.ndarray  # uint32: every fold, one after the other
+    layout: np.ndarray  # bool: whitespace and zero-width characters
+    zero_width: np.ndarray  # bool
+    spaceless: np.ndarray  # bool: scripts written without spaces
+    combining: np.ndarray  # bool: combining marks (folded with their base)
 
 
 @functools.cache
-def _class_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Boolean tables: layout (whitespace, zero-width), zero-width, spaceless script, needs the slow path."""
-    everything = "".join(map(chr, range(_TABLE_SIZE))).encode("utf-32-le", "surrogatepass")
-    chars = np.frombuffer(everything, dtype=np.uint32)
-    text = everything.decode("utf-32-le", "surrogatepass")
-    layout = np.zeros(_TABLE_SIZE, dtype=bool)
-    layout[[m.start() for m in re.finditer(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]", text)]] = True
-    zero_width = np.zeros(_TABLE_SIZE, dtype=bool)
+def _tables(fold_script: bool) -> _Tables:
+    size = _TABLE_SIZE
+    everything = "".join(map(chr, range(size)))
+    fold = np.arange(size, dtype=np.uint32)
+    expand_length = np.ones(size, dtype=np.uint8)
+    pieces: list[str] = []
+    combining = np.zeros(size, dtype=bool)
+    for code, char in enumerate(everything):
+        folded = char if 0xD800 <= code < 0xE000 else unicodedata.normalize("NFKC", char).lower()
+        if unicodedata.combining(char):
+            combining[code] = True
+        if len(folded) == 1:
+            fold[code] = ord(folded)
+        else:
+            expand_length[code] = len(folded)
+        pieces.append(folded)
+    expand_data = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    expand_start = np.cumsum(expand_length, dtype=np.int64) - expand_length
+    if fold_script:
+        t2s = _t2s_chars()
+        fold = t2s[fold]
+        expand_data = np.where(expand_data < size, t2s[np.minimum(expand_data, size - 1)], expand_data).astype(np.uint32)
+    layout = np.zeros(size, dtype=bool)
+    layout[[m.start() for m in _LAYOUT_CHAR.finditer(everything)]] = True
+    zero_width = np.zeros(size, dtype=bool)
     zero_width[[ord(c) for c in _ZERO_WIDTH]] = True
-    spaceless = np.zeros(_TABLE_SIZE, dtype=bool)
-    spaceless[[m.start() for m in _SPACELESS.finditer(text)]] = True
-    # Characters the one-to-one table cannot fold: expansions (… → ...), combining
-    # marks (they fold with their base), and case or compatibility forms outside
-    # the ranges the table covers.
-    slow = np.zeros(_TABLE_SIZE, dtype=bool)
-    one_to_one, _ = _fold_tables()
-    for code in range(_TABLE_SIZE):
-        char = chars[code]
-        if 0xD800 <= char < 0xE000:
-            continue
-        c = chr(code)
-        if unicodedata.combining(c) or (code not in one_to_one and unicodedata.normalize("NFKC", c).lower() != c):
-            slow[code] = True
-    return layout, zero_width, spaceless, slow
+    spaceless = np.zeros(size, dtype=bool)
+    spaceless[[m.start() for m in _SPACELESS.finditer(everything)]] = True
+    return _Tables(fold, expand_length, expand_start, expand_data, layout, zero_width, spaceless, combining)
 
 
 def _fold_clusters(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,38 +203,67 @@ def _fold_clusters(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
+@numba.njit(cache=True, nogil=True)
+def _fold_kernel(codes, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]
+    """Fold every character through the tables, then drop or collapse layout.
+
+    Returns the folded code points and, for each, the index of its source character.
+    """
+    size = len(fold)
+    total = 0
+    for i in range(len(codes)):
+        code = codes[i]
+        total += expand_length[code] if code < size else 1
+    folded = np.empty(total, dtype=np.uint32)
+    source = np.empty(total, dtype=np.int64)
+    j = 0
+    for i in range(len(codes)):
+        code = codes[i]
+        if code >= size:
+            folded[j] = code
+            source[j] = i
+            j += 1
+        elif expand_length[code] == 1:
+            folded[j] = fold[code]
+            source[j] = i
+            j += 1
+        else:
+            for k in range(expand_length[code]):
+                folded[j] = expand_data[expand_start[code] + k]
+                source[j] = i
+                j += 1
+    out = np.empty(total, dtype=np.uint32)
+    out_source = np.empty(total, dtype=np.int64)
+    m = 0
+    i = 0
+    while i < total:
+        code = folded[i]
+        if code < size and layout[code]:
+            start = i
+            visible = False
+            while i < total and folded[i] < size and layout[folded[i]]:
+                if not zero_width[folded[i]]:
+                    visible = True
+                i += 1
+            if start > 0 and i < total and visible:
+                before, after = folded[start - 1], folded[i]
+                if not (before < size and spaceless[before]) and not (after < size and spaceless[after]):
+                    out[m] = 32
+                    out_source[m] = source[start]
+                    m += 1
+        else:
+            out[m] = code
+            out_source[m] = source[i]
+            m += 1
+            i += 1
+    return out[:m], out_source[:m]
+
+
 def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     inside = codes < _TABLE_SIZE
     if inside.all():
         return table[codes]
     return np.where(inside, table[np.where(inside, codes, 0)], codes).astype(np.uint32)
-
-
-def _drop_layout(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Remove whitespace runs that touch spaceless script or the ends; collapse the rest to one space."""
-    layout, zero_width, spaceless, _ = _class_tables()
-    inside = codes < _TABLE_SIZE
-    safe = np.where(inside, codes, 0)
-    blank = layout[safe] & inside
-    if not blank.any():
-        return codes, None
-    positions = np.flatnonzero(blank)
-    breaks = np.flatnonzero(np.diff(positions) != 1)
-    starts = positions[np.r_[0, breaks + 1]]
-    ends = positions[np.r_[breaks, len(positions) - 1]]
-    visible = np.cumsum(blank & ~zero_width[safe])
-    visible_in_run = visible[ends] - np.where(starts > 0, visible[np.maximum(starts - 1, 0)], 0)
-    n = len(codes)
-    at_edge = (starts == 0) | (ends == n - 1)
-    before = spaceless[safe[np.maximum(starts - 1, 0)]] & inside[np.maximum(starts - 1, 0)]
-    after = spaceless[safe[np.minimum(ends + 1, n - 1)]] & inside[np.minimum(ends + 1, n - 1)]
-    separate = ~at_edge & ~before & ~after & (visible_in_run > 0)
-    keep = ~blank
-    out = codes.copy()
-    keep[starts[separate]] = True
-    out[starts[separate]] = 0x20
-    kept = np.flatnonzero(keep)
-    return out[kept], kept
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -292,18 +300,32 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
         from .errors import NotText
 
         raise NotText(f"expected str, got {type(text).__name__}")
+    tables = _tables(fold_script)
     codes = _codes(text)
-    *_, slow = _class_tables()
-    inside = codes < _TABLE_SIZE
-    starts = ends = None
-    if (slow[np.where(inside, codes, 0)] & inside).any() or (
-        not inside.all() and not unicodedata.is_normalized("NFKC", text)
-    ):
-        codes, starts, ends = _fold_clusters(text)
-    folded, kept = _drop_layout(_lookup(_fold_table(fold_script), codes))
-    if starts is None:
-        offsets = kept if kept is not None else np.arange(len(folded), dtype=np.int64)
+    ends = None
+    if len(codes) and tables.combining[np.minimum(codes, _TABLE_SIZE - 1)].any():
+        # Rare: combining marks fold with their base, cluster by cluster.
+        clustered, starts, cluster_ends = _fold_clusters(text)
+        folded, sources = _fold_kernel(
+            _lookup(tables.fold, clustered),
+            np.ones_like(tables.expand_length),
+            tables.expand_start,
+            tables.expand_data,
+            tables.layout,
+            tables.zero_width,
+            tables.spaceless,
+            np.arange(_TABLE_SIZE, dtype=np.uint32),
+        )
+        offsets, ends = starts[sources], cluster_ends[sources]
     else:
-        offsets = starts if kept is None else starts[kept]
-        ends = ends if kept is None else ends[kept]  # type: ignore[index]
-    return Normalized(original=text, text=_text(folded), offsets=offsets.astype(np.int64, copy=False), ends=ends)
+        folded, offsets = _fold_kernel(
+            codes,
+            tables.expand_length,
+            tables.expand_start,
+            tables.expand_data,
+            tables.layout,
+            tables.zero_width,
+            tables.spaceless,
+            tables.fold,
+        )
+    return Normalized(original=text, text=_text(folded), offsets=offsets, ends=ends)
