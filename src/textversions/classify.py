@@ -383,9 +383,7 @@ def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
     kinds = ("boilerplate", "truncation", "boilerplate")
     edits = []
     for lo, hi, kind in zip(cuts, cuts[1:], kinds):
-        if hi <= lo or (kind == "boilerplate" and not text[lo:hi].strip()):
-            continue
-        if edits and kind == "boilerplate" and not text[lo:hi].strip():
+        if hi <= lo:
             continue
         span = (start + lo, start + hi)
         if a_text:
