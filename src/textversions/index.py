@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numba
 import numpy as np
 from datasketch.lsh import _optimal_param
 
@@ -47,17 +48,23 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(bands), int(rows)
 
 
+@numba.njit(cache=True, nogil=True)
+def _band_keys(signatures, bands, rows):  # type: ignore[no-untyped-def]
+    keys = np.empty((len(signatures), bands), dtype=np.uint64)
+    for w in range(len(signatures)):
+        for band in range(bands):
+            key = np.uint64(0)
+            for r in range(rows):
+                key = (key ^ np.uint64(signatures[w, band * rows + r])) * np.uint64(0x100000001B3) + np.uint64(r + 1)
+                key ^= key >> np.uint64(29)
+            # Keys of different bands never meet: the band number is part of the key.
+            keys[w, band] = key ^ (np.uint64(band) * np.uint64(0x9E3779B97F4A7C15))
+    return keys
+
+
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per (window, band): an array ``(windows, bands)``."""
-    count = len(signatures)
-    used = signatures[:, : bands * rows].astype(np.uint64).reshape(count, bands, rows)
-    keys = np.zeros((count, bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for r in range(rows):
-            keys = (keys ^ used[:, :, r]) * np.uint64(0x100000001B3) + np.uint64(r + 1)
-            keys ^= keys >> np.uint64(29)
-    # Keys of different bands never meet: the band number is part of the key.
-    return keys ^ (np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))[None, :]
+    return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
 def bucket_pairs(keys: np.ndarray, owners: np.ndarray, *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
@@ -99,7 +106,8 @@ def document_keys(
     signatures = window_minhashes(shingle_hashes(normalized, shingle), window=window, num_perm=num_perm, seed=seed)
     if len(signatures) == 0:
         return np.zeros(0, dtype=np.uint64)
-    return np.unique(band_keys(signatures, bands, rows).reshape(-1))
+    keys = np.sort(band_keys(signatures, bands, rows).reshape(-1))
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
 class SketchIndex:

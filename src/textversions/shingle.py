@@ -3,7 +3,7 @@
 Chinese needs no word segmentation: overlapping character n-grams of the
 normalized text are the features. Each shingle is hashed with a polynomial over
 its code points (mod 2**64, folded to 32 bits) — stable across runs, machines and
-``PYTHONHASHSEED``, and vectorized with numpy for whole documents at once.
+``PYTHONHASHSEED`` — computed as a rolling hash by a compiled kernel.
 
 :func:`shingle_hash` hashes one shingle the same way, so it can be handed to
 ``datasketch.MinHash(hashfunc=shingle_hash)`` and give exactly our signatures.
@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 __all__ = ["shingles", "shingle_hash", "shingle_hashes", "DEFAULT_SHINGLE"]
@@ -53,16 +54,28 @@ def shingle_hash(shingle: str) -> int:
     return _fold64(value)
 
 
+@numba.njit(cache=True, nogil=True)
+def _rolling_hashes(codes, width):  # type: ignore[no-untyped-def]
+    count = len(codes) - width + 1
+    out = np.empty(count, dtype=np.uint32)
+    multiplier = np.uint64(_MULTIPLIER)
+    top = np.uint64(1)  # multiplier ** (width - 1), for removing the character that leaves
+    for _ in range(width - 1):
+        top *= multiplier
+    value = np.uint64(0)
+    for k in range(width):
+        value = value * multiplier + np.uint64(codes[k]) + np.uint64(1)
+    for i in range(count):
+        if i:
+            value = (value - (np.uint64(codes[i - 1]) + np.uint64(1)) * top) * multiplier
+            value += np.uint64(codes[i + width - 1]) + np.uint64(1)
+        out[i] = np.uint32((value ^ (value >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return out
+
+
 def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
-    """Hashes of all shingles of ``text`` in order, as ``uint32`` (vectorized)."""
+    """Hashes of all shingles of ``text`` in order, as ``uint32`` (a rolling hash, compiled)."""
     if not text:
         return np.zeros(0, dtype=np.uint32)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    codes = codes.astype(np.uint64) + np.uint64(1)
-    width = min(size, len(codes))
-    count = len(codes) - width + 1
-    multiplier = np.uint64(_MULTIPLIER)
-    value = np.zeros(count, dtype=np.uint64)
-    for k in range(width):
-        value = value * multiplier + codes[k : k + count]
-    return ((value ^ (value >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return _rolling_hashes(codes, min(size, len(codes)))

@@ -3,14 +3,15 @@
 Signatures are exactly those of ``datasketch.MinHash(num_perm, seed,
 hashfunc=shingle_hash)`` (datasketch 2's default ``affine32`` scheme: a
 MurmurHash3 finalizer, then ``a*h + b mod 2**32``), so they can be handed to any
-datasketch index; we compute them with numpy for whole documents at once.
+datasketch index. A numba kernel computes them: one pass over the shingles,
+the permutations in the inner loop (vectorized by LLVM), no temporary arrays,
+and no GIL held.
 
 A document-level sketch cannot see an article inside a page ten times its size
 (Jaccard 0.24 for the seed pair), so documents are also sketched in overlapping
 *windows* of shingles: a window of the article and the matching window of the
 page are near-identical even when the documents as wholes are not.
 
->>> import numpy as np
 >>> from textversions.shingle import shingle_hashes
 >>> sig = minhash(shingle_hashes("把最美的身影留在战疫最前线"), num_perm=8)
 >>> sig.dtype, sig.shape
@@ -20,6 +21,8 @@ page are near-identical even when the documents as wholes are not.
 from __future__ import annotations
 
 import functools
+
+import numba
 
 import numpy as np
 
@@ -41,31 +44,33 @@ def permutations(num_perm: int, seed: int = DEFAULT_SEED) -> tuple[np.ndarray, n
     return a, b
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
-
-
-def _permuted(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
-    a, b = permutations(num_perm, seed)
-    mixed = _fmix32(hashes.astype(np.uint32, copy=False))
-    with np.errstate(over="ignore"):
-        return mixed[:, None] * a[None, :] + b[None, :]
-
-
-_CHUNK = 1 << 15
-"""Shingles permuted at a time: memory stays ``_CHUNK * num_perm * 4`` bytes whatever the length."""
+@numba.njit(cache=True, nogil=True)
+def _block_minima(hashes, step, a, b):  # type: ignore[no-untyped-def]
+    """Per block of ``step`` shingles, the minimum of ``a * fmix32(h) + b`` (mod 2**32) per permutation."""
+    num_perm = len(a)
+    blocks = np.full(((len(hashes) + step - 1) // step, num_perm), 0xFFFFFFFF, dtype=np.uint32)
+    mask = np.uint64(0xFFFFFFFF)
+    for i in range(len(hashes)):
+        h = np.uint64(hashes[i])
+        h ^= h >> np.uint64(16)
+        h = (h * np.uint64(0x85EBCA6B)) & mask
+        h ^= h >> np.uint64(13)
+        h = (h * np.uint64(0xC2B2AE35)) & mask
+        h ^= h >> np.uint64(16)
+        row = blocks[i // step]
+        for p in range(num_perm):
+            value = np.uint32((h * np.uint64(a[p]) + np.uint64(b[p])) & mask)
+            if value < row[p]:
+                row[p] = value
+    return blocks
 
 
 def minhash(hashes: np.ndarray, *, num_perm: int = DEFAULT_NUM_PERM, seed: int = DEFAULT_SEED) -> np.ndarray:
     """MinHash signature of a set of 32-bit shingle hashes (all ``0xFFFFFFFF`` if empty)."""
-    signature = np.full(num_perm, _EMPTY, dtype=np.uint32)
-    for start in range(0, len(hashes), _CHUNK):
-        np.minimum(signature, _permuted(hashes[start : start + _CHUNK], num_perm, seed).min(axis=0), out=signature)
-    return signature
+    if len(hashes) == 0:
+        return np.full(num_perm, _EMPTY, dtype=np.uint32)
+    a, b = permutations(num_perm, seed)
+    return _block_minima(hashes.astype(np.uint32, copy=False), len(hashes), a, b)[0]
 
 
 def window_minhashes(
@@ -83,16 +88,8 @@ def window_minhashes(
     """
     if len(hashes) == 0:
         return np.zeros((0, num_perm), dtype=np.uint32)
-    step = max(1, window // 2)
-    chunk = max(step, _CHUNK // step * step)
-    blocks = np.concatenate(
-        [
-            np.minimum.reduceat(
-                _permuted(hashes[start : start + chunk], num_perm, seed), np.arange(0, min(chunk, len(hashes) - start), step), axis=0
-            )
-            for start in range(0, len(hashes), chunk)
-        ]
-    )
+    a, b = permutations(num_perm, seed)
+    blocks = _block_minima(hashes.astype(np.uint32, copy=False), max(1, window // 2), a, b)
     if len(blocks) == 1:
         return blocks
     return np.minimum(blocks[:-1], blocks[1:])
