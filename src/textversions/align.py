@@ -190,8 +190,54 @@ def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bo
     return ops, False
 
 
+_ISLAND_EQUAL = 64
+"""Equal runs at least this long separate islands of edits that are cleaned up apart."""
+
+
 def _cleanup(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
-    """Merge splintered edits (diff-match-patch semantic cleanup), back to opcodes."""
+    """Merge splintered edits (diff-match-patch semantic cleanup), back to opcodes.
+
+    diff-match-patch's cleanup is quadratic in pure Python on a long diff, so it
+    runs on each island of edits separately, with up to ``_ISLAND_EQUAL``
+    characters of the equal text on either side; long equal runs stay as they are.
+    """
+    ops = _split_long_equal(merge_opcodes(ops))
+    out: list[Opcode] = []
+    island: list[Opcode] = []
+    for op in ops:
+        if op[0] == "equal" and op[2] - op[1] >= _ISLAND_EQUAL:
+            if island:
+                out.extend(_cleanup_island(island, a, b))
+                island = []
+            out.append(op)
+        else:
+            island.append(op)
+    if island:
+        out.extend(_cleanup_island(island, a, b))
+    return merge_opcodes(out)
+
+
+def _split_long_equal(ops: list[Opcode]) -> list[Opcode]:
+    """Cut each long equal run into edge pieces of ``_ISLAND_EQUAL`` and a middle, so islands get context."""
+    out: list[Opcode] = []
+    edge = _ISLAND_EQUAL - 1
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "equal" or i2 - i1 < 3 * edge:
+            out.append((tag, i1, i2, j1, j2))
+            continue
+        lo = edge if index > 0 else 0
+        hi = (i2 - i1) - (edge if index + 1 < len(ops) else 0)
+        if lo:
+            out.append(("equal", i1, i1 + lo, j1, j1 + lo))
+        out.append(("equal", i1 + lo, i1 + hi, j1 + lo, j1 + hi))
+        if hi < i2 - i1:
+            out.append(("equal", i1 + hi, i2, j1 + hi, j2))
+    return out
+
+
+def _cleanup_island(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    if all(op[0] == "equal" for op in ops):
+        return ops
     diffs: list[tuple[int, str]] = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
@@ -201,10 +247,9 @@ def _cleanup(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
             diffs.append((-1, a[i1:i2]))
         if j2 > j1:
             diffs.append((1, b[j1:j2]))
-    dmp = diff_match_patch()
-    dmp.diff_cleanupSemantic(diffs)
+    diff_match_patch().diff_cleanupSemantic(diffs)
     out: list[Opcode] = []
-    i, j = (ops[0][1], ops[0][3]) if ops else (0, 0)
+    i, j = ops[0][1], ops[0][3]
     for op, text in diffs:
         if op == 0:
             out.append(("equal", i, i + len(text), j, j + len(text)))
@@ -216,7 +261,7 @@ def _cleanup(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
         else:
             out.append(("insert", i, i, j, j + len(text)))
             j += len(text)
-    return merge_opcodes(out)
+    return out
 
 
 def merge_opcodes(ops: list[Opcode]) -> list[Opcode]:

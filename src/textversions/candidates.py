@@ -67,7 +67,8 @@ def verified(
     for i, j in sorted(pairs):
         for k in (i, j):
             if k not in unique:
-                unique[k] = np.unique(shingle_hashes(texts[k], shingle))
+                hashes = np.sort(shingle_hashes(texts[k], shingle))
+                unique[k] = hashes[np.r_[True, hashes[1:] != hashes[:-1]]] if len(hashes) else hashes
         if len(np.intersect1d(unique[i], unique[j], assume_unique=True)) >= min(
             needed, len(unique[i]), len(unique[j])
         ):

@@ -29,6 +29,7 @@ turns ``a`` into ``b`` exactly, cosmetic edits included.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -231,12 +232,18 @@ def _cosmetic_kind(a: str, b: str) -> str:
     return "script"
 
 
+@functools.cache
+def _punctuation_table() -> dict[int, None]:
+    """``str.translate`` table deleting punctuation, symbols and separators (Unicode P*, S*, Z*)."""
+    return {code: None for code in range(0x30000) if unicodedata.category(chr(code))[0] in "PSZ"}
+
+
 def _without_punctuation(text: str) -> str:
-    return "".join(c for c in text if not _only_punctuation(c))
+    return "".join(text.translate(_punctuation_table()).split())
 
 
 def _only_punctuation(text: str) -> bool:
-    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in text)
+    return not _without_punctuation(text)
 
 
 _CONTEXT = 3
@@ -358,10 +365,23 @@ def _substantive(
     return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, False, detail)]
 
 
+_SLACK = 8
+
+
 def _is_repeat(seg: _Segment, text: str) -> bool:
+    """Is the inserted (or deleted) run a second copy of the text right beside it?
+
+    The aligner may slide the copy along the text it repeats, which turns it
+    around (a rotation), so any rotation of it next to it counts.
+    """
     lo, hi = seg.a if seg.a[1] > seg.a[0] else seg.b
     size = hi - lo
-    return size >= 4 and (text[lo - size : lo] == text[lo:hi] or text[hi : hi + size] == text[lo:hi])
+    if size < 4 or size > 2000:
+        return False
+    copy = text[lo:hi]
+    beside = text[max(0, lo - size - _SLACK) : lo] + text[hi : hi + size + _SLACK]
+    doubled = copy + copy
+    return any(beside[k : k + size] in doubled for k in range(len(beside) - size + 1))
 
 
 def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
@@ -421,20 +441,28 @@ def _moved_key(text: str) -> str:
 
 
 def _mark_moved(edits: list[Edit]) -> list[Edit]:
-    """A passage deleted in one place and inserted in another has moved."""
-    deleted: dict[str, int] = {}
+    """A passage deleted in one place and inserted in another has moved.
+
+    The two need not read alike letter for letter at their edges: an aligner may
+    slide an edit along the text it repeats (…健康。你们 / 你们…健康。), which turns
+    its text around — so a rotation of the same words counts.
+    """
+    deleted: dict[int, list[tuple[int, str]]] = {}
     for index, edit in enumerate(edits):
         if edit.kind in ("deletion", "truncation") and not edit.b_text:
             key = _moved_key(edit.a_text)
             if len(key) >= _MIN_MOVED:
-                deleted.setdefault(key, index)
+                deleted.setdefault(len(key), []).append((index, key))
     out = list(edits)
     for index, edit in enumerate(edits):
         if edit.kind not in ("insertion", "truncation") or edit.a_text:
             continue
-        source = deleted.pop(_moved_key(edit.b_text), None)
-        if source is None:
+        key = _moved_key(edit.b_text)
+        candidates = deleted.get(len(key), [])
+        match = next((n for n, (_, gone_key) in enumerate(candidates) if key in gone_key + gone_key), None)
+        if match is None:
             continue
+        source, _ = candidates.pop(match)
         gone = edits[source]
         out[source] = Edit("moved", gone.a_text, "", gone.a_span, gone.b_span, False, {"to": list(edit.b_span)})
         out[index] = Edit("moved", "", edit.b_text, edit.a_span, edit.b_span, False, {"from": list(gone.a_span)})

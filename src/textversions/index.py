@@ -86,16 +86,20 @@ def bucket_pairs(keys: np.ndarray, owners: np.ndarray, *, max_bucket: int = 64) 
     sorted_owners = sorted_owners[fresh]
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     sizes = np.diff(np.r_[starts, len(sorted_keys)])
-    pairs: dict[tuple[int, int], int] = {}
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
-        members = sorted_owners[start : start + size].tolist()
+    # Buckets of two, by far the most common, are paired at once with numpy.
+    twos = starts[sizes == 2]
+    low, high = sorted_owners[twos], sorted_owners[twos + 1]
+    codes = [low * (int(sorted_owners.max(initial=0)) + 1) + high]
+    width = int(sorted_owners.max(initial=0)) + 1
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = sorted_owners[start : start + size]
         if size > max_bucket:
-            linked = zip(members, members[1:])
+            codes.append(members[:-1] * width + members[1:])
         else:
-            linked = ((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
-        for pair in linked:
-            pairs[pair] = pairs.get(pair, 0) + 1
-    return pairs
+            first, second = np.triu_indices(size, k=1)
+            codes.append(members[first] * width + members[second])
+    found, counts = np.unique(np.concatenate(codes), return_counts=True)
+    return {(int(code // width), int(code % width)): int(count) for code, count in zip(found, counts)}
 
 
 def document_keys(
