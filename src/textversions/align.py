@@ -165,6 +165,10 @@ def chain(found: list[Anchor], *, gap_cost: float = GAP_COST) -> list[Anchor]:
     return picked[::-1]
 
 
+_JUNK_GAP = 32
+_JUNK_SHARE = 0.3
+
+
 def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bool]:
     if not a and not b:
         return [], False
@@ -183,11 +187,15 @@ def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bo
         return ops, approximate
     if len(a) * len(b) > MAX_CELLS:
         return [("replace", a_off, a_off + len(a), b_off, b_off + len(b))], True
-    ops = [
-        (tag, i1 + a_off, i2 + a_off, j1 + b_off, j2 + b_off)
-        for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b).as_list()
-    ]
-    return ops, False
+    found = Levenshtein.opcodes(a, b).as_list()
+    shorter = min(len(a), len(b))
+    if shorter > _JUNK_GAP:
+        # Two unrelated stretches always share scattered characters (的, 疫情…);
+        # a gap whose matches are mostly single characters is one replacement.
+        meaningful = sum(i2 - i1 for tag, i1, i2, _, _ in found if tag == "equal" and i2 - i1 >= 2)
+        if meaningful < _JUNK_SHARE * shorter:
+            return [("replace", a_off, a_off + len(a), b_off, b_off + len(b))], False
+    return [(tag, i1 + a_off, i2 + a_off, j1 + b_off, j2 + b_off) for tag, i1, i2, j1, j2 in found], False
 
 
 _ISLAND_EQUAL = 64

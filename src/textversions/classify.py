@@ -69,7 +69,7 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
-_MIN_MOVED = 10
+_MIN_MOVED = 6
 _CHUNK = 2000
 
 
