@@ -97,14 +97,14 @@ def generate(count: int, *, seed: int = 0, versions: float = 0.1, length: int = 
     n_base = count - n_versions
     texts = [_paragraphs(t, rng) for t in sampler.sample(n_base, length, numpy_rng)]
     docs = [(f"doc{n:07d}", text) for n, text in enumerate(texts)]
-    filler = sampler.sample(max(1, n_versions // 2), length, numpy_rng)
+    filler = sampler.sample(max(1, n_versions), length, numpy_rng)
     planted: set[tuple[str, str]] = set()
     for n in range(n_versions):
         base_number = rng.randrange(n_base)
         base_id, base_text = docs[base_number]
         text = _version(base_text, rng)
         if rng.random() < 0.25:
-            around = filler[n // 2]
+            around = filler[n]
             cut = rng.randrange(len(around))
             text = _paragraphs(around[:cut], rng) + "\n\n" + text + "\n\n" + _paragraphs(around[cut:], rng)
         version_id = f"ver{n:07d}"

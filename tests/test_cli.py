@@ -138,3 +138,9 @@ def test_help_documents_every_command():
     for command in ("find", "diff"):
         assert command in top
         assert "Example" in run(command, "--help").stdout
+
+
+def test_same_bytes_for_any_number_of_workers():
+    one = run("find", "--workers", "1").stdout
+    assert run("find", "--workers", "2").stdout == one
+    assert run("find", "--workers", "0").stdout == one

@@ -74,3 +74,10 @@ def test_bad_options(option):
 def test_apply_refuses_another_text():
     with pytest.raises(InvalidInput):
         compare("abc", "abd").apply("something else")
+
+
+def test_workers_give_the_same_result(seeds):
+    docs = {**seeds, "copy": seeds["003_2ce852fb66e9e90e"].replace("，", ",")}
+    assert find_versions(docs, workers=2).to_json() == find_versions(docs).to_json()
+    with pytest.raises(InvalidInput):
+        find_versions(docs, workers=0)

@@ -8,14 +8,17 @@ window collides), an article inside a page (the article's windows collide with
 one block of the page's) and passages shared by different stories (a few
 windows collide) — all three in one pass.
 
-Candidates are only candidates: :func:`verified` then counts the shingles each
-pair really shares and drops pairs that cannot hold a ``min_passage``-character
-passage; the survivors go to exact alignment.
+Candidates are only candidates: :func:`shares_passage` then checks, exactly,
+that a pair shares a run of shingles long enough to be a passage; only the
+survivors go to alignment.
 
 >>> texts = ["越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨" * 2,
 ...          "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨", "天气晴朗"]
->>> sorted(candidate_pairs(texts, window=16))
+>>> keys = [sketch_keys(text, window=16) for text in texts]
+>>> sorted(candidate_pairs(keys))
 [(0, 1)]
+>>> shares_passage(texts[0], texts[1], min_passage=20)
+True
 """
 
 from __future__ import annotations
@@ -23,54 +26,70 @@ from __future__ import annotations
 import numpy as np
 
 from .index import bucket_pairs, document_keys
+from .normalize import normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED
 
-__all__ = ["candidate_pairs", "verified", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
+__all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
 
 DEFAULT_WINDOW = 50
 DEFAULT_THRESHOLD = 0.3
 
 
-def candidate_pairs(
-    texts: list[str],
+def sketch_keys(
+    text: str,
     *,
     shingle: int = DEFAULT_SHINGLE,
     window: int = DEFAULT_WINDOW,
     num_perm: int = DEFAULT_NUM_PERM,
     threshold: float = DEFAULT_THRESHOLD,
     seed: int = DEFAULT_SEED,
-    max_bucket: int = 64,
-) -> dict[tuple[int, int], int]:
-    """Pairs ``(i, j)``, ``i < j``, of documents whose windows share an LSH bucket."""
-    keys: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    for number, text in enumerate(texts):
-        doc_keys = document_keys(text, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
-        if len(doc_keys) == 0:
-            continue
-        keys.append(doc_keys)
-        owners.append(np.full(len(doc_keys), number, dtype=np.int64))
-    if not keys:
+    fold_script: bool = True,
+) -> np.ndarray:
+    """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
+    normalized = normalize(text, fold_script=fold_script).text
+    return document_keys(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
+
+
+MIN_SHARED_BUCKETS = 3
+"""Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
+
+
+def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
+    """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share."""
+    owners = [np.full(len(k), number, dtype=np.int64) for number, k in enumerate(keys) if len(k)]
+    if not owners:
         return {}
-    all_keys = np.concatenate(keys)[:, None]
-    return bucket_pairs(all_keys, np.concatenate(owners), max_bucket=max_bucket)
+    all_keys = np.concatenate([k for k in keys if len(k)])[:, None]
+    pairs = bucket_pairs(all_keys, np.concatenate(owners), max_bucket=max_bucket)
+    return {pair: shared for pair, shared in pairs.items() if shared >= min(MIN_SHARED_BUCKETS, _most(keys, pair))}
 
 
-def verified(
-    texts: list[str], pairs: dict[tuple[int, int], int], *, shingle: int = DEFAULT_SHINGLE, min_passage: int
-) -> list[tuple[int, int]]:
-    """Candidate pairs that share at least one passage's worth of exact shingles."""
-    needed = max(1, min_passage - shingle + 1)
-    unique = {}
-    kept = []
-    for i, j in sorted(pairs):
-        for k in (i, j):
-            if k not in unique:
-                hashes = np.sort(shingle_hashes(texts[k], shingle))
-                unique[k] = hashes[np.r_[True, hashes[1:] != hashes[:-1]]] if len(hashes) else hashes
-        if len(np.intersect1d(unique[i], unique[j], assume_unique=True)) >= min(
-            needed, len(unique[i]), len(unique[j])
-        ):
-            kept.append((i, j))
-    return kept
+def _most(keys: list[np.ndarray], pair: tuple[int, int]) -> int:
+    """The most buckets a pair could share: a tiny document has only a few."""
+    return min(len(keys[pair[0]]), len(keys[pair[1]]))
+
+
+_DENSITY = 0.25
+
+
+def shares_passage(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, min_passage: int, fold_script: bool = True) -> bool:
+    """Exactly: do two raw texts share shingles densely somewhere, as a shared passage does?
+
+    Shared shingles of unrelated texts are scattered (common phrases); a version,
+    a page holding an article, or a reused passage shares them close together:
+    at least a quarter of the shingles of some stretch of ``min_passage``
+    characters (edits every few characters still leave that much).
+    """
+    ha = shingle_hashes(normalize(a, fold_script=fold_script).text, shingle)
+    hb = shingle_hashes(normalize(b, fold_script=fold_script).text, shingle)
+    if len(ha) == 0 or len(hb) == 0:
+        return False
+    if len(hb) < len(ha):
+        ha, hb = hb, ha
+    hb = np.sort(hb)
+    shared = (hb[np.minimum(np.searchsorted(hb, ha), len(hb) - 1)] == ha).astype(np.int64)
+    span = min(len(ha), max(1, min_passage - shingle + 1))
+    counts = np.cumsum(np.r_[0, shared])
+    densest = int((counts[span:] - counts[:-span]).max())
+    return densest >= max(1, int(_DENSITY * span))

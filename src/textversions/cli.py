@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +100,9 @@ def main() -> None:
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(min=0), help="Processes to use (0: one per CPU)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--skip-unreadable", is_flag=True, help="Skip files and records that cannot be read, listing them, instead of failing."
@@ -110,6 +114,7 @@ def find(
     out: Path | None,
     id_field: str,
     text_field: str,
+    workers: int,
     quiet: bool,
     skip_unreadable: bool,
     **options: Any,
@@ -134,7 +139,7 @@ def find(
         on_error = skip if skip_unreadable else None
         docs = list(read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error)) if paths else seed_corpus()
         with _progress(quiet) as report:
-            result = find_versions(docs, progress=report, **options)
+            result = find_versions(docs, progress=report, workers=workers or os.cpu_count() or 1, **options)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
     fmt = _format(fmt, out, "json")

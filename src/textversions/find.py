@@ -18,15 +18,19 @@ typed edits) → :mod:`~textversions.families`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, verified
+import numpy as np
+
+from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, shares_passage, sketch_keys
 from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .normalize import check_text, normalize
+from .normalize import check_text
 from .shingle import DEFAULT_SHINGLE
 from .sketch import DEFAULT_NUM_PERM
 
@@ -125,6 +129,37 @@ def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[lis
     return ids, texts
 
 
+def _sketch(task: tuple[str, dict[str, Any]]) -> np.ndarray:
+    text, options = task
+    return sketch_keys(text, **options)
+
+
+def _relate(task: tuple[int, int, str, str, dict[str, Any]]) -> tuple[int, int, Comparison] | None:
+    """Verify and align one candidate pair; ``(a, b, comparison)`` oriented so a page holds its article."""
+    i, j, text_i, text_j, options = task
+    if not shares_passage(
+        text_i, text_j, shingle=options["shingle"], min_passage=options["min_passage"], fold_script=options["fold_script"]
+    ):
+        return None
+    comparison = compare(text_i, text_j, **options)
+    if comparison.relation == "contained_by":
+        i, j = j, i
+        comparison = compare(text_j, text_i, **options)
+    if comparison.relation in ("unrelated", "contained_by"):
+        return None
+    return i, j, comparison
+
+
+def _mapped(function: Callable[[Any], Any], tasks: Iterable[Any], workers: int) -> Iterator[Any]:
+    """``map`` in order, over ``workers`` processes when more than one."""
+    if workers == 1:
+        yield from map(function, tasks)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(function, tasks, chunksize=64)
+
+
 def find_versions(
     docs: Mapping[str, str] | Iterable[tuple[str, str]],
     *,
@@ -135,26 +170,29 @@ def find_versions(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_passage: int = DEFAULT_MIN_PASSAGE,
     fold_script: bool = True,
+    workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Result:
     """Find duplicate, version, contains and reuse relations, and story families.
 
     ``docs`` is a mapping id → text or an iterable of ``(id, text)`` pairs; ids
-    are unique strings. Every candidate from the sketch index is verified by
-    exact shingle overlap and then aligned with :func:`~textversions.compare`;
-    only what the alignment confirms is reported. Options are those of
-    :func:`~textversions.compare` plus the index's: ``window`` (shingles per
-    sketched window), ``num_perm`` (MinHash permutations) and ``threshold``
-    (window Jaccard similarity the LSH bands are tuned for). ``progress``, if
-    given, is called as ``progress(stage, done, total)`` while pairs are aligned.
+    are unique strings. Every candidate from the sketch index is verified by an
+    exact shared run of shingles and then aligned with
+    :func:`~textversions.compare`; only what the alignment confirms is reported.
+    Options are those of :func:`~textversions.compare` plus the index's:
+    ``window`` (shingles per sketched window), ``num_perm`` (MinHash
+    permutations) and ``threshold`` (window Jaccard similarity the LSH bands are
+    tuned for). ``workers`` processes share the sketching and the alignment; the
+    result is the same for any number. ``progress``, if given, is called as
+    ``progress(stage, done, total)``.
     """
     if window < 2:
         raise InvalidInput(f"window must be at least 2, got {window}")
     if not 0.0 < threshold < 1.0:
         raise InvalidInput(f"threshold must be in (0, 1), got {threshold}")
+    if workers < 1:
+        raise InvalidInput(f"workers must be at least 1, got {workers}")
     ids, texts = _documents(docs)
-    normalized = [normalize(text, fold_script=fold_script).text for text in texts]
-    pairs = candidate_pairs(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold)
     options = {
         "shingle": shingle,
         "window": window,
@@ -164,20 +202,23 @@ def find_versions(
         "min_passage": min_passage,
         "fold_script": fold_script,
     }
+    sketch_options = {k: options[k] for k in ("shingle", "window", "num_perm", "threshold", "fold_script")}
+    keys = []
+    for done, doc_keys in enumerate(_mapped(_sketch, ((text, sketch_options) for text in texts), workers)):
+        keys.append(doc_keys)
+        if progress is not None and done % 1024 == 0:
+            progress("sketch", done, len(texts))
+    pairs = sorted(candidate_pairs(keys))
+    del keys
     compare_options = {k: options[k] for k in ("shingle", "min_coverage", "min_passage", "fold_script")}
+    tasks = ((i, j, texts[i], texts[j], compare_options) for i, j in pairs)
     relations = []
-    checked = verified(normalized, pairs, shingle=shingle, min_passage=min_passage)
-    for done, (i, j) in enumerate(checked):
-        if progress is not None:
-            progress("align", done, len(checked))
-        comparison = compare(texts[i], texts[j], **compare_options)
-        a, b = ids[i], ids[j]
-        if comparison.relation == "contained_by":
-            comparison = compare(texts[j], texts[i], **compare_options)
-            a, b = b, a
-        if comparison.relation in ("unrelated", "contained_by"):
-            continue
-        relations.append(Relation(a, b, comparison.relation, comparison))
+    for done, found in enumerate(_mapped(_relate, tasks, workers)):
+        if progress is not None and done % 64 == 0:
+            progress("align", done, len(pairs))
+        if found is not None:
+            a, b, comparison = found
+            relations.append(Relation(ids[a], ids[b], comparison.relation, comparison))
     families = story_families(ids, [(r.a, r.b) for r in relations if r.kind in JOINING])
     return Result(
         ids=tuple(ids),

@@ -55,8 +55,17 @@ class Planted:
 
 
 def paragraphs(texts: list[str], *, min_length: int = 60) -> list[str]:
-    """Paragraphs (non-empty lines) of at least ``min_length`` characters, in order."""
-    return [line.strip() for text in texts for line in text.splitlines() if len(line.strip()) >= min_length]
+    """Paragraphs (non-empty lines) in simplified script of at least ``min_length`` characters, in order.
+
+    The planted material (clauses, captions, characters) is simplified Chinese,
+    so traditional paragraphs are left out: planting into them would plant a
+    script change too.
+    """
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s")
+    lines = (line.strip() for text in texts for line in text.splitlines())
+    return [line for line in lines if len(line) >= min_length and to_simplified.convert(line) == line]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
