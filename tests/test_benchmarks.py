@@ -1,0 +1,28 @@
+"""The benchmark scripts run (quick mode), so they never rot; the full runs stay on demand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_prints_every_table():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    for heading in ("Sketch stage", "datasketch update_batch", "rensa", "text-dedup", "end to end", "brute force"):
+        assert heading in done.stdout
+
+
+def test_edit_kind_benchmark_meets_its_target_on_a_small_run():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "edit_kinds.py"), "--per-kind", "25"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
