@@ -57,11 +57,7 @@ MIN_SHARED_BUCKETS = 3
 
 def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share."""
-    owners = [np.full(len(k), number, dtype=np.int64) for number, k in enumerate(keys) if len(k)]
-    if not owners:
-        return {}
-    all_keys = np.concatenate([k for k in keys if len(k)])[:, None]
-    pairs = bucket_pairs(all_keys, np.concatenate(owners), max_bucket=max_bucket)
+    pairs = bucket_pairs(keys, max_bucket=max_bucket)
     return {pair: shared for pair, shared in pairs.items() if shared >= min(MIN_SHARED_BUCKETS, _most(keys, pair))}
 
 

@@ -67,37 +67,53 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
-def bucket_pairs(keys: np.ndarray, owners: np.ndarray, *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
-    """Document pairs sharing a bucket, with the number of buckets they share.
+def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
+    """Pairs of documents sharing buckets, with the number of buckets they share.
 
-    ``keys`` is ``(windows, bands)``, ``owners[i]`` the document of window ``i``.
-    Pairs are ``(low, high)`` document numbers. A bucket of more than
-    ``max_bucket`` documents links each member to the next only.
+    ``keys[n]`` holds document ``n``'s bucket keys. Pairs are ``(low, high)``
+    document numbers. A bucket of more than ``max_bucket`` documents links each
+    member to the next only.
+
+    Memory: each (key, document) is packed into one 64-bit word — the key's top
+    bits and the document's number — and sorted in place; dropping the key's low
+    bits merges two buckets only by chance (about one in 2**40 for 100k
+    documents). Buckets of one document are dropped before anything else is built.
     """
-    flat_keys = keys.reshape(-1)
-    flat_owners = np.repeat(owners.astype(np.int64), keys.shape[1])
-    order = np.lexsort((flat_owners, flat_keys))
-    sorted_keys = flat_keys[order]
-    sorted_owners = flat_owners[order]
-    # Drop repeated (key, owner) entries: a document counts once per bucket.
-    fresh = np.ones(len(order), dtype=bool)
-    fresh[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (sorted_owners[1:] != sorted_owners[:-1])
-    sorted_keys = sorted_keys[fresh]
-    sorted_owners = sorted_owners[fresh]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(sorted_keys)])
-    # Buckets of two, by far the most common, are paired at once with numpy.
+    width = max(1, len(keys))
+    bits = width.bit_length()
+    low_mask = np.uint64((1 << bits) - 1)
+    packed = np.empty(sum(len(k) for k in keys), dtype=np.uint64)
+    position = 0
+    for number, doc_keys in enumerate(keys):
+        packed[position : position + len(doc_keys)] = ((doc_keys >> np.uint64(bits)) << np.uint64(bits)) | np.uint64(number)
+        position += len(doc_keys)
+    if len(packed) < 2:
+        return {}
+    packed.sort()
+    same = (packed[1:] >> np.uint64(bits)) == (packed[:-1] >> np.uint64(bits))
+    shared = np.zeros(len(packed), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    del same
+    packed = packed[shared]
+    del shared
+    if not len(packed):
+        return {}
+    packed = packed[np.r_[True, packed[1:] != packed[:-1]]]  # a document counts once per bucket
+    member = (packed & low_mask).astype(np.int64)
+    bucket = packed >> np.uint64(bits)
+    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
+    sizes = np.diff(np.r_[starts, len(member)])
+    # Buckets of two, by far the most common, are paired at once.
     twos = starts[sizes == 2]
-    low, high = sorted_owners[twos], sorted_owners[twos + 1]
-    codes = [low * (int(sorted_owners.max(initial=0)) + 1) + high]
-    width = int(sorted_owners.max(initial=0)) + 1
+    codes = [member[twos] * width + member[twos + 1]]
     for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        members = sorted_owners[start : start + size]
+        group = member[start : start + size]
         if size > max_bucket:
-            codes.append(members[:-1] * width + members[1:])
+            codes.append(group[:-1] * width + group[1:])
         else:
             first, second = np.triu_indices(size, k=1)
-            codes.append(members[first] * width + members[second])
+            codes.append(group[first] * width + group[second])
     found, counts = np.unique(np.concatenate(codes), return_counts=True)
     return {(int(code // width), int(code % width)): int(count) for code, count in zip(found, counts)}
 
