@@ -65,18 +65,29 @@ def sketch_table(sample: int, repeat: int) -> None:
         rate = _median_rate(peer, docs, repeat)
         print(f"| {name} | {rate:,.0f} | {our_rate / rate:.1f}x faster |")
     workers = os.cpu_count() or 1
-    rate = _parallel_sketch_rate(docs, workers, repeat)
-    print(f"| textversions, {workers} processes (sketch_keys, windows) | {rate:,.0f} | |")
+    rate = _parallel_rate(_signature, docs, workers, repeat)
+    print(f"| textversions, {workers} processes | {rate:,.0f} | |")
+    rate = _parallel_rate(_window_keys, docs, workers, repeat)
+    print(f"| textversions, {workers} processes, window sketches and LSH keys (find_versions' stage) | {rate:,.0f} | |")
 
 
-def _parallel_sketch_rate(docs: list[str], workers: int, repeat: int) -> float:
-    from textversions.find import _mapped, _sketch
+def _signature(text: str) -> np.ndarray:
+    return textversions_sketch([text])[0]
 
-    options = {"shingle": 5, "window": 50, "num_perm": 64, "threshold": 0.3, "fold_script": True}
+
+def _window_keys(text: str) -> np.ndarray:
+    from textversions.candidates import sketch_keys
+
+    return sketch_keys(text)
+
+
+def _parallel_rate(function, docs: list[str], workers: int, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    from textversions.find import _mapped
+
     rates = []
     for _ in range(repeat):
         started = time.perf_counter()
-        for _ in _mapped(_sketch, ((text, options) for text in docs), workers):
+        for _ in _mapped(function, docs, workers):
             pass
         rates.append(len(docs) / (time.perf_counter() - started))
     return statistics.median(rates)

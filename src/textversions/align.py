@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
@@ -123,6 +124,34 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
     return found
 
 
+@numba.njit(cache=True, nogil=True)
+def _chain_scores(a_start, b_start, weight, gap_cost):  # type: ignore[no-untyped-def]
+    """The chaining dynamic programme: best score ending at each anchor, its predecessor and trim."""
+    count = len(weight)
+    score = weight.astype(np.float64)
+    previous = np.full(count, -1, dtype=np.int64)
+    trim = np.zeros(count, dtype=np.int64)
+    for k in range(1, count):
+        best_gain = 0.0
+        for j in range(k):
+            a_end, b_end = a_start[j] + weight[j], b_start[j] + weight[j]
+            if not (a_start[j] < a_start[k] and b_start[j] < b_start[k]):
+                continue
+            if not (a_end < a_start[k] + weight[k] and b_end < b_start[k] + weight[k]):
+                continue
+            overlap = max(0, a_end - a_start[k], b_end - b_start[k])
+            if overlap >= weight[k]:
+                continue
+            gap = max(a_start[k] + overlap - a_end, b_start[k] + overlap - b_end)
+            gain = score[j] - gap_cost * gap - overlap
+            if gain > best_gain:
+                best_gain = gain
+                previous[k] = j
+                trim[k] = overlap
+        score[k] = weight[k] + best_gain
+    return score, previous, trim
+
+
 def chain(found: list[Anchor], *, gap_cost: float = GAP_COST) -> list[Anchor]:
     """The colinear anchors with the best matched length minus gap cost.
 
@@ -134,28 +163,10 @@ def chain(found: list[Anchor], *, gap_cost: float = GAP_COST) -> list[Anchor]:
         return []
     if len(found) > MAX_ANCHORS:
         found = sorted(sorted(found, key=lambda m: -m.length)[:MAX_ANCHORS], key=lambda m: (m.a_start, m.b_start))
-    a_start = np.array([m.a_start for m in found])
-    b_start = np.array([m.b_start for m in found])
-    weight = np.array([m.length for m in found])
-    a_end, b_end = a_start + weight, b_start + weight
-    score = weight.astype(np.float64)
-    previous = np.full(len(found), -1)
-    trim = np.zeros(len(found), dtype=np.int64)
-    for k in range(1, len(found)):
-        before = np.flatnonzero(
-            (a_start[:k] < a_start[k]) & (b_start[:k] < b_start[k]) & (a_end[:k] < a_end[k]) & (b_end[:k] < b_end[k])
-        )
-        if len(before) == 0:
-            continue
-        overlap = np.maximum(0, np.maximum(a_end[before] - a_start[k], b_end[before] - b_start[k]))
-        gap = np.maximum(a_start[k] + overlap - a_end[before], b_start[k] + overlap - b_end[before])
-        gains = score[before] - gap_cost * gap - overlap
-        gains[overlap >= weight[k]] = -np.inf
-        best = int(np.argmax(gains))
-        if gains[best] > 0:
-            score[k] = weight[k] + gains[best]
-            previous[k] = before[best]
-            trim[k] = overlap[best]
+    a_start = np.array([m.a_start for m in found], dtype=np.int64)
+    b_start = np.array([m.b_start for m in found], dtype=np.int64)
+    weight = np.array([m.length for m in found], dtype=np.int64)
+    score, previous, trim = _chain_scores(a_start, b_start, weight, gap_cost)
     k = int(np.argmax(score))
     picked = []
     while k >= 0:

@@ -117,10 +117,17 @@ class _Segment:
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 
 
-def _token_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in NUMBER.finditer(text)]
-    spans += [m.span() for m in _LATIN_WORD.finditer(text)]
-    return sorted(spans)
+_TOKEN_REACH = 32
+"""Characters either side of an edit searched for the number or word it belongs to."""
+
+
+def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found in a window around it."""
+    start = max(0, lo - _TOKEN_REACH)
+    window = text[start : hi + _TOKEN_REACH]
+    spans = [(m.start() + start, m.end() + start) for m in NUMBER.finditer(window)]
+    spans += [(m.start() + start, m.end() + start) for m in _LATIN_WORD.finditer(window)]
+    return spans
 
 
 def _chunked(ops: list[Opcode]) -> list[Opcode]:
@@ -148,13 +155,12 @@ def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
 
 def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
     """Grow each edit that touches a number, date or Latin word to the whole token on both sides."""
-    spans_a, spans_b = _token_spans(a), _token_spans(b)
     rows = [list(op) for op in ops]
     for k, op in enumerate(rows):
-        if op[0] == "equal":
+        if op[0] == "equal" or max(op[2] - op[1], op[4] - op[3]) > _TOKEN_REACH:
             continue
-        left_a, right_a = _reach(spans_a, op[1], op[2])
-        left_b, right_b = _reach(spans_b, op[3], op[4])
+        left_a, right_a = _reach(_token_spans(a, op[1], op[2]), op[1], op[2])
+        left_b, right_b = _reach(_token_spans(b, op[3], op[4]), op[3], op[4])
         left, right = max(left_a, left_b), max(right_a, right_b)
         if left and k > 0 and rows[k - 1][0] == "equal":
             prev = rows[k - 1]
