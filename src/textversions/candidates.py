@@ -32,7 +32,7 @@ from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED
 
 __all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
 
-DEFAULT_WINDOW = 50
+DEFAULT_WINDOW = 80
 DEFAULT_THRESHOLD = 0.3
 
 

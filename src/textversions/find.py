@@ -17,6 +17,7 @@ typed edits) → :mod:`~textversions.families`.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -150,6 +151,10 @@ def _relate(task: tuple[int, int, str, str, dict[str, Any]]) -> tuple[int, int, 
     return i, j, comparison
 
 
+_BATCH = 512
+"""Tasks handed to the worker processes at a time, so memory stays bounded however many there are."""
+
+
 def _mapped(function: Callable[[Any], Any], tasks: Iterable[Any], workers: int) -> Iterator[Any]:
     """``map`` in order, over ``workers`` processes when more than one."""
     if workers == 1:
@@ -157,7 +162,9 @@ def _mapped(function: Callable[[Any], Any], tasks: Iterable[Any], workers: int) 
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(function, tasks, chunksize=64)
+        iterator = iter(tasks)
+        while batch := list(itertools.islice(iterator, _BATCH * workers)):
+            yield from pool.map(function, batch, chunksize=max(1, len(batch) // (4 * workers)))
 
 
 def find_versions(

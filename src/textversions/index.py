@@ -147,7 +147,7 @@ class SketchIndex:
         self,
         *,
         shingle: int = DEFAULT_SHINGLE,
-        window: int = 50,
+        window: int = 80,
         num_perm: int = DEFAULT_NUM_PERM,
         threshold: float = 0.3,
         seed: int = DEFAULT_SEED,

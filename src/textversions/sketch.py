@@ -28,7 +28,7 @@ import numpy as np
 
 __all__ = ["minhash", "window_minhashes", "permutations", "DEFAULT_NUM_PERM", "DEFAULT_SEED"]
 
-DEFAULT_NUM_PERM = 64
+DEFAULT_NUM_PERM = 32
 DEFAULT_SEED = 1
 _EMPTY = np.uint32(0xFFFFFFFF)
 
