@@ -423,22 +423,16 @@ def _absorb_blank(edits: list[Edit]) -> list[Edit]:
     """Join edits that are only blank lines to a neighbour, so every edit says something."""
     out: list[Edit] = []
     for edit in edits:
-        if out and (not (edit.a_text + edit.b_text).strip() or not (out[-1].a_text + out[-1].b_text).strip()):
+        if out and (_blank(edit) or _blank(out[-1])):
             last = out.pop()
-            kind = edit.kind if not (last.a_text + last.b_text).strip() else last.kind
-            out.append(
-                Edit(
-                    kind,
-                    last.a_text + edit.a_text,
-                    last.b_text + edit.b_text,
-                    (last.a_span[0], edit.a_span[1]),
-                    (last.b_span[0], edit.b_span[1]),
-                    False,
-                )
-            )
+            out.append(_joined(last, edit, edit.kind if _blank(last) else last.kind))
         else:
             out.append(edit)
     return out
+
+
+def _blank(edit: Edit) -> bool:
+    return not (edit.a_text + edit.b_text).strip()
 
 
 def _moved_key(text: str) -> str:

@@ -15,25 +15,13 @@ import random
 import re
 from dataclasses import dataclass
 
+from .classify import SUBSTANTIVE_KINDS
 from .numbers import NUMBER
 
 __all__ = ["Planted", "PLANTABLE", "plant", "paragraphs"]
 
-PLANTABLE = (
-    "number",
-    "substitution",
-    "insertion",
-    "deletion",
-    "caption",
-    "boilerplate",
-    "truncation",
-    "moved",
-    "repeated",
-    "punctuation",
-    "width",
-    "script",
-    "whitespace",
-)
+PLANTABLE = SUBSTANTIVE_KINDS + ("punctuation", "width", "script", "whitespace")
+"""Every kind :func:`plant` can plant: the substantive ones and the cosmetic ones that stand alone."""
 
 _POOL = "党组织群众防控工作社区医院人员服务安全部门企业力量健康保障检查宣传管理建设发展城市乡村领导干部志愿者"
 _CLAUSES = ("并及时做好登记工作", "同时加强宣传引导", "确保各项措施落到实处", "切实守护群众健康")
