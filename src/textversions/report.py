@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from .classify import COSMETIC_KINDS, KINDS, Edit
 from .compare import Comparison
-from .find import Result
+from .find import Relation, Result
 
 __all__ = [
     "comparison_html",
@@ -220,7 +220,7 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
             for n, p in enumerate(comparison.passages)
         ]
         return (
-            head + f"<details open><summary>{len(items)} shared passages</summary><ol>{''.join(items)}</ol></details>"
+            head + f"<details open><summary>{_plural(len(items), 'shared passage')}</summary><ol>{''.join(items)}</ol></details>"
             + _passages_view(comparison, a, b, prefix) + "</section>"
         )
     items = []
@@ -242,7 +242,7 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
         )
     return (
         head + f'<p class="muted">{html.escape(summary)}</p>{region}'
-        f'<details open><summary>{len(items)} substantive edits</summary><ol class="edits">{"".join(items)}</ol></details>'
+        f'<details open><summary>{_plural(len(items), "substantive edit")}</summary><ol class="edits">{"".join(items)}</ol></details>'
         f'<div class="rows"><div class="head">{html.escape(a_name)}</div><div class="head">{html.escape(b_name)}</div></div>'
         + _aligned_rows(comparison, a, b, prefix) + "</section>"
     )
@@ -276,10 +276,10 @@ def result_overview_html(result: Result) -> str:
         members = ", ".join(html.escape(d) for d in family)
         rows.append(f"<tr><td>{number}</td><td>{len(family)}</td><td>{members}</td></tr>")
     relation_rows = []
-    for number, relation in enumerate(result.relations):
+    for number, relation in _by_importance(result):
         s = relation.scores
         changes = (
-            f"{len(relation.comparison.passages)} shared passages"
+            _plural(len(relation.comparison.passages), "shared passage")
             if relation.kind == "reuse"
             else str(len(relation.comparison.substantive_edits))
         )
@@ -314,6 +314,18 @@ def comparison_overview_html(comparison: Comparison) -> str:
 def result_html(result: Result, texts: Mapping[str, str]) -> str:
     """One self-contained HTML page for a corpus: families, relations, each pair side by side."""
     pairs = "".join(
-        _pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in enumerate(result.relations)
+        _pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in _by_importance(result)
     )
     return _page("textversions report", result_overview_html(result) + pairs)
+
+
+_IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
+
+
+def _by_importance(result: Result) -> list[tuple[int, Relation]]:
+    """Relations with their numbers, versions of one story first, reuse last."""
+    return sorted(enumerate(result.relations), key=lambda item: (_IMPORTANCE.get(item[1].kind, 4), item[0]))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
