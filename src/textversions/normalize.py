@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-__all__ = ["Normalized", "check_text", "normalize", "is_spaceless"]
+__all__ = ["Normalized", "check_text", "normalize"]
 
 # Scripts written without spaces between words. A whitespace run touching one
 # of these is layout, not a word separator.
@@ -60,15 +60,6 @@ _LAYOUT_CHAR = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]")
 # A character and the combining marks that follow it.
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-
-def is_spaceless(char: str) -> bool:
-    """True for a character of a script written without spaces between words.
-
-    >>> is_spaceless("中"), is_spaceless("a")
-    (True, False)
-    """
-    return _SPACELESS.match(char) is not None
-
 
 @functools.cache
 def _t2s():  # type: ignore[no-untyped-def]

@@ -164,12 +164,12 @@ def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str) -> str:
             if index < len(lines) - 1:
                 flush()
 
-    position_a = position_b = 0
+    position_a = 0
     for number, edit in sorted(enumerate(comparison.edits), key=lambda item: (item[1].a_span, item[1].b_span)):
         unchanged(a[position_a : edit.a_span[0]])
         row_a.append(_mark(edit, number, "a", prefix))
         row_b.append(_mark(edit, number, "b", prefix))
-        position_a, position_b = edit.a_span[1], edit.b_span[1]
+        position_a = edit.a_span[1]
     unchanged(a[position_a:])
     flush()
     return '<div class="rows">' + "".join(cells) + "</div>"
