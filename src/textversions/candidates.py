@@ -55,7 +55,7 @@ MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
 
 
-def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
+def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = 16) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share."""
     pairs = bucket_pairs(keys, max_bucket=max_bucket)
     return {pair: shared for pair, shared in pairs.items() if shared >= min(MIN_SHARED_BUCKETS, _most(keys, pair))}

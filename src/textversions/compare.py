@@ -154,8 +154,10 @@ def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
     return shared / (len(sa) + len(sb) - shared), shared / len(sa), shared / len(sb)
 
 
-def _passages(found: list[Anchor], na: Normalized, nb: Normalized, min_passage: int) -> tuple[Passage, ...]:
-    """Shared passages: anchors on one diagonal joined across small edits."""
+def _passages(
+    found: list[Anchor], na: Normalized, nb: Normalized, min_passage: int, own_a: np.ndarray | None
+) -> tuple[Passage, ...]:
+    """Shared passages: anchors on one diagonal joined across small edits; common text is no passage."""
     merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched
     for anchor in sorted(found, key=lambda m: (m.a_start, m.b_start)):
         if merged:
@@ -168,16 +170,54 @@ def _passages(found: list[Anchor], na: Normalized, nb: Normalized, min_passage: 
     return tuple(
         Passage(na.original_span(a0, a1), nb.original_span(b0, b1), matched)
         for a0, a1, b0, b1, matched in merged
-        if matched >= min_passage
+        if matched >= min_passage and (own_a is None or own_a[a0:a1].mean() >= 0.5)
     )
 
 
+_OWN_SHARE = 0.2
+"""A document with less of its own text than this (the rest common) is a reprint: judged as it is."""
+
+
+def own_text(norm: Normalized, common: np.ndarray | None, shingle: int) -> np.ndarray | None:
+    """Mask of the normalized characters that are the document's own, not corpus-common text.
+
+    ``None`` when nothing is discounted: no common shingles given or found, or the
+    document is nearly all common text (a reprint of a widely shared story).
+    """
+    if common is None or not len(common) or len(norm.text) < shingle:
+        return None
+    hashes = shingle_hashes(norm.text, shingle)
+    hit = common[np.minimum(np.searchsorted(common, hashes), len(common) - 1)] == hashes
+    if not hit.any():
+        return None
+    starts = np.flatnonzero(hit)
+    depth = np.zeros(len(norm.text) + 1, dtype=np.int64)
+    np.add.at(depth, starts, 1)
+    np.add.at(depth, starts + shingle, -1)
+    own = np.cumsum(depth[:-1]) == 0
+    return own if own.mean() >= _OWN_SHARE else None
+
+
+def _coverage(ops: list, side: int, length: int, own: np.ndarray | None) -> float:  # type: ignore[type-arg]
+    """Share of one text (its own text, if a mask is given) that the alignment matches."""
+    lo_index, hi_index = (1, 2) if side == 0 else (3, 4)
+    if own is None:
+        matched = sum(op[hi_index] - op[lo_index] for op in ops if op[0] == "equal")
+        return matched / length if length else 0.0
+    matched = sum(int(own[op[lo_index] : op[hi_index]].sum()) for op in ops if op[0] == "equal")
+    return matched / max(1, int(own.sum()))
+
+
 def _relation(
-    na: Normalized, nb: Normalized, aligned: Alignment, passages: tuple[Passage, ...], min_coverage: float
+    na: Normalized,
+    nb: Normalized,
+    aligned: Alignment,
+    passages: tuple[Passage, ...],
+    min_coverage: float,
+    own: tuple[np.ndarray | None, np.ndarray | None],
 ) -> tuple[str, float, float]:
-    matched = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
-    coverage_a = matched / len(na.text) if na.text else 0.0
-    coverage_b = matched / len(nb.text) if nb.text else 0.0
+    coverage_a = _coverage(aligned.opcodes, 0, len(na.text), own[0])
+    coverage_b = _coverage(aligned.opcodes, 1, len(nb.text), own[1])
     if na.text == nb.text:
         return "duplicate", 1.0, 1.0
     if coverage_a >= min_coverage and coverage_b >= min_coverage:
@@ -203,13 +243,17 @@ def compare(
     min_coverage: float = DEFAULT_MIN_COVERAGE,
     min_passage: int = DEFAULT_MIN_PASSAGE,
     fold_script: bool = True,
+    common: np.ndarray | None = None,
 ) -> Comparison:
     """Relate two texts and list every edit from ``a`` to ``b``.
 
     Options: ``shingle`` (characters per n-gram), ``min_coverage`` (share of the
     shorter text that must align for a version or containment), ``min_passage``
     (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
-    traditional and simplified script as equal when matching).
+    traditional and simplified script as equal when matching), ``common`` (sorted
+    ``uint32`` shingle hashes of text common in the corpus — a template, a
+    footer — which then counts toward neither coverage nor shared passages;
+    :func:`~textversions.find_versions` measures it).
     """
     check_text(a, "a")
     check_text(b, "b")
@@ -220,8 +264,9 @@ def compare(
     na = normalize(a, fold_script=fold_script)
     nb = normalize(b, fold_script=fold_script)
     aligned = alignment(na.text, nb.text, shingle=shingle)
-    passages = _passages(aligned.anchors, na, nb, min_passage)
-    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage)
+    own = (own_text(na, common, shingle), own_text(nb, common, shingle))
+    passages = _passages(aligned.anchors, na, nb, min_passage, own[0])
+    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage, own)
     container = {"contains": "a", "contained_by": "b"}.get(relation)
     regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
     edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]

@@ -31,8 +31,8 @@ from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, shar
 from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .normalize import check_text
-from .shingle import DEFAULT_SHINGLE
+from .normalize import check_text, normalize
+from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM
 
 __all__ = ["find_versions", "Result", "Relation", "SCHEMA_VERSION"]
@@ -135,9 +135,37 @@ def _sketch(task: tuple[str, dict[str, Any]]) -> np.ndarray:
     return sketch_keys(text, **options)
 
 
+_COMMON_SAMPLE = 2000
+"""Documents sampled to measure which shingles are common (template text)."""
+_COMMON_MIN_DOCS = 10
+_COMMON_SHARE = 0.02
+
+
+def common_shingles(texts: list[str], *, shingle: int, fold_script: bool) -> np.ndarray:
+    """Sorted hashes of shingles found in many documents: a template, a footer, boilerplate.
+
+    Measured on an evenly spread sample of at most ``_COMMON_SAMPLE`` documents: a
+    shingle is common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it.
+    A small corpus has none.
+    """
+    step = max(1, len(texts) // _COMMON_SAMPLE)
+    sample = texts[::step][:_COMMON_SAMPLE]
+    needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
+    if len(sample) < needed:
+        return np.zeros(0, dtype=np.uint32)
+    hashes = [np.unique(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]
+    values, counts = np.unique(np.concatenate(hashes), return_counts=True)
+    return values[counts >= needed]
+
+
+_common: np.ndarray | None = None
+"""The corpus's common shingles for the pair workers (inherited by forked workers, never pickled per task)."""
+
+
 def _relate(task: tuple[int, int, str, str, dict[str, Any]]) -> tuple[int, int, Comparison] | None:
     """Verify and align one candidate pair; ``(a, b, comparison)`` oriented so a page holds its article."""
     i, j, text_i, text_j, options = task
+    options = {**options, "common": _common}
     if not shares_passage(
         text_i, text_j, shingle=options["shingle"], min_passage=options["min_passage"], fold_script=options["fold_script"]
     ):
@@ -220,12 +248,17 @@ def find_versions(
     compare_options = {k: options[k] for k in ("shingle", "min_coverage", "min_passage", "fold_script")}
     tasks = ((i, j, texts[i], texts[j], compare_options) for i, j in pairs)
     relations = []
-    for done, found in enumerate(_mapped(_relate, tasks, workers)):
-        if progress is not None and done % 64 == 0:
-            progress("align", done, len(pairs))
-        if found is not None:
-            a, b, comparison = found
-            relations.append(Relation(ids[a], ids[b], comparison.relation, comparison))
+    global _common
+    _common = common_shingles(texts, shingle=shingle, fold_script=fold_script) if pairs else None
+    try:
+        for done, found in enumerate(_mapped(_relate, tasks, workers)):
+            if progress is not None and done % 64 == 0:
+                progress("align", done, len(pairs))
+            if found is not None:
+                a, b, comparison = found
+                relations.append(Relation(ids[a], ids[b], comparison.relation, comparison))
+    finally:
+        _common = None
     families = story_families(ids, [(r.a, r.b) for r in relations if r.kind in JOINING])
     return Result(
         ids=tuple(ids),

@@ -9,10 +9,11 @@ the threshold. ``bands`` and ``rows`` are chosen by datasketch's own optimiser
 equally; the banding itself is a sort per band, far faster than a dict of
 Python lists.
 
-Buckets that hold very many documents are template text (mastheads, footers,
-boilerplate shared by thousands of pages): their members are chained in id order
-instead of paired all-to-all, so a template never costs quadratic work while
-true duplicates still end up connected.
+Buckets that hold very many documents are text that many share: a template
+(mastheads, footers, boilerplate shared by thousands of pages) or one story
+reprinted everywhere. Only documents made mostly of such text are linked through
+them, member to the next rather than all-to-all: reprints end up connected, a
+template joins nothing, and neither costs quadratic work.
 
 >>> lsh_params(0.5, 64)
 (14, 4)
@@ -67,12 +68,19 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
-def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[int, int], int]:
+SATURATED = 0.8
+"""Share of a document's buckets that must be big for it to count as a reprint of a common story."""
+
+
+def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = 16) -> dict[tuple[int, int], int]:
     """Pairs of documents sharing buckets, with the number of buckets they share.
 
     ``keys[n]`` holds document ``n``'s bucket keys. Pairs are ``(low, high)``
-    document numbers. A bucket of more than ``max_bucket`` documents links each
-    member to the next only.
+    document numbers. A bucket of more than ``max_bucket`` documents is text
+    that many share: it links each member to the next only, and only members
+    made mostly of such text (reprints of one story), never documents that
+    merely share a template (masthead, footer, boilerplate) around text of
+    their own.
 
     Memory: each (key, document) is packed into one 64-bit word — the key's top
     bits and the document's number — and sorted in place; dropping the key's low
@@ -107,9 +115,17 @@ def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = 64) -> dict[tuple[
     # Buckets of two, by far the most common, are paired at once.
     twos = starts[sizes == 2]
     codes = [member[twos] * width + member[twos + 1]]
+    # A big bucket is text many documents share. Documents whose text is mostly
+    # such buckets are copies of one widely reprinted story: chain them. Documents
+    # that also have much text of their own share only a template: leave them be.
+    big = np.repeat(sizes > max_bucket, sizes)
+    in_big = np.bincount(member[big], minlength=width)
+    totals = np.array([max(1, len(k)) for k in keys])
+    saturated = in_big >= SATURATED * totals
     for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
         group = member[start : start + size]
         if size > max_bucket:
+            group = group[saturated[group]]
             codes.append(group[:-1] * width + group[1:])
         else:
             first, second = np.triu_indices(size, k=1)
