@@ -65,7 +65,8 @@ _BOILERPLATE = re.compile(
     r"扫码|掃碼|点击|點擊|版权|版權|原标题|原標題|转载|轉載|上一篇|下一篇|"
     r"下转|上接|转[a-z]?\d+版|^\s*第?\d+版|"
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|"
-    r"share this|read more|related articles|all rights reserved|subscribe",
+    r"share this|read more|related articles|all rights reserved|subscribe|"
+    r"reporting by|editing by|writing by|additional reporting|contributed reporting|^\s*\(?updated\b",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
@@ -153,14 +154,23 @@ def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
     return left, right
 
 
+def _edge_reach(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """How far the tokens under the first and the last changed character stick out."""
+    if hi <= lo:
+        return 0, 0
+    left, _ = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)
+    _, right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)
+    return left, right
+
+
 def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
     """Grow each edit that touches a number, date or Latin word to the whole token on both sides."""
     rows = [list(op) for op in ops]
     for k, op in enumerate(rows):
-        if op[0] == "equal" or max(op[2] - op[1], op[4] - op[3]) > _TOKEN_REACH:
+        if op[0] == "equal":
             continue
-        left_a, right_a = _reach(_token_spans(a, op[1], op[2]), op[1], op[2])
-        left_b, right_b = _reach(_token_spans(b, op[3], op[4]), op[3], op[4])
+        left_a, right_a = _edge_reach(a, op[1], op[2])
+        left_b, right_b = _edge_reach(b, op[3], op[4])
         left, right = max(left_a, left_b), max(right_a, right_b)
         if left and k > 0 and rows[k - 1][0] == "equal":
             prev = rows[k - 1]
