@@ -25,31 +25,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import bucket_pairs, document_keys
+from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, bucket_pairs, sketch_keys
 from .normalize import normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
-from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED
 
 __all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
-
-DEFAULT_WINDOW = 80
-DEFAULT_THRESHOLD = 0.3
-
-
-def sketch_keys(
-    text: str,
-    *,
-    shingle: int = DEFAULT_SHINGLE,
-    window: int = DEFAULT_WINDOW,
-    num_perm: int = DEFAULT_NUM_PERM,
-    threshold: float = DEFAULT_THRESHOLD,
-    seed: int = DEFAULT_SEED,
-    fold_script: bool = True,
-) -> np.ndarray:
-    """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
-    normalized = normalize(text, fold_script=fold_script).text
-    return document_keys(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
-
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""

@@ -36,7 +36,12 @@ from .normalize import check_text, normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, window_minhashes
 
-__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "SketchIndex"]
+__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "sketch_keys", "SketchIndex"]
+
+DEFAULT_WINDOW = 80
+"""Shingles per sketched window."""
+DEFAULT_THRESHOLD = 0.3
+"""Window Jaccard similarity the LSH bands are tuned for."""
 
 _FORMAT = "textversions-sketch-index"
 _VERSION = 1
@@ -146,6 +151,21 @@ def document_keys(
     return keys[np.r_[True, keys[1:] != keys[:-1]]]
 
 
+def sketch_keys(
+    text: str,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+    window: int = DEFAULT_WINDOW,
+    num_perm: int = DEFAULT_NUM_PERM,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = DEFAULT_SEED,
+    fold_script: bool = True,
+) -> np.ndarray:
+    """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
+    normalized = normalize(text, fold_script=fold_script).text
+    return document_keys(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
+
+
 class SketchIndex:
     """Window sketches of a growing corpus: add documents, query texts, save, reopen, extend.
 
@@ -163,9 +183,9 @@ class SketchIndex:
         self,
         *,
         shingle: int = DEFAULT_SHINGLE,
-        window: int = 80,
+        window: int = DEFAULT_WINDOW,
         num_perm: int = DEFAULT_NUM_PERM,
-        threshold: float = 0.3,
+        threshold: float = DEFAULT_THRESHOLD,
         seed: int = DEFAULT_SEED,
         fold_script: bool = True,
     ) -> None:
@@ -193,8 +213,7 @@ class SketchIndex:
         return tuple(self._ids)
 
     def _keys(self, text: str) -> np.ndarray:
-        options = {k: v for k, v in self.options.items() if k != "fold_script"}
-        return document_keys(normalize(text, fold_script=bool(self.options["fold_script"])).text, **options)  # type: ignore[arg-type]
+        return sketch_keys(text, **self.options)  # type: ignore[arg-type]
 
     def add(self, docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> None:
         """Add documents (a mapping id → text or ``(id, text)`` pairs); ids must be new."""
