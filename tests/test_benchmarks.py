@@ -26,3 +26,14 @@ def test_edit_kind_benchmark_meets_its_target_on_a_small_run():
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_spark_benchmark_runs_and_both_engines_agree():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "spark_engine.py"), "--quick", "--cores", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert "spark docs/s" in done.stdout and "cores with a" in done.stdout

@@ -90,11 +90,11 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "jsonl", "md", "html"]), help="Default: from --out's suffix, else json."
 )
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--out", type=click.Path(), help="Write here instead of stdout (with --engine spark: a folder or URI).")
 @click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
@@ -107,16 +107,26 @@ def main() -> None:
 @click.option(
     "--skip-unreadable", is_flag=True, help="Skip files and records that cannot be read, listing them, instead of failing."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="spark: run on Apache Spark (pip install 'textversions[spark]'); reads tables, writes Parquet to --out.",
+)
+@click.option("--master", default="local[*]", show_default=True, help="Spark master URL (with --engine spark).")
 @_matching_options
 def find(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     fmt: str | None,
-    out: Path | None,
+    out: str | None,
     id_field: str,
     text_field: str,
     workers: int,
     quiet: bool,
     skip_unreadable: bool,
+    engine: str,
+    master: str,
     **options: Any,
 ) -> None:
     """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
@@ -128,7 +138,34 @@ def find(
       textversions find archive/ --format md --out families.md
       textversions find articles.parquet --id-field url --text-field body
       cat articles.jsonl | textversions find - --format json
+      textversions find archive.parquet --engine spark --master spark://host:7077 --out found/
     """
+    if engine == "spark":
+        if fmt or skip_unreadable:
+            raise click.UsageError("--engine spark writes Parquet folders to --out; --format and --skip-unreadable are local-only")
+        if out is None:
+            raise click.UsageError("--engine spark needs --out: a folder for relations.parquet and families.parquet")
+        _find_on_spark(paths, out, master, id_field, text_field, options)
+        return
+    _find_locally(
+        [Path(path) for path in paths], fmt, Path(out) if out else None, id_field, text_field, workers, quiet,
+        skip_unreadable, options,
+    )  # fmt: skip
+
+
+def _find_locally(
+    paths: list[Path],
+    fmt: str | None,
+    out: Path | None,
+    id_field: str,
+    text_field: str,
+    workers: int,
+    quiet: bool,
+    skip_unreadable: bool,
+    options: dict[str, Any],
+) -> None:
+    if out is not None and out.is_dir():
+        raise click.UsageError(f"--out {out} is a folder; give a file name")
     skipped: list[dict[str, str]] = []
 
     def skip(source: str, reason: str) -> None:
@@ -163,6 +200,34 @@ def find(
             f"{len(result.relations)} relations)",
             err=True,
         )
+
+
+def _find_on_spark(
+    paths: tuple[str, ...], out: str, master: str, id_field: str, text_field: str, options: dict[str, Any]
+) -> None:
+    try:
+        from .spark import find_versions_spark, read_documents, spark_session
+    except ImportError as error:
+        raise click.ClickException(f"--engine spark needs pyspark: pip install 'textversions[spark]' ({error})") from error
+    spark = spark_session(master)
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        if paths:
+            table = read_documents(spark, list(paths))
+        else:
+            table = spark.createDataFrame(seed_corpus(), f"{id_field} string, {text_field} string")
+        found = find_versions_spark(table, id_col=id_field, text_col=text_field, **options)
+        where = out.rstrip("/")
+        found.relations.write.mode("overwrite").parquet(f"{where}/relations.parquet")
+        found.families.write.mode("overwrite").parquet(f"{where}/families.parquet")
+        families = spark.read.parquet(f"{where}/families.parquet")
+        counts = (families.count(), families.select("family").distinct().count())
+        relations = spark.read.parquet(f"{where}/relations.parquet").count()
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        spark.stop()
+    click.echo(f"wrote {where}/ ({counts[0]} documents, {counts[1]} families, {relations} relations)", err=True)
 
 
 @main.command()

@@ -130,12 +130,48 @@ def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[lis
     return ids, texts
 
 
+SKETCH_OPTIONS = ("shingle", "window", "num_perm", "threshold", "fold_script")
+COMPARE_OPTIONS = ("shingle", "min_coverage", "min_passage", "fold_script")
+
+
+def checked_options(
+    *,
+    shingle: int,
+    window: int,
+    num_perm: int,
+    threshold: float,
+    min_coverage: float,
+    min_passage: int,
+    fold_script: bool,
+) -> dict[str, Any]:
+    """The options of :func:`find_versions` as a dict, or an error naming the one out of range."""
+    if shingle < 1:
+        raise InvalidInput(f"shingle must be at least 1, got {shingle}")
+    if window < 2:
+        raise InvalidInput(f"window must be at least 2, got {window}")
+    if num_perm < 1:
+        raise InvalidInput(f"num_perm must be at least 1, got {num_perm}")
+    if not 0.0 < threshold < 1.0:
+        raise InvalidInput(f"threshold must be in (0, 1), got {threshold}")
+    if not 0.0 < min_coverage <= 1.0:
+        raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
+    return {
+        "shingle": shingle,
+        "window": window,
+        "num_perm": num_perm,
+        "threshold": threshold,
+        "min_coverage": min_coverage,
+        "min_passage": min_passage,
+        "fold_script": fold_script,
+    }
+
+
 def _sketch(task: tuple[str, dict[str, Any]]) -> np.ndarray:
     text, options = task
     return sketch_keys(text, **options)
 
 
-_COMMON_SAMPLE = 2000
+COMMON_SAMPLE = 2000
 """Documents sampled to measure which shingles are common (template text)."""
 _COMMON_MIN_DOCS = 10
 _COMMON_SHARE = 0.02
@@ -144,12 +180,12 @@ _COMMON_SHARE = 0.02
 def common_shingles(texts: list[str], *, shingle: int, fold_script: bool) -> np.ndarray:
     """Sorted hashes of shingles found in many documents: a template, a footer, boilerplate.
 
-    Measured on an evenly spread sample of at most ``_COMMON_SAMPLE`` documents: a
+    Measured on an evenly spread sample of at most ``COMMON_SAMPLE`` documents: a
     shingle is common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it.
     A small corpus has none.
     """
-    step = max(1, len(texts) // _COMMON_SAMPLE)
-    sample = texts[::step][:_COMMON_SAMPLE]
+    step = max(1, len(texts) // COMMON_SAMPLE)
+    sample = texts[::step][:COMMON_SAMPLE]
     needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
     if len(sample) < needed:
         return np.zeros(0, dtype=np.uint32)
@@ -158,25 +194,39 @@ def common_shingles(texts: list[str], *, shingle: int, fold_script: bool) -> np.
     return values[counts >= needed]
 
 
+def relate(
+    text_a: str, text_b: str, options: Mapping[str, Any], common: np.ndarray | None
+) -> tuple[bool, Comparison] | None:
+    """Verify and align one candidate pair: ``None`` if unrelated, else ``(swapped, comparison)``.
+
+    A pure function of its arguments, shared by every engine. ``swapped`` is true
+    when ``b`` holds ``a`` (a page holding its article): the comparison is then
+    of ``b`` against ``a``, so that ``contains`` always reads "first holds second".
+    """
+    if not shares_passage(
+        text_a, text_b, shingle=options["shingle"], min_passage=options["min_passage"], fold_script=options["fold_script"]
+    ):
+        return None
+    comparison = compare(text_a, text_b, **options, common=common)
+    swapped = comparison.relation == "contained_by"
+    if swapped:
+        comparison = compare(text_b, text_a, **options, common=common)
+    if comparison.relation in ("unrelated", "contained_by"):
+        return None
+    return swapped, comparison
+
+
 _common: np.ndarray | None = None
 """The corpus's common shingles for the pair workers (inherited by forked workers, never pickled per task)."""
 
 
 def _relate(task: tuple[int, int, str, str, dict[str, Any]]) -> tuple[int, int, Comparison] | None:
-    """Verify and align one candidate pair; ``(a, b, comparison)`` oriented so a page holds its article."""
     i, j, text_i, text_j, options = task
-    options = {**options, "common": _common}
-    if not shares_passage(
-        text_i, text_j, shingle=options["shingle"], min_passage=options["min_passage"], fold_script=options["fold_script"]
-    ):
+    found = relate(text_i, text_j, options, _common)
+    if found is None:
         return None
-    comparison = compare(text_i, text_j, **options)
-    if comparison.relation == "contained_by":
-        i, j = j, i
-        comparison = compare(text_j, text_i, **options)
-    if comparison.relation in ("unrelated", "contained_by"):
-        return None
-    return i, j, comparison
+    swapped, comparison = found
+    return (j, i, comparison) if swapped else (i, j, comparison)
 
 
 _BATCH = 512
@@ -221,23 +271,19 @@ def find_versions(
     result is the same for any number. ``progress``, if given, is called as
     ``progress(stage, done, total)``.
     """
-    if window < 2:
-        raise InvalidInput(f"window must be at least 2, got {window}")
-    if not 0.0 < threshold < 1.0:
-        raise InvalidInput(f"threshold must be in (0, 1), got {threshold}")
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}")
+    options = checked_options(
+        shingle=shingle,
+        window=window,
+        num_perm=num_perm,
+        threshold=threshold,
+        min_coverage=min_coverage,
+        min_passage=min_passage,
+        fold_script=fold_script,
+    )
     ids, texts = _documents(docs)
-    options = {
-        "shingle": shingle,
-        "window": window,
-        "num_perm": num_perm,
-        "threshold": threshold,
-        "min_coverage": min_coverage,
-        "min_passage": min_passage,
-        "fold_script": fold_script,
-    }
-    sketch_options = {k: options[k] for k in ("shingle", "window", "num_perm", "threshold", "fold_script")}
+    sketch_options = {k: options[k] for k in SKETCH_OPTIONS}
     keys = []
     for done, doc_keys in enumerate(_mapped(_sketch, ((text, sketch_options) for text in texts), workers)):
         keys.append(doc_keys)
@@ -245,7 +291,7 @@ def find_versions(
             progress("sketch", done, len(texts))
     pairs = sorted(candidate_pairs(keys))
     del keys
-    compare_options = {k: options[k] for k in ("shingle", "min_coverage", "min_passage", "fold_script")}
+    compare_options = {k: options[k] for k in COMPARE_OPTIONS}
     tasks = ((i, j, texts[i], texts[j], compare_options) for i, j in pairs)
     relations = []
     global _common

@@ -1,0 +1,131 @@
+"""The Spark engine gives the local engine's answers: same relations, scores, edits and families.
+
+Runs Spark in local mode (pyspark comes with the test extras; Java 17 or newer must be on the
+machine, which `.ci/run` makes sure of).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpus import BigramSampler, generate  # noqa: E402
+from textversions import find_versions  # noqa: E402
+from textversions.errors import DuplicateId, InvalidInput  # noqa: E402
+from textversions.spark import _components, find_versions_spark, relation_row, spark_session  # noqa: E402
+
+from conftest import PAGE, WEB  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def spark():  # type: ignore[no-untyped-def]
+    session = spark_session("local[2]", app_name="textversions-tests")
+    session.conf.set("spark.sql.shuffle.partitions", "4")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _both_engines(spark, docs: list[tuple[str, str]], partitions: int = 2) -> tuple[list, list, list, list]:  # type: ignore[no-untyped-def]
+    local = find_versions(docs, workers=2)
+    frame = spark.createDataFrame(docs, "id string, text string").coalesce(partitions)
+    found = find_versions_spark(frame)
+    spark_relations = [row.asDict(recursive=True) for row in found.relations.collect()]
+    spark_families = [(row.id, row.family) for row in found.families.collect()]
+    local_relations = [relation_row(r.a, r.b, r.comparison) for r in local.relations]
+    first = {doc_id: family[0] for family in local.families for doc_id in family}
+    local_families = [(doc_id, first[doc_id]) for doc_id in local.ids]
+    return spark_relations, local_relations, spark_families, local_families
+
+
+def test_seed_corpus_same_answers_on_both_engines(spark, seeds):  # type: ignore[no-untyped-def]
+    spark_relations, local_relations, spark_families, local_families = _both_engines(spark, list(seeds.items()))
+    assert spark_relations == local_relations
+    assert spark_families == local_families
+    page_holds_web = [r for r in spark_relations if (r["a"], r["b"]) == (PAGE, WEB)]
+    assert page_holds_web and page_holds_web[0]["kind"] == "contains"
+    assert dict(spark_families)[WEB] == PAGE
+
+
+def _template_pile(count: int) -> list[tuple[str, str]]:
+    """Documents sharing one template, a story reprinted many times, and one real revision."""
+    sampler = BigramSampler()
+    rng = np.random.default_rng(5)
+    head = "【本报讯】" + sampler.sample(1, 250, rng)[0]
+    tail = sampler.sample(1, 150, rng)[0] + "（责任编辑：张三 来源：新华社）"
+    bodies = sampler.sample(count, 400, rng)
+    docs = [(f"t{n}", f"{head}\n\n{body}\n\n{tail}") for n, body in enumerate(bodies)]
+    story = sampler.sample(1, 1500, rng)[0]
+    docs += [(f"reprint{n}", story if n % 2 else story.replace("，", ",")) for n in range(30)]
+    docs.append(("t0-revised", f"{head}\n\n{bodies[0][:200]}新增的一句话。{bodies[0][200:]}\n\n{tail}"))
+    return docs
+
+
+def test_thousands_of_documents_same_answers_on_both_engines(spark):  # type: ignore[no-untyped-def]
+    docs = generate(2500, seed=11).docs + _template_pile(300)
+    spark_relations, local_relations, spark_families, local_families = _both_engines(spark, docs, partitions=3)
+    assert len(local_relations) > 250  # planted versions, pages and the reprint chain are all there
+    assert {r["kind"] for r in local_relations} >= {"version", "contains", "duplicate"}
+    assert spark_relations == local_relations
+    assert spark_families == local_families
+    families = {}
+    for doc_id, family in spark_families:
+        families.setdefault(family, []).append(doc_id)
+    assert families["reprint0"] == [f"reprint{n}" for n in range(30)]
+    assert families["t0"] == ["t0", "t0-revised"]
+
+
+def test_connected_components_of_a_long_chain_and_a_star(spark):  # type: ignore[no-untyped-def]
+    chain = [(n, n + 1) for n in range(0, 300)]  # one family of 301, 300 links long
+    star = [(1000, n) for n in range(1001, 1050)]
+    shuffled = [(v, u) if n % 3 == 0 else (u, v) for n, (u, v) in enumerate(chain + star)]
+    edges = spark.createDataFrame([(min(e), max(e)) for e in shuffled], "u long, v long")
+    roots = dict(_components(edges).collect())
+    assert roots == {**{n: 0 for n in range(1, 301)}, **{n: 1000 for n in range(1001, 1050)}}
+
+
+def test_bad_input_is_a_clear_error(spark):  # type: ignore[no-untyped-def]
+    with pytest.raises(DuplicateId, match="'a' appears 2 times"):
+        find_versions_spark(spark.createDataFrame([("a", "x"), ("a", "y")], "id string, text string"))
+    with pytest.raises(InvalidInput, match="null id or text: 'b'"):
+        find_versions_spark(spark.createDataFrame([("a", "x"), ("b", None)], "id string, text string"))
+    with pytest.raises(InvalidInput, match="no column 'body'"):
+        find_versions_spark(spark.createDataFrame([("a", "x")], "id string, text string"), text_col="body")
+    with pytest.raises(InvalidInput, match="must hold strings"):
+        find_versions_spark(spark.createDataFrame([("a", 1)], "id string, text long"))
+    with pytest.raises(InvalidInput, match="threshold"):
+        find_versions_spark(spark.createDataFrame([("a", "x")], "id string, text string"), threshold=1.5)
+
+
+def test_integer_ids_become_strings_and_every_document_has_a_family(spark):  # type: ignore[no-untyped-def]
+    text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。" * 3
+    frame = spark.createDataFrame([(7, text), (8, text.replace("，", ",")), (9, "")], "id long, text string")
+    found = find_versions_spark(frame)
+    assert [(row.a, row.b, row.kind) for row in found.relations.collect()] == [("7", "8", "duplicate")]
+    assert [tuple(row) for row in found.families.collect()] == [("7", "7"), ("8", "7"), ("9", "9")]
+
+
+def test_cli_spark_engine_writes_parquet_with_the_local_answers(tmp_path, seeds):  # type: ignore[no-untyped-def]
+    table = tmp_path / "docs.parquet"
+    pq.write_table(pa.table({"url": list(seeds), "body": list(seeds.values())}), table)
+    out = tmp_path / "found"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("textversions")), "find", str(table), "--engine", "spark", "--master", "local[2]",
+         "--id-field", "url", "--text-field", "body", "--out", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "5 documents, 4 families, 3 relations" in done.stderr
+    relations = pq.read_table(out / "relations.parquet").to_pylist()
+    local = find_versions(seeds)
+    assert relations == [relation_row(r.a, r.b, r.comparison) for r in local.relations]
+    families = pq.read_table(out / "families.parquet").to_pylist()
+    assert sorted(row["id"] for row in families) == sorted(seeds)
