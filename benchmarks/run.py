@@ -65,29 +65,35 @@ def sketch_table(sample: int, repeat: int) -> None:
         rate = _median_rate(peer, docs, repeat)
         print(f"| {name} | {rate:,.0f} | {our_rate / rate:.1f}x faster |")
     workers = os.cpu_count() or 1
-    rate = _parallel_rate(_signature, docs, workers, repeat)
+    rate = _parallel_rate(_signatures, docs, workers, repeat)
     print(f"| textversions, {workers} processes | {rate:,.0f} | |")
     rate = _parallel_rate(_window_keys, docs, workers, repeat)
     print(f"| textversions, {workers} processes, window sketches and LSH keys (find_versions' stage) | {rate:,.0f} | |")
 
 
-def _signature(text: str) -> np.ndarray:
-    return textversions_sketch([text])[0]
+def _signatures(texts: list[str]) -> np.ndarray:
+    return np.array(textversions_sketch(texts))
 
 
-def _window_keys(text: str) -> np.ndarray:
-    from textversions.candidates import sketch_keys
+def _window_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    from textversions.find import _sketch_chunk
+    from textversions.index import DEFAULT_THRESHOLD, DEFAULT_WINDOW
+    from textversions.shingle import DEFAULT_SHINGLE
+    from textversions.sketch import DEFAULT_NUM_PERM
 
-    return sketch_keys(text)
+    options = {"shingle": DEFAULT_SHINGLE, "window": DEFAULT_WINDOW, "num_perm": DEFAULT_NUM_PERM,
+               "threshold": DEFAULT_THRESHOLD, "fold_script": True}  # fmt: skip
+    return _sketch_chunk((texts, options))
 
 
 def _parallel_rate(function, docs: list[str], workers: int, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    from textversions.find import _mapped
+    """Documents per second with ``function`` applied to chunks of 64 texts on ``workers`` processes."""
+    from textversions.find import _chunks, _mapped
 
     rates = []
     for _ in range(repeat):
         started = time.perf_counter()
-        for _ in _mapped(function, docs, workers):
+        for _ in _mapped(function, _chunks(docs, 64), workers):
             pass
         rates.append(len(docs) / (time.perf_counter() - started))
     return statistics.median(rates)

@@ -119,7 +119,7 @@ def test_cli_spark_engine_writes_parquet_with_the_local_answers(tmp_path, seeds)
     out = tmp_path / "found"
     done = subprocess.run(
         [str(Path(sys.executable).with_name("textversions")), "find", str(table), "--engine", "spark", "--master", "local[2]",
-         "--id-field", "url", "--text-field", "body", "--out", str(out)],
+         "--id-field", "url", "--text-field", "body", "--out", str(out), "--spark-conf", "spark.sql.shuffle.partitions=3"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
@@ -129,3 +129,21 @@ def test_cli_spark_engine_writes_parquet_with_the_local_answers(tmp_path, seeds)
     assert relations == [relation_row(r.a, r.b, r.comparison) for r in local.relations]
     families = pq.read_table(out / "families.parquet").to_pylist()
     assert sorted(row["id"] for row in families) == sorted(seeds)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--format", "html", "--out", "x"], "writes Parquet folders"),
+        (["--skip-unreadable", "--out", "x"], "local-only"),
+        ([], "needs --out"),
+        (["--out", "x", "--spark-conf", "no-equals-sign"], "expected KEY=VALUE"),
+    ],
+)
+def test_cli_spark_engine_usage_errors(arguments, message):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from textversions.cli import main
+
+    result = CliRunner().invoke(main, ["find", "--engine", "spark", *arguments])
+    assert result.exit_code == 2 and message in result.output

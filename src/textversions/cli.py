@@ -115,6 +115,12 @@ def main() -> None:
     help="spark: run on Apache Spark (pip install 'textversions[spark]'); reads tables, writes Parquet to --out.",
 )
 @click.option("--master", default="local[*]", show_default=True, help="Spark master URL (with --engine spark).")
+@click.option(
+    "--spark-conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A Spark setting (with --engine spark), e.g. spark.sql.shuffle.partitions=2000; repeatable.",
+)
 @_matching_options
 def find(
     paths: tuple[str, ...],
@@ -127,6 +133,7 @@ def find(
     skip_unreadable: bool,
     engine: str,
     master: str,
+    spark_conf: tuple[str, ...],
     **options: Any,
 ) -> None:
     """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
@@ -145,7 +152,8 @@ def find(
             raise click.UsageError("--engine spark writes Parquet folders to --out; --format and --skip-unreadable are local-only")
         if out is None:
             raise click.UsageError("--engine spark needs --out: a folder for relations.parquet and families.parquet")
-        _find_on_spark(paths, out, master, id_field, text_field, options)
+        settings = dict(_setting(entry) for entry in spark_conf)
+        _find_on_spark(paths, out, master, settings, id_field, text_field, options)
         return
     _find_locally(
         [Path(path) for path in paths], fmt, Path(out) if out else None, id_field, text_field, workers, quiet,
@@ -172,14 +180,16 @@ def _find_locally(
         skipped.append({"source": source, "reason": reason})
         click.echo(f"skipped {reason}", err=True)
 
+    fmt = _format(fmt, out, "json")
     try:
         on_error = skip if skip_unreadable else None
-        docs = list(read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error)) if paths else seed_corpus()
+        docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
+        if fmt == "html":
+            docs = list(docs)  # the page shows the texts; other formats stream them
         with _progress(quiet) as report:
             result = find_versions(docs, progress=report, workers=workers or os.cpu_count() or 1, **options)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
-    fmt = _format(fmt, out, "json")
     if fmt == "json":
         data = result.to_dict()
         if skip_unreadable:
@@ -193,7 +203,7 @@ def _find_locally(
     elif fmt == "md":
         _write(result_markdown(result), out)
     else:
-        _write(result_html(result, dict(docs)), out)
+        _write(result_html(result, dict(docs)), out)  # type: ignore[arg-type]
     if out is not None:
         click.echo(
             f"wrote {out} ({len(result.ids)} documents, {len(result.families)} families, "
@@ -202,14 +212,27 @@ def _find_locally(
         )
 
 
+def _setting(entry: str) -> tuple[str, str]:
+    key, equals, value = entry.partition("=")
+    if not equals or not key.strip():
+        raise click.UsageError(f"--spark-conf {entry!r}: expected KEY=VALUE")
+    return key.strip(), value.strip()
+
+
 def _find_on_spark(
-    paths: tuple[str, ...], out: str, master: str, id_field: str, text_field: str, options: dict[str, Any]
+    paths: tuple[str, ...],
+    out: str,
+    master: str,
+    settings: dict[str, str],
+    id_field: str,
+    text_field: str,
+    options: dict[str, Any],
 ) -> None:
     try:
         from .spark import find_versions_spark, read_documents, spark_session
     except ImportError as error:
         raise click.ClickException(f"--engine spark needs pyspark: pip install 'textversions[spark]' ({error})") from error
-    spark = spark_session(master)
+    spark = spark_session(master, config=settings)
     spark.sparkContext.setLogLevel("ERROR")
     try:
         if paths:
@@ -271,7 +294,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         task = bar.add_task("aligning pairs", total=None)
 
         def report(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=stage)
+            bar.update(task, completed=done, total=total or None, description=stage)
 
         yield report
 

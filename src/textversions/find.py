@@ -20,8 +20,9 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from .families import JOINING, story_families
 from .normalize import check_text, normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM
+from .spill import SpilledTexts
 
 __all__ = ["find_versions", "Result", "Relation", "SCHEMA_VERSION"]
 
@@ -107,12 +109,11 @@ class Result:
         return result_overview_html(self)
 
 
-def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+def _checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """The ``(id, text)`` pairs of ``docs``, one at a time, each checked; an error names the first bad one."""
     if isinstance(docs, (str, bytes)):
         raise NotText("docs must be a mapping id → text or an iterable of (id, text) pairs, not a single text")
     items = docs.items() if isinstance(docs, Mapping) else docs
-    ids: list[str] = []
-    texts: list[str] = []
     seen: set[str] = set()
     for number, item in enumerate(items):
         try:
@@ -125,9 +126,7 @@ def _documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[lis
         if doc_id in seen:
             raise DuplicateId(f"document id {doc_id!r} appears more than once")
         seen.add(doc_id)
-        ids.append(doc_id)
-        texts.append(text)
-    return ids, texts
+        yield doc_id, text
 
 
 SKETCH_OPTIONS = ("shingle", "window", "num_perm", "threshold", "fold_script")
@@ -166,26 +165,25 @@ def checked_options(
     }
 
 
-def _sketch(task: tuple[str, dict[str, Any]]) -> np.ndarray:
-    text, options = task
-    return sketch_keys(text, **options)
-
-
 COMMON_SAMPLE = 2000
 """Documents sampled to measure which shingles are common (template text)."""
 _COMMON_MIN_DOCS = 10
 _COMMON_SHARE = 0.02
 
 
-def common_shingles(texts: list[str], *, shingle: int, fold_script: bool) -> np.ndarray:
-    """Sorted hashes of shingles found in many documents: a template, a footer, boilerplate.
+def common_sample(count: int) -> range:
+    """Positions of the evenly spread sample (at most ``COMMON_SAMPLE``) of a corpus of ``count`` documents."""
+    step = max(1, count // COMMON_SAMPLE)
+    return range(0, min(count, step * COMMON_SAMPLE), step)
 
-    Measured on an evenly spread sample of at most ``COMMON_SAMPLE`` documents: a
-    shingle is common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it.
-    A small corpus has none.
+
+def common_shingles(sample: Sequence[str], *, shingle: int, fold_script: bool) -> np.ndarray:
+    """Sorted hashes of shingles found in many documents of ``sample``: a template, a footer, boilerplate.
+
+    ``sample`` is the texts at :func:`common_sample`'s positions. A shingle is
+    common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it; a small
+    corpus has none.
     """
-    step = max(1, len(texts) // COMMON_SAMPLE)
-    sample = texts[::step][:COMMON_SAMPLE]
     needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
     if len(sample) < needed:
         return np.zeros(0, dtype=np.uint32)
@@ -216,33 +214,76 @@ def relate(
     return swapped, comparison
 
 
-_common: np.ndarray | None = None
-"""The corpus's common shingles for the pair workers (inherited by forked workers, never pickled per task)."""
+@dataclass(frozen=True)
+class _PairContext:
+    """What every pair task needs, installed once per process instead of pickled per task."""
+
+    texts: SpilledTexts
+    options: dict[str, Any]
+    common: np.ndarray | None
 
 
-def _relate(task: tuple[int, int, str, str, dict[str, Any]]) -> tuple[int, int, Comparison] | None:
-    i, j, text_i, text_j, options = task
-    found = relate(text_i, text_j, options, _common)
-    if found is None:
-        return None
-    swapped, comparison = found
-    return (j, i, comparison) if swapped else (i, j, comparison)
+_context: _PairContext | None = None
 
 
-_BATCH = 512
-"""Tasks handed to the worker processes at a time, so memory stays bounded however many there are."""
+def _install(context: _PairContext | None) -> None:
+    global _context
+    _context = context
 
 
-def _mapped(function: Callable[[Any], Any], tasks: Iterable[Any], workers: int) -> Iterator[Any]:
-    """``map`` in order, over ``workers`` processes when more than one."""
+def _sketch_chunk(task: tuple[list[str], dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """LSH keys of a chunk of texts, packed: key counts per text, then all keys (one pickle, not one per text)."""
+    texts, options = task
+    keys = [sketch_keys(text, **options) for text in texts]
+    return np.array([len(k) for k in keys], dtype=np.int64), np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+
+
+def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparison]]:
+    """The related pairs among ``pairs`` as ``(a, b, comparison)``, a page before the article it holds."""
+    assert _context is not None
+    related = []
+    for i, j in pairs:
+        found = relate(_context.texts[i], _context.texts[j], _context.options, _context.common)
+        if found is not None:
+            swapped, comparison = found
+            related.append((j, i, comparison) if swapped else (i, j, comparison))
+    return related
+
+
+_IN_FLIGHT = 4
+"""Tasks queued per worker process: enough to keep it busy, few enough that memory stays bounded."""
+
+
+def _mapped(
+    function: Callable[[Any], Any], tasks: Iterable[Any], workers: int, context: _PairContext | None = None
+) -> Iterator[Any]:
+    """``map`` in order, over ``workers`` processes when more than one, ``context`` installed in each."""
     if workers == 1:
-        yield from map(function, tasks)
+        _install(context)
+        try:
+            yield from map(function, tasks)
+        finally:
+            _install(None)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        iterator = iter(tasks)
-        while batch := list(itertools.islice(iterator, _BATCH * workers)):
-            yield from pool.map(function, batch, chunksize=max(1, len(batch) // (4 * workers)))
+    start = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context,)) as pool:
+        pending: deque[Future[Any]] = deque()
+        for task in tasks:
+            pending.append(pool.submit(function, task))
+            if len(pending) >= _IN_FLIGHT * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+_SKETCH_CHUNK = 64
+_PAIR_CHUNK = 8
 
 
 def find_versions(
@@ -261,7 +302,9 @@ def find_versions(
     """Find duplicate, version, contains and reuse relations, and story families.
 
     ``docs`` is a mapping id → text or an iterable of ``(id, text)`` pairs; ids
-    are unique strings. Every candidate from the sketch index is verified by an
+    are unique strings. It is read once, as a stream: each text is sketched and
+    spilled to a temporary file, and read back only if a candidate pair needs
+    it, so memory holds the sketches, not the corpus. Every candidate from the sketch index is verified by an
     exact shared run of shingles and then aligned with
     :func:`~textversions.compare`; only what the alignment confirms is reported.
     Options are those of :func:`~textversions.compare` plus the index's:
@@ -269,7 +312,8 @@ def find_versions(
     permutations) and ``threshold`` (window Jaccard similarity the LSH bands are
     tuned for). ``workers`` processes share the sketching and the alignment; the
     result is the same for any number. ``progress``, if given, is called as
-    ``progress(stage, done, total)``.
+    ``progress(stage, done, total)``; while a streamed input's length is
+    unknown, ``total`` is what has been read so far.
     """
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}")
@@ -282,33 +326,42 @@ def find_versions(
         min_passage=min_passage,
         fold_script=fold_script,
     )
-    ids, texts = _documents(docs)
     sketch_options = {k: options[k] for k in SKETCH_OPTIONS}
-    keys = []
-    for done, doc_keys in enumerate(_mapped(_sketch, ((text, sketch_options) for text in texts), workers)):
-        keys.append(doc_keys)
-        if progress is not None and done % 1024 == 0:
-            progress("sketch", done, len(texts))
-    pairs = sorted(candidate_pairs(keys))
-    del keys
-    compare_options = {k: options[k] for k in COMPARE_OPTIONS}
-    tasks = ((i, j, texts[i], texts[j], compare_options) for i, j in pairs)
+    expected = len(docs) if isinstance(docs, Sized) else 0
+    ids: list[str] = []
+    keys: list[np.ndarray] = []
     relations = []
-    global _common
-    _common = common_shingles(texts, shingle=shingle, fold_script=fold_script) if pairs else None
-    try:
-        for done, found in enumerate(_mapped(_relate, tasks, workers)):
-            if progress is not None and done % 64 == 0:
-                progress("align", done, len(pairs))
-            if found is not None:
-                a, b, comparison = found
-                relations.append(Relation(ids[a], ids[b], comparison.relation, comparison))
-    finally:
-        _common = None
+    with SpilledTexts() as texts:
+
+        def sketch_tasks() -> Iterator[tuple[list[str], dict[str, Any]]]:
+            for chunk in _chunks(_checked_documents(docs), _SKETCH_CHUNK):
+                ids.extend(doc_id for doc_id, _ in chunk)
+                texts.extend(text for _, text in chunk)
+                yield [text for _, text in chunk], sketch_options
+
+        for counts, packed in _mapped(_sketch_chunk, sketch_tasks(), workers):
+            keys.extend(np.split(packed, np.cumsum(counts)[:-1]))
+            if progress is not None:
+                progress("sketch", len(keys), max(expected, len(keys)))
+        texts.flush()
+        pairs = sorted(candidate_pairs(keys))
+        del keys
+        common = None
+        if pairs:
+            sample = [texts[position] for position in common_sample(len(texts))]
+            common = common_shingles(sample, shingle=shingle, fold_script=fold_script)
+        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common)
+        done = 0
+        for related in _mapped(_relate_chunk, _chunks(pairs, _PAIR_CHUNK), workers, context):
+            relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)
+            done += _PAIR_CHUNK
+            if progress is not None:
+                progress("align", min(done, len(pairs)), len(pairs))
+        lengths = tuple(texts.lengths)
     families = story_families(ids, [(r.a, r.b) for r in relations if r.kind in JOINING])
     return Result(
         ids=tuple(ids),
-        lengths=tuple(len(text) for text in texts),
+        lengths=lengths,
         relations=tuple(relations),
         families=tuple(tuple(family) for family in families),
         options=options,

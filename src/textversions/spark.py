@@ -41,7 +41,7 @@ Needs ``pip install 'textversions[spark]'`` and Java 17 or newer. Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ from .candidates import MIN_SHARED_BUCKETS, DEFAULT_THRESHOLD, DEFAULT_WINDOW, s
 from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison
 from .errors import DuplicateId, InvalidInput
 from .families import JOINING
-from .find import COMMON_SAMPLE, COMPARE_OPTIONS, SKETCH_OPTIONS, checked_options, common_shingles, relate
+from .find import COMPARE_OPTIONS, SKETCH_OPTIONS, checked_options, common_sample, common_shingles, relate
 from .index import SATURATED
 from .io import TEXT_SUFFIXES
 from .shingle import DEFAULT_SHINGLE
@@ -107,9 +107,17 @@ class SparkVersions:
     families: DataFrame
 
 
-def spark_session(master: str = "local[*]", app_name: str = "textversions") -> SparkSession:
+LOCAL_DRIVER_MEMORY = "4g"
+"""Heap of the one JVM that runs everything in local mode (Spark's own default, 1g, is too small for 20k documents)."""
+
+
+def spark_session(
+    master: str = "local[*]", app_name: str = "textversions", config: Mapping[str, str] | None = None
+) -> SparkSession:
     """A Spark session (or the running one) whose Python workers run this interpreter, so they import textversions.
 
+    ``config`` is passed to the builder (``{"spark.sql.shuffle.partitions": "2000"}``);
+    in local mode ``spark.driver.memory`` defaults to :data:`LOCAL_DRIVER_MEMORY`.
     Sets ``PYSPARK_PYTHON`` to this interpreter unless it is set already; on a
     cluster, textversions must be installed on the executors (see the README).
     """
@@ -119,13 +127,14 @@ def spark_session(master: str = "local[*]", app_name: str = "textversions") -> S
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(master)
-        .appName(app_name)
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
+    settings = {"spark.sql.execution.arrow.pyspark.enabled": "true", "spark.ui.showConsoleProgress": "false"}
+    if master.startswith("local"):
+        settings["spark.driver.memory"] = LOCAL_DRIVER_MEMORY
+    settings.update(config or {})
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def read_documents(spark: SparkSession, paths: list[str]) -> DataFrame:
@@ -339,9 +348,9 @@ def _common_shingles(docs: DataFrame, count: int, options: dict[str, Any]) -> np
     """:func:`~textversions.find.common_shingles` on the same evenly spread sample the local engine takes."""
     from pyspark.sql import functions as F
 
-    step = max(1, count // COMMON_SAMPLE)
+    positions = common_sample(count)
     sample = (
-        docs.filter((F.col("position") % step == 0) & (F.col("position") < step * COMMON_SAMPLE))
+        docs.filter((F.col("position") % positions.step == 0) & (F.col("position") < positions.stop))
         .select("position", "text")
         .collect()
     )
