@@ -6,7 +6,9 @@ unrelated stories of the page. Instead:
 
 1. **Anchors**: maximal runs of consecutive shared shingles on one diagonal
    (exact matches of at least ``shingle`` characters, checked character by
-   character, never trusted to a hash).
+   character, never trusted to a hash). A short run far from every other run
+   is a phrase shared by chance and is left out: in two long texts there are
+   tens of thousands of them, and they would cost memory and time for nothing.
 2. **Chain**: the colinear set of anchors with the best total length, where a
    gap costs ``gap_cost`` per character of its longer side. Anchors of another
    story on the same page are too far away to pay for their gap and drop out;
@@ -47,7 +49,7 @@ MAX_ANCHORS = 4000
 GAP_COST = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """An exact match ``a[a_start:a_start+length] == b[b_start:b_start+length]``."""
 
@@ -93,28 +95,37 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
         return []
     ha = shingle_hashes(a, shingle)
     hb = shingle_hashes(b, shingle)
-    order_b = np.argsort(hb, kind="stable")
+    # Positions and match counts fit 32 bits below 134M characters: half the memory of int64.
+    position = np.int32 if MAX_OCCURRENCES * max(len(a), len(b)) < 2**31 else np.int64
+    order_b = np.argsort(hb, kind="stable").astype(position)
     sorted_b = hb[order_b]
-    left = np.searchsorted(sorted_b, ha, "left")
-    count_b = np.searchsorted(sorted_b, ha, "right") - left
+    left = np.searchsorted(sorted_b, ha, "left").astype(position)
+    count_b = (np.searchsorted(sorted_b, ha, "right") - left).astype(position)
+    del sorted_b
     sorted_a = np.sort(ha)
     count_a = np.searchsorted(sorted_a, ha, "right") - np.searchsorted(sorted_a, ha, "left")
     usable = np.flatnonzero((count_b > 0) & (count_b <= MAX_OCCURRENCES) & (count_a <= MAX_OCCURRENCES))
+    del sorted_a, count_a
     if len(usable) == 0:
         return []
     counts = count_b[usable]
-    a_pos = np.repeat(usable, counts)
-    firsts = np.repeat(left[usable] - np.cumsum(counts) + counts, counts)
-    b_pos = order_b[firsts + np.arange(len(a_pos))]
+    a_pos = np.repeat(usable.astype(position), counts)
+    firsts = np.repeat(left[usable] - np.cumsum(counts, dtype=position) + counts, counts)
+    b_pos = order_b[firsts + np.arange(len(a_pos), dtype=position)]
+    del firsts
     diagonal = b_pos - a_pos
+    del b_pos
     order = np.lexsort((a_pos, diagonal))
     a_pos, diagonal = a_pos[order], diagonal[order]
+    del order
     starts = np.flatnonzero(np.r_[True, (diagonal[1:] != diagonal[:-1]) | (a_pos[1:] != a_pos[:-1] + 1)])
     lengths = np.diff(np.r_[starts, len(a_pos)]) + shingle - 1
+    run_a, run_diagonal = a_pos[starts].astype(np.int64), diagonal[starts].astype(np.int64)
+    del a_pos, diagonal
+    kept = (lengths >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
     found = []
-    for start, length in zip(starts.tolist(), lengths.tolist()):
-        i = int(a_pos[start])
-        j = i + int(diagonal[start])
+    for i, diagonal_k, length in zip(run_a[kept].tolist(), run_diagonal[kept].tolist(), lengths[kept].tolist()):
+        j = i + diagonal_k
         # Hash runs are candidates; the characters decide.
         while length > 0 and a[i : i + length] != b[j : j + length]:
             length -= 1
@@ -122,6 +133,35 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
             found.append(Anchor(i, j, length))
     found.sort(key=lambda m: (m.a_start, m.b_start))
     return found
+
+
+_NEAR_A = 64
+_NEAR_DIAGONAL = 16
+
+
+def _has_neighbour(run_a: np.ndarray, run_diagonal: np.ndarray) -> np.ndarray:
+    """For each run of matching shingles: is another run near it (within about ``_NEAR_A``
+    characters and ``_NEAR_DIAGONAL`` diagonals)?
+
+    Text two versions share matches in runs close together, split only by edits;
+    a short run alone, far from any other, is a phrase the texts share by chance
+    (in a long text, tens of thousands of them). Grid cells of ``_NEAR_A`` by
+    ``_NEAR_DIAGONAL``; a run is near another in its cell or the eight around it.
+    """
+    if len(run_a) < 2:
+        return np.zeros(len(run_a), dtype=bool)
+    cell_a = run_a // _NEAR_A
+    cell_d = run_diagonal // _NEAR_DIAGONAL
+    cell_d = cell_d - cell_d.min() + 1
+    width = int(cell_d.max()) + 2
+    cells, counts = np.unique(cell_a * width + cell_d, return_counts=True)
+    around = np.zeros(len(run_a), dtype=np.int64)
+    for step_a in (-1, 0, 1):
+        for step_d in (-1, 0, 1):
+            wanted = (cell_a + step_a) * width + (cell_d + step_d)
+            at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+            around += np.where(cells[at] == wanted, counts[at], 0)
+    return around >= 2  # itself and at least one more
 
 
 @numba.njit(cache=True, nogil=True)

@@ -74,7 +74,7 @@ _MIN_MOVED = 6
 _CHUNK = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """One difference: ``a[a_span] == a_text`` became ``b[b_span] == b_text``.
 
@@ -105,7 +105,7 @@ class Edit:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Segment:
     tag: str
     a: tuple[int, int]  # normalized

@@ -70,7 +70,7 @@ class Scores:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A passage both texts share, as spans of the original texts."""
 
