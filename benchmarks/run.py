@@ -61,18 +61,17 @@ def sketch_table(sample: int, repeat: int) -> None:
     print("|---|---:|---:|")
     our_rate = _median_rate(textversions_sketch, docs, repeat)
     print(f"| textversions | {our_rate:,.0f} | 1.0x |")
+    rates = {}
     for name, peer in PEERS.items():
-        rate = _median_rate(peer, docs, repeat)
+        rates[name] = rate = _median_rate(peer, docs, repeat)
         print(f"| {name} | {rate:,.0f} | {our_rate / rate:.1f}x faster |")
+    datasketch_rate, rensa_rate = rates["datasketch update_batch"], rates["rensa RMinHash"]
     workers = os.cpu_count() or 1
-    rate = _parallel_rate(_signatures, docs, workers, repeat)
-    print(f"| textversions, {workers} processes | {rate:,.0f} | |")
+    rate = _median_rate(lambda texts: textversions_sketch(texts, workers=workers), docs, repeat)
+    print(f"| textversions, {workers} threads | {rate:,.0f} | {rate / datasketch_rate:.1f}x datasketch, "
+          f"{rate / rensa_rate:.1f}x rensa |")  # fmt: skip
     rate = _parallel_rate(_window_keys, docs, workers, repeat)
     print(f"| textversions, {workers} processes, window sketches and LSH keys (find_versions' stage) | {rate:,.0f} | |")
-
-
-def _signatures(texts: list[str]) -> np.ndarray:
-    return np.array(textversions_sketch(texts))
 
 
 def _window_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +196,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    sizes, repeat, sample, brute_max = args.sizes, args.repeat, 1_000, 10_000
+    sizes, repeat, sample, brute_max = args.sizes, args.repeat, 2_000, 10_000
     if args.quick:
         sizes, repeat, sample, brute_max = [300], 1, 100, 300
     print(f"# textversions benchmarks — {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "

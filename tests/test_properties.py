@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from textversions import compare, normalize
 from textversions.shingle import shingle_hash, shingle_hashes, shingles
-from textversions.sketch import minhash, window_minhashes
+from textversions.sketch import minhash, signatures, window_minhashes
 
 # Real-world hostility: CJK, full-width forms, astral characters, emoji, combining
 # marks, CR/CRLF, zero-width characters, traditional script.
@@ -89,6 +89,17 @@ def test_signatures_equal_datasketch(tokens, seed):
     reference.update_batch(tokens)
     ours = minhash(np.array([shingle_hash(t) for t in tokens], dtype=np.uint32), num_perm=32, seed=seed)
     assert np.array_equal(reference.hashvalues, ours)
+
+
+@given(st.lists(texty, max_size=70), st.integers(1, 7), st.booleans(), st.sampled_from([1, 2]))
+def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_script, workers):
+    rows = signatures(texts, shingle=shingle, num_perm=16, fold_script=fold_script, workers=workers)
+    assert rows.shape == (len(texts), 16)
+    for text, row in zip(texts, rows):
+        grams = shingles(normalize(text, fold_script=fold_script).text, shingle)
+        reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
+        reference.update_batch(grams)
+        assert np.array_equal(reference.hashvalues, row)
 
 
 @given(st.text(min_size=1, max_size=200), st.integers(2, 40))
