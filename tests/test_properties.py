@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textversions import compare, normalize
+from textversions.index import sketch_keys, sketch_keys_batch
 from textversions.shingle import shingle_hash, shingle_hashes, shingles
 from textversions.sketch import minhash, signatures, window_minhashes
 
@@ -100,6 +101,14 @@ def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_scri
         reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
         reference.update_batch(grams)
         assert np.array_equal(reference.hashvalues, row)
+
+
+@given(st.lists(texty, max_size=40), st.integers(2, 40), st.booleans())
+def test_batch_lsh_keys_equal_those_of_each_text(texts, window, fold_script):
+    counts, keys = sketch_keys_batch(texts, window=window, fold_script=fold_script)
+    assert counts.tolist() == [len(sketch_keys(t, window=window, fold_script=fold_script)) for t in texts]
+    expected = [sketch_keys(t, window=window, fold_script=fold_script) for t in texts]
+    assert keys.tolist() == (np.concatenate(expected).tolist() if expected else [])
 
 
 @given(st.text(min_size=1, max_size=200), st.integers(2, 40))

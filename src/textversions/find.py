@@ -22,16 +22,17 @@ import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, shares_passage, sketch_keys
+from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, shares_passage
 from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
+from .index import sketch_keys_batch
 from .normalize import check_text, normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM
@@ -232,10 +233,9 @@ def _install(context: _PairContext | None) -> None:
 
 
 def _sketch_chunk(task: tuple[list[str], dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """LSH keys of a chunk of texts, packed: key counts per text, then all keys (one pickle, not one per text)."""
+    """LSH keys of a chunk of texts, packed: key counts per text, then all keys."""
     texts, options = task
-    keys = [sketch_keys(text, **options) for text in texts]
-    return np.array([len(k) for k in keys], dtype=np.int64), np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+    return sketch_keys_batch(texts, **options)
 
 
 def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparison]]:
@@ -255,9 +255,18 @@ _IN_FLIGHT = 4
 
 
 def _mapped(
-    function: Callable[[Any], Any], tasks: Iterable[Any], workers: int, context: _PairContext | None = None
+    function: Callable[[Any], Any],
+    tasks: Iterable[Any],
+    workers: int,
+    context: _PairContext | None = None,
+    *,
+    threads: bool = False,
 ) -> Iterator[Any]:
-    """``map`` in order, over ``workers`` processes when more than one, ``context`` installed in each."""
+    """``map`` in order, over ``workers`` processes (``context`` installed in each) or threads when more than one.
+
+    Threads suit work done by compiled kernels that release the GIL (sketching);
+    processes suit Python work (alignment and classification).
+    """
     if workers == 1:
         _install(context)
         try:
@@ -266,7 +275,12 @@ def _mapped(
             _install(None)
         return
     start = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context,)) as pool:
+    executor: Executor = (
+        ThreadPoolExecutor(workers)
+        if threads
+        else ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context,))
+    )
+    with executor as pool:
         pending: deque[Future[Any]] = deque()
         for task in tasks:
             pending.append(pool.submit(function, task))
@@ -339,7 +353,7 @@ def find_versions(
                 texts.extend(text for _, text in chunk)
                 yield [text for _, text in chunk], sketch_options
 
-        for counts, packed in _mapped(_sketch_chunk, sketch_tasks(), workers):
+        for counts, packed in _mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
             keys.extend(np.split(packed, np.cumsum(counts)[:-1]))
             if progress is not None:
                 progress("sketch", len(keys), max(expected, len(keys)))

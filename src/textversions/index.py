@@ -32,11 +32,11 @@ import numpy as np
 from datasketch.lsh import _optimal_param
 
 from .errors import DuplicateId, InvalidIndex, InvalidInput
-from .normalize import check_text, normalize
-from .shingle import DEFAULT_SHINGLE, shingle_hashes
-from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, window_minhashes
+from .normalize import _TABLE_SIZE, _fold_kernel, _tables, check_text, normalize
+from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
+from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, _block_minima, permutations, window_minhashes
 
-__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "sketch_keys", "SketchIndex"]
+__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "sketch_keys", "sketch_keys_batch", "SketchIndex"]
 
 DEFAULT_WINDOW = 80
 """Shingles per sketched window."""
@@ -164,6 +164,74 @@ def sketch_keys(
     """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
     normalized = normalize(text, fold_script=fold_script).text
     return document_keys(normalized, shingle=shingle, window=window, num_perm=num_perm, threshold=threshold, seed=seed)
+
+
+@numba.njit(cache=True, nogil=True)
+def _key_rows(codes, starts, width, step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys."""
+    count = len(starts) - 1
+    sizes = np.zeros(count, dtype=np.int64)
+    found = [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    for d in range(count):
+        folded, _ = _fold_kernel(
+            codes[starts[d] : starts[d + 1]], expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold
+        )
+        if len(folded) == 0:
+            continue
+        blocks = _block_minima(_rolling_hashes(folded, min(width, len(folded))), step, a, b)
+        windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
+        keys = np.sort(_band_keys(windows, bands, rows).ravel())
+        distinct = np.ones(len(keys), dtype=np.bool_)
+        distinct[1:] = keys[1:] != keys[:-1]
+        found[d] = keys[distinct]
+        sizes[d] = len(found[d])
+    out = np.empty(sizes.sum(), dtype=np.uint64)
+    position = 0
+    for d in range(count):
+        out[position : position + sizes[d]] = found[d]
+        position += sizes[d]
+    return sizes, out
+
+
+def sketch_keys_batch(
+    texts: list[str],
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+    window: int = DEFAULT_WINDOW,
+    num_perm: int = DEFAULT_NUM_PERM,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = DEFAULT_SEED,
+    fold_script: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sketch_keys` of many raw texts in one compiled call: ``(key counts, all keys one after the other)``.
+
+    The same keys as ``sketch_keys`` text by text; the call holds no GIL, so
+    threads running batches use every core.
+
+    >>> counts, keys = sketch_keys_batch(["党组织就是主心骨" * 20, ""], window=16)
+    >>> counts.tolist() == [len(sketch_keys("党组织就是主心骨" * 20, window=16)), 0]
+    True
+    """
+    tables = _tables(fold_script)
+    a, b = permutations(num_perm, seed)
+    bands, rows = lsh_params(threshold, num_perm)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in texts], out=starts[1:])
+    sizes, keys = _key_rows(
+        codes, starts, shingle, max(1, window // 2), a, b, bands, rows, tables.expand_length, tables.expand_start,
+        tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
+    )  # fmt: skip
+    marks = np.r_[0, np.cumsum(tables.combining[np.minimum(codes, _TABLE_SIZE - 1)])]
+    redo = np.flatnonzero(marks[starts[1:]] != marks[starts[:-1]]).tolist()
+    if redo:  # Rare: combining marks fold with their base character, which only normalize() does.
+        per_text = np.split(keys, np.cumsum(sizes)[:-1])
+        options = {"shingle": shingle, "window": window, "num_perm": num_perm, "threshold": threshold}
+        for n in redo:
+            per_text[n] = sketch_keys(texts[n], **options, seed=seed, fold_script=fold_script)
+        sizes = np.array([len(k) for k in per_text], dtype=np.int64)
+        keys = np.concatenate(per_text) if per_text else keys
+    return sizes, keys
 
 
 class SketchIndex:
