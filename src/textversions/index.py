@@ -32,7 +32,7 @@ import numpy as np
 from datasketch.lsh import _optimal_param
 
 from .errors import DuplicateId, InvalidIndex, InvalidInput
-from .normalize import _TABLE_SIZE, _fold_kernel, _tables, check_text, normalize
+from .normalize import _fold_kernel, _tables, batch_codes, check_text, normalize
 from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, _block_minima, permutations, window_minhashes
 
@@ -215,19 +215,15 @@ def sketch_keys_batch(
     tables = _tables(fold_script)
     a, b = permutations(num_perm, seed)
     bands, rows = lsh_params(threshold, num_perm)
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in texts], out=starts[1:])
+    codes, starts, needs_cluster = batch_codes(texts, fold_script)
     sizes, keys = _key_rows(
         codes, starts, shingle, max(1, window // 2), a, b, bands, rows, tables.expand_length, tables.expand_start,
         tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
-    marks = np.r_[0, np.cumsum(tables.combining[np.minimum(codes, _TABLE_SIZE - 1)])]
-    redo = np.flatnonzero(marks[starts[1:]] != marks[starts[:-1]]).tolist()
-    if redo:  # Rare: combining marks fold with their base character, which only normalize() does.
+    if needs_cluster:
         per_text = np.split(keys, np.cumsum(sizes)[:-1])
         options = {"shingle": shingle, "window": window, "num_perm": num_perm, "threshold": threshold}
-        for n in redo:
+        for n in needs_cluster:
             per_text[n] = sketch_keys(texts[n], **options, seed=seed, fold_script=fold_script)
         sizes = np.array([len(k) for k in per_text], dtype=np.int64)
         keys = np.concatenate(per_text) if per_text else keys

@@ -257,6 +257,20 @@ def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.where(inside, table[np.where(inside, codes, 0)], codes).astype(np.uint32)
 
 
+def batch_codes(texts: list[str], fold_script: bool) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Many texts as one array of code points for a batch kernel: ``(codes, starts, needs_cluster)``.
+
+    Text ``n`` is ``codes[starts[n]:starts[n + 1]]``; ``needs_cluster`` lists the
+    texts with combining marks, which fold with their base character and so must
+    go through :func:`normalize` itself (rare).
+    """
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in texts], out=starts[1:])
+    marks = np.r_[0, np.cumsum(_tables(fold_script).combining[np.minimum(codes, _TABLE_SIZE - 1)])]
+    return codes, starts, np.flatnonzero(marks[starts[1:]] != marks[starts[:-1]]).tolist()
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 
-from .normalize import _TABLE_SIZE, _fold_kernel, _tables, normalize
+from .normalize import _fold_kernel, _tables, batch_codes, normalize
 from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
 
 __all__ = ["minhash", "signatures", "window_minhashes", "permutations", "DEFAULT_NUM_PERM", "DEFAULT_SEED"]
@@ -119,16 +119,12 @@ _BATCH = 64
 def _signature_batch(texts: list[str], shingle: int, num_perm: int, seed: int, fold_script: bool) -> np.ndarray:
     tables = _tables(fold_script)
     a, b = permutations(num_perm, seed)
-    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(text) for text in texts], out=starts[1:])
+    codes, starts, needs_cluster = batch_codes(texts, fold_script)
     rows = _signature_rows(
         codes, starts, shingle, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
         tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
-    marks = np.r_[0, np.cumsum(tables.combining[np.minimum(codes, _TABLE_SIZE - 1)])]
-    for n in np.flatnonzero(marks[starts[1:]] != marks[starts[:-1]]).tolist():
-        # Rare: combining marks fold with their base character, which only normalize() does.
+    for n in needs_cluster:
         rows[n] = minhash(shingle_hashes(normalize(texts[n], fold_script=fold_script).text, shingle), num_perm=num_perm, seed=seed)
     return rows
 
