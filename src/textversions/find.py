@@ -324,8 +324,8 @@ def find_versions(
     Options are those of :func:`~textversions.compare` plus the index's:
     ``window`` (shingles per sketched window), ``num_perm`` (MinHash
     permutations) and ``threshold`` (window Jaccard similarity the LSH bands are
-    tuned for). ``workers`` processes share the sketching and the alignment; the
-    result is the same for any number. ``progress``, if given, is called as
+    tuned for). ``workers`` threads share the sketching (compiled, GIL-free) and
+    ``workers`` processes the alignment; the result is the same for any number. ``progress``, if given, is called as
     ``progress(stage, done, total)``; while a streamed input's length is
     unknown, ``total`` is what has been read so far.
     """
