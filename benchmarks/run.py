@@ -75,14 +75,9 @@ def sketch_table(sample: int, repeat: int) -> None:
 
 
 def _window_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    from textversions.find import _sketch_chunk
-    from textversions.index import DEFAULT_THRESHOLD, DEFAULT_WINDOW
-    from textversions.shingle import DEFAULT_SHINGLE
-    from textversions.sketch import DEFAULT_NUM_PERM
+    from textversions.index import sketch_keys_batch
 
-    options = {"shingle": DEFAULT_SHINGLE, "window": DEFAULT_WINDOW, "num_perm": DEFAULT_NUM_PERM,
-               "threshold": DEFAULT_THRESHOLD, "fold_script": True}  # fmt: skip
-    return _sketch_chunk((texts, options))
+    return sketch_keys_batch(texts)
 
 
 def _parallel_rate(function, docs: list[str], workers: int, repeat: int) -> float:  # type: ignore[no-untyped-def]

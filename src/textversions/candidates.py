@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, bucket_pairs, sketch_keys
+from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_BUCKET, bucket_pairs, sketch_keys
 from .normalize import normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 
@@ -35,7 +35,7 @@ MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
 
 
-def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = 16) -> dict[tuple[int, int], int]:
+def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share."""
     pairs = bucket_pairs(keys, max_bucket=max_bucket)
     return {pair: shared for pair, shared in pairs.items() if shared >= min(MIN_SHARED_BUCKETS, _most(keys, pair))}

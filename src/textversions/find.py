@@ -251,7 +251,7 @@ def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparis
 
 
 _IN_FLIGHT = 4
-"""Tasks queued per worker process: enough to keep it busy, few enough that memory stays bounded."""
+"""Tasks queued per worker: enough to keep it busy, few enough that memory stays bounded."""
 
 
 def _mapped(
@@ -318,16 +318,17 @@ def find_versions(
     ``docs`` is a mapping id → text or an iterable of ``(id, text)`` pairs; ids
     are unique strings. It is read once, as a stream: each text is sketched and
     spilled to a temporary file, and read back only if a candidate pair needs
-    it, so memory holds the sketches, not the corpus. Every candidate from the sketch index is verified by an
-    exact shared run of shingles and then aligned with
-    :func:`~textversions.compare`; only what the alignment confirms is reported.
-    Options are those of :func:`~textversions.compare` plus the index's:
-    ``window`` (shingles per sketched window), ``num_perm`` (MinHash
+    it, so memory holds the sketches, not the corpus. Every candidate from the
+    sketch index is verified by an exact shared run of shingles and then aligned
+    with :func:`~textversions.compare`; only what the alignment confirms is
+    reported. Options are those of :func:`~textversions.compare` plus the
+    index's: ``window`` (shingles per sketched window), ``num_perm`` (MinHash
     permutations) and ``threshold`` (window Jaccard similarity the LSH bands are
     tuned for). ``workers`` threads share the sketching (compiled, GIL-free) and
-    ``workers`` processes the alignment; the result is the same for any number. ``progress``, if given, is called as
-    ``progress(stage, done, total)``; while a streamed input's length is
-    unknown, ``total`` is what has been read so far.
+    ``workers`` processes the alignment; the result is the same for any number.
+    ``progress``, if given, is called as ``progress(stage, done, total)``;
+    while a streamed input's length is unknown, ``total`` is what has been read
+    so far.
     """
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}")

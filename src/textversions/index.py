@@ -73,11 +73,13 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
+MAX_BUCKET = 16
+"""A bucket of more documents than this is text many share (a template, a reprinted story)."""
 SATURATED = 0.8
 """Share of a document's buckets that must be big for it to count as a reprint of a common story."""
 
 
-def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = 16) -> dict[tuple[int, int], int]:
+def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
     """Pairs of documents sharing buckets, with the number of buckets they share.
 
     ``keys[n]`` holds document ``n``'s bucket keys. Pairs are ``(low, high)``

@@ -53,7 +53,7 @@ from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison
 from .errors import DuplicateId, InvalidInput
 from .families import JOINING
 from .find import COMPARE_OPTIONS, SKETCH_OPTIONS, checked_options, common_sample, common_shingles, relate
-from .index import SATURATED
+from .index import MAX_BUCKET, SATURATED
 from .io import TEXT_SUFFIXES
 from .shingle import DEFAULT_SHINGLE
 from .sketch import DEFAULT_NUM_PERM
@@ -72,9 +72,6 @@ __all__ = [
     "RELATIONS_SCHEMA",
     "FAMILIES_SCHEMA",
 ]
-
-MAX_BUCKET = 16
-"""A bucket of more documents than this is text many share (see :func:`~textversions.index.bucket_pairs`)."""
 
 RELATIONS_SCHEMA = (
     "a string, b string, kind string, "
