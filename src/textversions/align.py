@@ -93,39 +93,12 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
     """Maximal exact matches of at least ``shingle`` characters, by diagonal."""
     if len(a) < shingle or len(b) < shingle:
         return []
-    ha = shingle_hashes(a, shingle)
-    hb = shingle_hashes(b, shingle)
-    # Positions and match counts fit 32 bits below 134M characters: half the memory of int64.
-    position = np.int32 if MAX_OCCURRENCES * max(len(a), len(b)) < 2**31 else np.int64
-    order_b = np.argsort(hb, kind="stable").astype(position)
-    sorted_b = hb[order_b]
-    left = np.searchsorted(sorted_b, ha, "left").astype(position)
-    count_b = (np.searchsorted(sorted_b, ha, "right") - left).astype(position)
-    del sorted_b
-    sorted_a = np.sort(ha)
-    count_a = np.searchsorted(sorted_a, ha, "right") - np.searchsorted(sorted_a, ha, "left")
-    usable = np.flatnonzero((count_b > 0) & (count_b <= MAX_OCCURRENCES) & (count_a <= MAX_OCCURRENCES))
-    del sorted_a, count_a
-    if len(usable) == 0:
-        return []
-    counts = count_b[usable]
-    a_pos = np.repeat(usable.astype(position), counts)
-    firsts = np.repeat(left[usable] - np.cumsum(counts, dtype=position) + counts, counts)
-    b_pos = order_b[firsts + np.arange(len(a_pos), dtype=position)]
-    del firsts
-    diagonal = b_pos - a_pos
-    del b_pos
-    order = np.lexsort((a_pos, diagonal))
-    a_pos, diagonal = a_pos[order], diagonal[order]
-    del order
-    starts = np.flatnonzero(np.r_[True, (diagonal[1:] != diagonal[:-1]) | (a_pos[1:] != a_pos[:-1] + 1)])
-    lengths = np.diff(np.r_[starts, len(a_pos)]) + shingle - 1
-    run_a, run_diagonal = a_pos[starts].astype(np.int64), diagonal[starts].astype(np.int64)
-    del a_pos, diagonal
+    run_a, run_diagonal, run_shingles = _matching_runs(shingle_hashes(a, shingle), shingle_hashes(b, shingle), MAX_OCCURRENCES)
+    lengths = run_shingles + (shingle - 1)
     kept = (lengths >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
     found = []
-    for i, diagonal_k, length in zip(run_a[kept].tolist(), run_diagonal[kept].tolist(), lengths[kept].tolist()):
-        j = i + diagonal_k
+    for i, diagonal, length in zip(run_a[kept].tolist(), run_diagonal[kept].tolist(), lengths[kept].tolist()):
+        j = i + diagonal
         # Hash runs are candidates; the characters decide.
         while length > 0 and a[i : i + length] != b[j : j + length]:
             length -= 1
@@ -133,6 +106,75 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
             found.append(Anchor(i, j, length))
     found.sort(key=lambda m: (m.a_start, m.b_start))
     return found
+
+
+@numba.njit(cache=True, nogil=True)
+def _matching_runs(ha, hb, max_occurrences):  # type: ignore[no-untyped-def]
+    """Maximal runs of equal shingle hashes on one diagonal, as ``(a start, diagonal, shingles)`` arrays.
+
+    A hash join: b's shingles go into an open-addressing table (with a chain of
+    their positions); a's look them up in order, and a match extends the run on
+    its diagonal when the previous position of a matched there too. Shingles seen
+    more than ``max_occurrences`` times in either text are too common to anchor on.
+    """
+    n_a, n_b = len(ha), len(hb)
+    size = 16
+    while size < 2 * n_b:
+        size *= 2
+    mask = np.uint64(size - 1)
+    keys = np.zeros(size, dtype=np.uint32)
+    used = np.zeros(size, dtype=np.bool_)
+    count_a = np.zeros(size, dtype=np.int32)
+    count_b = np.zeros(size, dtype=np.int32)
+    head = np.full(size, -1, dtype=np.int32)
+    chained = np.empty(n_b, dtype=np.int32)  # the next position of b with the same hash
+    for j in range(n_b - 1, -1, -1):
+        slot = ((np.uint64(hb[j]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
+        while used[slot] and keys[slot] != hb[j]:
+            slot = (slot + np.uint64(1)) & mask
+        used[slot] = True
+        keys[slot] = hb[j]
+        count_b[slot] += 1
+        chained[j] = head[slot]
+        head[slot] = j
+    slot_of = np.full(n_a, -1, dtype=np.int32)
+    for i in range(n_a):
+        slot = ((np.uint64(ha[i]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
+        while used[slot] and keys[slot] != ha[i]:
+            slot = (slot + np.uint64(1)) & mask
+        if used[slot]:
+            count_a[slot] += 1
+            slot_of[i] = slot
+    total = 0
+    for i in range(n_a):
+        s = slot_of[i]
+        if s >= 0 and count_a[s] <= max_occurrences and count_b[s] <= max_occurrences:
+            total += count_b[s]
+        else:
+            slot_of[i] = -1
+    last = np.full(n_a + n_b, -2, dtype=np.int32)  # per diagonal: the last position of a that matched on it
+    run_of = np.zeros(n_a + n_b, dtype=np.int32)
+    run_a = np.empty(total, dtype=np.int64)
+    run_diagonal = np.empty(total, dtype=np.int64)
+    run_shingles = np.zeros(total, dtype=np.int64)
+    runs = 0
+    for i in range(n_a):
+        if slot_of[i] < 0:
+            continue
+        j = head[slot_of[i]]
+        while j >= 0:
+            d = j - i + n_a
+            if last[d] == i - 1:
+                run_shingles[run_of[d]] += 1
+            else:
+                run_a[runs] = i
+                run_diagonal[runs] = j - i
+                run_shingles[runs] = 1
+                run_of[d] = runs
+                runs += 1
+            last[d] = i
+            j = chained[j]
+    return run_a[:runs], run_diagonal[:runs], run_shingles[:runs]
 
 
 _NEAR_A = 64
@@ -150,18 +192,22 @@ def _has_neighbour(run_a: np.ndarray, run_diagonal: np.ndarray) -> np.ndarray:
     """
     if len(run_a) < 2:
         return np.zeros(len(run_a), dtype=bool)
-    cell_a = run_a // _NEAR_A
-    cell_d = run_diagonal // _NEAR_DIAGONAL
+    return _near_counts(run_a // _NEAR_A, run_diagonal // _NEAR_DIAGONAL) >= 2  # itself and at least one more
+
+
+@numba.njit(cache=True, nogil=True)
+def _near_counts(cell_a, cell_d):  # type: ignore[no-untyped-def]
+    """For each grid cell ``(cell_a, cell_d)``: how many runs lie in it and the eight around it."""
     cell_d = cell_d - cell_d.min() + 1
-    width = int(cell_d.max()) + 2
-    cells, counts = np.unique(cell_a * width + cell_d, return_counts=True)
-    around = np.zeros(len(run_a), dtype=np.int64)
-    for step_a in (-1, 0, 1):
-        for step_d in (-1, 0, 1):
-            wanted = (cell_a + step_a) * width + (cell_d + step_d)
-            at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
-            around += np.where(cells[at] == wanted, counts[at], 0)
-    return around >= 2  # itself and at least one more
+    width = cell_d.max() + 2
+    cells = np.sort(cell_a * width + cell_d)
+    around = np.zeros(len(cell_a), dtype=np.int64)
+    for k in range(len(cell_a)):
+        for step_a in (-1, 0, 1):
+            for step_d in (-1, 0, 1):
+                wanted = (cell_a[k] + step_a) * width + cell_d[k] + step_d
+                around[k] += np.searchsorted(cells, wanted, "right") - np.searchsorted(cells, wanted, "left")
+    return around
 
 
 @numba.njit(cache=True, nogil=True)

@@ -23,27 +23,32 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_BUCKET, bucket_pairs, sketch_keys
+from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_BUCKET, Buckets, sketch_keys
 from .normalize import normalize
-from .shingle import DEFAULT_SHINGLE, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, found_in, shingle_hashes
 
-__all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
+__all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "passage_in_common", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
 
 
-def candidate_pairs(keys: list[np.ndarray], *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
-    """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share."""
-    pairs = bucket_pairs(keys, max_bucket=max_bucket)
-    return {pair: shared for pair, shared in pairs.items() if shared >= min(MIN_SHARED_BUCKETS, _most(keys, pair))}
+def candidate_pairs(keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
+    """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
-
-def _most(keys: list[np.ndarray], pair: tuple[int, int]) -> int:
-    """The most buckets a pair could share: a tiny document has only a few."""
-    return min(len(keys[pair[0]]), len(keys[pair[1]]))
+    ``keys`` is each document's bucket keys, or a :class:`~textversions.index.Buckets` holding them.
+    """
+    if not isinstance(keys, Buckets):
+        keys = Buckets.of(keys)
+    first, second, shared = keys.pairs(max_bucket=max_bucket)
+    # A tiny document has only a few buckets to share.
+    counts = keys.counts()
+    kept = shared >= np.minimum(MIN_SHARED_BUCKETS, np.minimum(counts[first], counts[second]))
+    return dict(zip(zip(first[kept].tolist(), second[kept].tolist()), shared[kept].tolist()))
 
 
 _DENSITY = 0.25
@@ -57,14 +62,20 @@ def shares_passage(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, min_passag
     at least a quarter of the shingles of some stretch of ``min_passage``
     characters (edits every few characters still leave that much).
     """
-    ha = shingle_hashes(normalize(a, fold_script=fold_script).text, shingle)
-    hb = shingle_hashes(normalize(b, fold_script=fold_script).text, shingle)
+    return passage_in_common(
+        normalize(a, fold_script=fold_script).text, normalize(b, fold_script=fold_script).text, shingle=shingle, min_passage=min_passage
+    )
+
+
+def passage_in_common(a: str, b: str, *, shingle: int, min_passage: int) -> bool:
+    """:func:`shares_passage` of two texts already normalized."""
+    ha = shingle_hashes(a, shingle)
+    hb = shingle_hashes(b, shingle)
     if len(ha) == 0 or len(hb) == 0:
         return False
     if len(hb) < len(ha):
         ha, hb = hb, ha
-    hb = np.sort(hb)
-    shared = (hb[np.minimum(np.searchsorted(hb, ha), len(hb) - 1)] == ha).astype(np.int64)
+    shared = found_in(ha, hb).astype(np.int64)
     span = min(len(ha), max(1, min_passage - shingle + 1))
     counts = np.cumsum(np.r_[0, shared])
     densest = int((counts[span:] - counts[:-span]).max())

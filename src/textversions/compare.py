@@ -38,9 +38,9 @@ from .align import Alignment, Anchor, alignment
 from .classify import KINDS, Edit, typed_edits
 from .errors import InvalidInput
 from .normalize import Normalized, check_text, normalize
-from .shingle import DEFAULT_SHINGLE, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, distinct_overlap, found_in, shingle_hashes
 
-__all__ = ["Comparison", "Passage", "Scores", "compare", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
+__all__ = ["Comparison", "Located", "Passage", "Scores", "compare", "located", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
 
 RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
 DEFAULT_MIN_COVERAGE = 0.5
@@ -146,12 +146,10 @@ class Comparison:
 
 
 def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
-    sa = np.unique(shingle_hashes(a, shingle))
-    sb = np.unique(shingle_hashes(b, shingle))
-    if len(sa) == 0 or len(sb) == 0:
+    distinct_a, distinct_b, shared = distinct_overlap(shingle_hashes(a, shingle), shingle_hashes(b, shingle))
+    if distinct_a == 0 or distinct_b == 0:
         return (1.0 if a == b else 0.0), 0.0, 0.0
-    shared = len(np.intersect1d(sa, sb, assume_unique=True))
-    return shared / (len(sa) + len(sb) - shared), shared / len(sa), shared / len(sb)
+    return shared / (distinct_a + distinct_b - shared), shared / distinct_a, shared / distinct_b
 
 
 def _passages(
@@ -186,14 +184,12 @@ def own_text(norm: Normalized, common: np.ndarray | None, shingle: int) -> np.nd
     """
     if common is None or not len(common) or len(norm.text) < shingle:
         return None
-    hashes = shingle_hashes(norm.text, shingle)
-    hit = common[np.minimum(np.searchsorted(common, hashes), len(common) - 1)] == hashes
+    hit = found_in(shingle_hashes(norm.text, shingle), common)
     if not hit.any():
         return None
     starts = np.flatnonzero(hit)
-    depth = np.zeros(len(norm.text) + 1, dtype=np.int64)
-    np.add.at(depth, starts, 1)
-    np.add.at(depth, starts + shingle, -1)
+    length = len(norm.text) + 1
+    depth = np.bincount(starts, minlength=length) - np.bincount(starts + shingle, minlength=length)
     own = np.cumsum(depth[:-1]) == 0
     return own if own.mean() >= _OWN_SHARE else None
 
@@ -263,35 +259,64 @@ def compare(
         raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
     na = normalize(a, fold_script=fold_script)
     nb = normalize(b, fold_script=fold_script)
+    return located(na, nb, shingle=shingle, min_coverage=min_coverage, min_passage=min_passage, common=common).comparison()
+
+
+@dataclass(frozen=True)
+class Located:
+    """How two normalized texts relate, before their edits are typed: the cheap half of :func:`compare`.
+
+    ``relation`` is final except that a ``version`` whose edits all prove
+    cosmetic becomes a ``duplicate`` in :meth:`comparison`.
+    """
+
+    na: Normalized
+    nb: Normalized
+    aligned: Alignment
+    passages: tuple[Passage, ...]
+    relation: str
+    coverage: tuple[float, float]
+    shingle: int
+
+    def comparison(self) -> Comparison:
+        """The full :class:`Comparison`: typed edits, scores, regions on the original texts."""
+        na, nb, aligned, relation = self.na, self.nb, self.aligned, self.relation
+        container = {"contains": "a", "contained_by": "b"}.get(relation)
+        regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
+        edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]
+        if relation == "version" and all(edit.cosmetic for edit in edits):
+            relation = "duplicate"
+        equal = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
+        total = len(na.text) + len(nb.text)
+        jaccard, containment_a, containment_b = _shingle_scores(na.text, nb.text, self.shingle)
+        scores = Scores(
+            jaccard=round(jaccard, 6),
+            containment_a=round(containment_a, 6),
+            containment_b=round(containment_b, 6),
+            coverage_a=round(self.coverage[0], 6),
+            coverage_b=round(self.coverage[1], 6),
+            similarity=round(2 * equal / total, 6) if total else 1.0,
+        )
+        located = relation in ("contains", "contained_by", "version") and aligned.chain
+        return Comparison(
+            relation=relation,
+            scores=scores,
+            edits=tuple(edits),
+            passages=self.passages,
+            a_region=na.original_span(*aligned.a_region) if located else None,  # type: ignore[misc]
+            b_region=nb.original_span(*aligned.b_region) if located else None,  # type: ignore[misc]
+            a_length=len(na.original),
+            b_length=len(nb.original),
+            approximate=aligned.approximate,
+        )
+
+
+def located(
+    na: Normalized, nb: Normalized, *, shingle: int, min_coverage: float, min_passage: int, common: np.ndarray | None
+) -> Located:
+    """Align two normalized texts and decide how they relate (options as in :func:`compare`, already checked)."""
     aligned = alignment(na.text, nb.text, shingle=shingle)
     own = (own_text(na, common, shingle), own_text(nb, common, shingle))
     passages = _passages(aligned.anchors, na, nb, min_passage, own[0])
     relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage, own)
-    container = {"contains": "a", "contained_by": "b"}.get(relation)
-    regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
-    edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]
-    if relation == "version" and all(edit.cosmetic for edit in edits):
-        relation = "duplicate"
-    equal = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
-    total = len(na.text) + len(nb.text)
-    jaccard, containment_a, containment_b = _shingle_scores(na.text, nb.text, shingle)
-    scores = Scores(
-        jaccard=round(jaccard, 6),
-        containment_a=round(containment_a, 6),
-        containment_b=round(containment_b, 6),
-        coverage_a=round(coverage_a, 6),
-        coverage_b=round(coverage_b, 6),
-        similarity=round(2 * equal / total, 6) if total else 1.0,
-    )
-    located = relation in ("contains", "contained_by", "version") and aligned.chain
-    return Comparison(
-        relation=relation,
-        scores=scores,
-        edits=tuple(edits),
-        passages=passages,
-        a_region=na.original_span(*aligned.a_region) if located else None,  # type: ignore[misc]
-        b_region=nb.original_span(*aligned.b_region) if located else None,  # type: ignore[misc]
-        a_length=len(a),
-        b_length=len(b),
-        approximate=aligned.approximate,
-    )
+    return Located(na, nb, aligned, passages, relation, (coverage_a, coverage_b), shingle)

@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, shares_passage
-from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, compare
+from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, passage_in_common
+from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, located
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .index import sketch_keys_batch
+from .index import Buckets, sketch_keys_batch
 from .normalize import check_text, normalize
 from .shingle import DEFAULT_SHINGLE, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM
@@ -188,9 +188,16 @@ def common_shingles(sample: Sequence[str], *, shingle: int, fold_script: bool) -
     needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
     if len(sample) < needed:
         return np.zeros(0, dtype=np.uint32)
-    hashes = [np.unique(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]
-    values, counts = np.unique(np.concatenate(hashes), return_counts=True)
-    return values[counts >= needed]
+    hashes = np.sort(np.concatenate([_distinct(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]))
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    counts = np.diff(np.r_[starts, len(hashes)])
+    return hashes[starts[counts >= needed]]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def relate(
@@ -202,17 +209,19 @@ def relate(
     when ``b`` holds ``a`` (a page holding its article): the comparison is then
     of ``b`` against ``a``, so that ``contains`` always reads "first holds second".
     """
-    if not shares_passage(
-        text_a, text_b, shingle=options["shingle"], min_passage=options["min_passage"], fold_script=options["fold_script"]
-    ):
+    na = normalize(text_a, fold_script=options["fold_script"])
+    nb = normalize(text_b, fold_script=options["fold_script"])
+    if not passage_in_common(na.text, nb.text, shingle=options["shingle"], min_passage=options["min_passage"]):
         return None
-    comparison = compare(text_a, text_b, **options, common=common)
-    swapped = comparison.relation == "contained_by"
+    settings = {"shingle": options["shingle"], "min_coverage": options["min_coverage"], "min_passage": options["min_passage"]}
+    found = located(na, nb, **settings, common=common)
+    # Orient a page before the article it holds; the relation is known before the (costly) edits are typed.
+    swapped = found.relation == "contained_by"
     if swapped:
-        comparison = compare(text_b, text_a, **options, common=common)
-    if comparison.relation in ("unrelated", "contained_by"):
+        found = located(nb, na, **settings, common=common)
+    if found.relation in ("unrelated", "contained_by"):
         return None
-    return swapped, comparison
+    return swapped, found.comparison()
 
 
 @dataclass(frozen=True)
@@ -344,7 +353,7 @@ def find_versions(
     sketch_options = {k: options[k] for k in SKETCH_OPTIONS}
     expected = len(docs) if isinstance(docs, Sized) else 0
     ids: list[str] = []
-    keys: list[np.ndarray] = []
+    buckets = Buckets()
     relations = []
     with SpilledTexts() as texts:
 
@@ -354,13 +363,15 @@ def find_versions(
                 texts.extend(text for _, text in chunk)
                 yield [text for _, text in chunk], sketch_options
 
-        for counts, packed in _mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
-            keys.extend(np.split(packed, np.cumsum(counts)[:-1]))
+        sketched = 0
+        for counts, keys in _mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
+            buckets.add(counts, keys)
+            sketched += len(counts)
             if progress is not None:
-                progress("sketch", len(keys), max(expected, len(keys)))
+                progress("sketch", sketched, max(expected, sketched))
         texts.flush()
-        pairs = sorted(candidate_pairs(keys))
-        del keys
+        pairs = sorted(candidate_pairs(buckets))
+        del buckets
         common = None
         if pairs:
             sample = [texts[position] for position in common_sample(len(texts))]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numba
@@ -36,7 +36,7 @@ from .normalize import _fold_kernel, _tables, batch_codes, check_text, normalize
 from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, _block_minima, permutations, window_minhashes
 
-__all__ = ["lsh_params", "band_keys", "bucket_pairs", "document_keys", "sketch_keys", "sketch_keys_batch", "SketchIndex"]
+__all__ = ["lsh_params", "band_keys", "bucket_pairs", "Buckets", "document_keys", "sketch_keys", "sketch_keys_batch", "SketchIndex"]
 
 DEFAULT_WINDOW = 80
 """Shingles per sketched window."""
@@ -79,66 +79,166 @@ SATURATED = 0.8
 """Share of a document's buckets that must be big for it to count as a reprint of a common story."""
 
 
-def bucket_pairs(keys: list[np.ndarray], *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
+def bucket_pairs(keys: Sequence[np.ndarray], *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
     """Pairs of documents sharing buckets, with the number of buckets they share.
 
-    ``keys[n]`` holds document ``n``'s bucket keys. Pairs are ``(low, high)``
-    document numbers. A bucket of more than ``max_bucket`` documents is text
-    that many share: it links each member to the next only, and only members
-    made mostly of such text (reprints of one story), never documents that
-    merely share a template (masthead, footer, boilerplate) around text of
-    their own.
+    ``keys[n]`` holds document ``n``'s bucket keys; pairs are ``(low, high)``
+    document numbers. :class:`Buckets` does the work (and says the rules); this
+    is its answer as a dict.
 
-    Memory: each (key, document) is packed into one 64-bit word — the key's top
-    bits and the document's number — and sorted in place; dropping the key's low
-    bits merges two buckets only by chance (about one in 2**40 for 100k
-    documents). Buckets of one document are dropped before anything else is built.
+    >>> bucket_pairs([np.array([1 << 40, 2 << 40], dtype=np.uint64), np.array([1 << 40], dtype=np.uint64)])
+    {(0, 1): 1}
     """
-    width = max(1, len(keys))
-    bits = width.bit_length()
-    low_mask = np.uint64((1 << bits) - 1)
-    packed = np.empty(sum(len(k) for k in keys), dtype=np.uint64)
-    position = 0
-    for number, doc_keys in enumerate(keys):
-        packed[position : position + len(doc_keys)] = ((doc_keys >> np.uint64(bits)) << np.uint64(bits)) | np.uint64(number)
-        position += len(doc_keys)
-    if len(packed) < 2:
-        return {}
-    packed.sort()
-    same = (packed[1:] >> np.uint64(bits)) == (packed[:-1] >> np.uint64(bits))
-    shared = np.zeros(len(packed), dtype=bool)
-    shared[1:] |= same
-    shared[:-1] |= same
-    del same
-    packed = packed[shared]
-    del shared
-    if not len(packed):
-        return {}
-    packed = packed[np.r_[True, packed[1:] != packed[:-1]]]  # a document counts once per bucket
-    member = (packed & low_mask).astype(np.int64)
-    bucket = packed >> np.uint64(bits)
-    starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
-    sizes = np.diff(np.r_[starts, len(member)])
-    # Buckets of two, by far the most common, are paired at once.
-    twos = starts[sizes == 2]
-    codes = [member[twos] * width + member[twos + 1]]
-    # A big bucket is text many documents share. Documents whose text is mostly
-    # such buckets are copies of one widely reprinted story: chain them. Documents
-    # that also have much text of their own share only a template: leave them be.
-    big = np.repeat(sizes > max_bucket, sizes)
-    in_big = np.bincount(member[big], minlength=width)
-    totals = np.array([max(1, len(k)) for k in keys])
-    saturated = in_big >= SATURATED * totals
-    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        group = member[start : start + size]
-        if size > max_bucket:
-            group = group[saturated[group]]
-            codes.append(group[:-1] * width + group[1:])
-        else:
-            first, second = np.triu_indices(size, k=1)
-            codes.append(group[first] * width + group[second])
-    found, counts = np.unique(np.concatenate(codes), return_counts=True)
-    return {(int(code // width), int(code % width)): int(count) for code, count in zip(found, counts)}
+    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket)
+    return dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
+
+
+class Buckets:
+    """The LSH bucket keys of a stream of documents, added a batch at a time, then paired.
+
+    Pairing sorts ``(bucket, document)`` words one partition of the key space
+    at a time, so memory holds the keys once plus one partition. A bucket of
+    more than ``max_bucket`` documents is text that many share: it links each
+    member to the next only, and only members made mostly of such text (reprints
+    of one story), never documents that merely share a template (masthead,
+    footer, boilerplate) around text of their own.
+
+    Each (key, document) becomes one 64-bit word, the key's top bits above the
+    document's number; dropping the key's low bits merges two buckets only by
+    chance (about one in 2**40 for 100k documents).
+
+    >>> buckets = Buckets()
+    >>> buckets.add(np.array([2, 1]), np.array([1 << 40, 2 << 40, 1 << 40], dtype=np.uint64))
+    >>> [a.tolist() for a in buckets.pairs()]
+    [[0], [1], [1]]
+    """
+
+    PARTITION_BITS = 3
+
+    def __init__(self) -> None:
+        self._counts: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+
+    @classmethod
+    def of(cls, keys: Sequence[np.ndarray]) -> Buckets:
+        """Buckets holding ``keys[n]``, the keys of document ``n``."""
+        buckets = cls()
+        if len(keys):
+            buckets.add(np.array([len(k) for k in keys]), np.concatenate([np.asarray(k, dtype=np.uint64) for k in keys]))
+        return buckets
+
+    def __len__(self) -> int:
+        return sum(len(counts) for counts in self._counts)
+
+    def counts(self) -> np.ndarray:
+        """How many keys each document has."""
+        return np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
+
+    def add(self, counts: np.ndarray, keys: np.ndarray) -> None:
+        """The keys of the next ``len(counts)`` documents, one document's after the other."""
+        counts = np.asarray(counts, dtype=np.int64)
+        if int(counts.sum()) != len(keys):
+            raise InvalidInput(f"counts add up to {int(counts.sum())} keys, got {len(keys)}")
+        self._counts.append(counts)
+        self._keys.append(np.asarray(keys, dtype=np.uint64))
+
+    def pairs(self, *, max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order."""
+        totals = np.maximum(1, self.counts())
+        width = max(1, len(totals))
+        bits = np.uint64(width.bit_length())
+        shift = np.uint64(64 - self.PARTITION_BITS)
+        sizes = sum(
+            (np.bincount((keys >> shift).astype(np.intp), minlength=1 << self.PARTITION_BITS) for keys in self._keys),
+            np.zeros(1 << self.PARTITION_BITS, dtype=np.int64),
+        )
+        in_big = np.zeros(width, dtype=np.int64)
+        codes, big_members, big_buckets = [], [], []
+        for part, size in enumerate(sizes.tolist()):
+            packed = np.empty(size, dtype=np.uint64)
+            position, first = 0, 0
+            for counts, keys in zip(self._counts, self._keys):
+                position = _pack_partition(keys, counts, first, bits, shift, np.uint64(part), packed, position)
+                first += len(counts)
+            packed.sort()
+            small, members, bucket_numbers = _bucket_codes(packed, bits, max_bucket, width, in_big)
+            codes.append(small)
+            big_members.append(members)
+            big_buckets.append(bucket_numbers + (part << 40))
+        # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
+        if big_members and sum(len(m) for m in big_members):
+            members, buckets = np.concatenate(big_members), np.concatenate(big_buckets)
+            saturated = in_big[members] >= SATURATED * totals[members]
+            members, buckets = members[saturated], buckets[saturated]
+            link = buckets[1:] == buckets[:-1]
+            codes.append(members[:-1][link] * width + members[1:][link])
+        found, shared = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64), return_counts=True)
+        return found // width, found % width, shared
+
+
+@numba.njit(cache=True, nogil=True)
+def _pack_partition(keys, counts, first, bits, shift, part, out, position):  # type: ignore[no-untyped-def]
+    """Write ``(key's top bits | document number)`` for one batch's keys in partition ``part``; the next position."""
+    k = 0
+    for d in range(len(counts)):
+        document = np.uint64(first + d)
+        for _ in range(counts[d]):
+            key = keys[k]
+            k += 1
+            if key >> shift == part:
+                out[position] = ((key >> bits) << bits) | document
+                position += 1
+    return position
+
+
+@numba.njit(cache=True, nogil=True)
+def _bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-untyped-def]
+    """Walk sorted ``(bucket | document)`` words: pair codes of small buckets, members of big ones.
+
+    A document counts once per bucket. Codes are ``low * width + high``; a big
+    bucket's members are listed with its ordinal and counted into ``in_big``.
+    """
+    low = (np.uint64(1) << bits) - np.uint64(1)
+    n = len(packed)
+    members = np.empty(n, dtype=np.int64)
+    n_codes = 0
+    n_big = 0
+    for sweep in range(2):
+        if sweep == 1:
+            codes = np.empty(n_codes, dtype=np.int64)
+            big_members = np.empty(n_big, dtype=np.int64)
+            big_buckets = np.empty(n_big, dtype=np.int64)
+            n_codes = 0
+            n_big = 0
+        start = 0
+        ordinal = 0
+        while start < n:
+            bucket = packed[start] >> bits
+            size = 0
+            end = start
+            while end < n and packed[end] >> bits == bucket:
+                if end == start or packed[end] != packed[end - 1]:
+                    members[size] = np.int64(packed[end] & low)
+                    size += 1
+                end += 1
+            if 2 <= size <= max_bucket:
+                if sweep == 1:
+                    for x in range(size):
+                        for y in range(x + 1, size):
+                            codes[n_codes] = members[x] * width + members[y]
+                            n_codes += 1
+                else:
+                    n_codes += size * (size - 1) // 2
+            elif size > max_bucket:
+                if sweep == 1:
+                    for x in range(size):
+                        big_members[n_big + x] = members[x]
+                        big_buckets[n_big + x] = ordinal
+                        in_big[members[x]] += 1
+                n_big += size
+                ordinal += 1
+            start = end
+    return codes, big_members, big_buckets
 
 
 def document_keys(

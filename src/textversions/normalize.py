@@ -284,8 +284,11 @@ def check_text(text: object, name: str) -> str:
 
     if not isinstance(text, str):
         raise NotText(f"{name}: text must be str, got {type(text).__name__}")
-    found = _SURROGATE.search(text)
-    if found:
+    try:
+        text.encode("utf-32-le")  # the fastest complete check: only lone surrogates fail it
+    except UnicodeEncodeError:
+        found = _SURROGATE.search(text)
+        assert found is not None
         raise InvalidInput(
             f"{name}: lone surrogate U+{ord(found.group()):04X} at position {found.start()} is not Unicode text "
             "(decode the source with errors='replace' or 'surrogateescape' handled first)"

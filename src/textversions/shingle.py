@@ -12,6 +12,10 @@ its code points (mod 2**64, folded to 32 bits) — stable across runs, machines 
 True
 >>> len(shingles("战疫的堡垒", 5))
 1
+>>> found_in(shingle_hashes("abcdefg", 5), shingle_hashes("xbcdefx", 5)).tolist()
+[False, True, False]
+>>> distinct_overlap(shingle_hashes("abcdefg", 5), shingle_hashes("xbcdefx", 5))
+(3, 3, 1)
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["shingles", "shingle_hash", "shingle_hashes", "DEFAULT_SHINGLE"]
+__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "distinct_overlap", "DEFAULT_SHINGLE"]
 
 DEFAULT_SHINGLE = 5
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
@@ -79,3 +83,59 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _rolling_hashes(codes, min(size, len(codes)))
+
+
+def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each of ``hashes``: is it among ``values``? (A hash set, compiled: no sort, no binary search.)"""
+    return _found_in(np.ascontiguousarray(hashes, dtype=np.uint32), np.ascontiguousarray(values, dtype=np.uint32))
+
+
+@numba.njit(cache=True, nogil=True)
+def _found_in(hashes, values):  # type: ignore[no-untyped-def]
+    size = 16
+    while size < 2 * len(values):
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.zeros(size, dtype=np.uint32)
+    used = np.zeros(size, dtype=np.bool_)
+    for value in values:
+        slot = ((np.uint64(value) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
+        while used[slot] and table[slot] != value:
+            slot = (slot + np.uint64(1)) & mask
+        used[slot] = True
+        table[slot] = value
+    found = np.zeros(len(hashes), dtype=np.bool_)
+    for k in range(len(hashes)):
+        slot = ((np.uint64(hashes[k]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
+        while used[slot] and table[slot] != hashes[k]:
+            slot = (slot + np.uint64(1)) & mask
+        found[k] = used[slot]
+    return found
+
+
+def distinct_overlap(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int]:
+    """Distinct hashes in ``a``, in ``b``, and in both."""
+    return _distinct_overlap(np.sort(a), np.sort(b))
+
+
+@numba.njit(cache=True, nogil=True)
+def _distinct_overlap(a, b):  # type: ignore[no-untyped-def]
+    count_a = count_b = shared = 0
+    i = j = 0
+    while i < len(a) or j < len(b):
+        if j == len(b) or (i < len(a) and a[i] < b[j]):
+            value = a[i]
+            count_a += 1
+        elif i == len(a) or b[j] < a[i]:
+            value = b[j]
+            count_b += 1
+        else:
+            value = a[i]
+            count_a += 1
+            count_b += 1
+            shared += 1
+        while i < len(a) and a[i] == value:
+            i += 1
+        while j < len(b) and b[j] == value:
+            j += 1
+    return count_a, count_b, shared
