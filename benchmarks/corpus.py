@@ -12,12 +12,16 @@ quarter of those are embedded in a longer 'page' between unrelated text.
     corpus = generate(10_000, seed=0)
     corpus.docs        # list of (id, text)
     corpus.planted     # set of (base id, version id)
+
+    path = corpus_file(100_000)   # the same corpus as JSONL (cached), to stream from disk
 """
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -112,3 +116,30 @@ def generate(count: int, *, seed: int = 0, versions: float = 0.1, length: int = 
         planted.add((base_id, version_id))
     rng.shuffle(docs)
     return Corpus(docs=docs, planted=planted)
+
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def corpus_file(count: int, *, seed: int = 0) -> Path:
+    """``generate(count, seed=seed)`` written as JSONL (``{"id", "text"}`` a line), its planted pairs beside it.
+
+    Made once and kept in ``benchmarks/.cache``: the generator is deterministic, and
+    a benchmark that streams the file measures the library's memory, not the generator's.
+    """
+    path = CACHE / f"corpus-{count}-{seed}.jsonl"
+    if not path.exists():
+        corpus = generate(count, seed=seed)
+        CACHE.mkdir(exist_ok=True)
+        partial = path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            for doc_id, text in corpus.docs:
+                out.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+        planted_path(path).write_text(json.dumps(sorted(corpus.planted)), encoding="utf-8")
+        partial.replace(path)
+    return path
+
+
+def planted_path(path: Path) -> Path:
+    """Where :func:`corpus_file` keeps a corpus file's planted ``(base id, version id)`` pairs."""
+    return path.with_suffix(".planted.json")
