@@ -121,3 +121,85 @@ def test_window_signatures_equal_datasketch_per_window(text, window):
         reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
         reference.update_batch(grams[k * step : k * step + 2 * step])
         assert np.array_equal(reference.hashvalues, signature)
+
+
+def _reference_bucket_pairs(keys, max_bucket):
+    """bucket_pairs' rules written plainly: dicts and loops, no packing, no partitions."""
+    width = max(1, len(keys))
+    bits = width.bit_length()
+    members: dict[int, list[int]] = {}
+    for number, doc_keys in enumerate(keys):
+        for key in {int(k) >> bits for k in doc_keys}:
+            members.setdefault(key, []).append(number)
+    big_of = [0] * len(keys)
+    for group in members.values():
+        if len(group) > max_bucket:
+            for number in group:
+                big_of[number] += 1
+    found: dict[tuple[int, int], int] = {}
+    for group in members.values():
+        if len(group) > max_bucket:
+            group = [n for n in group if big_of[n] >= 0.8 * max(1, len(keys[n]))]
+            links = list(zip(group, group[1:]))
+        else:
+            links = [(x, y) for i, x in enumerate(group) for y in group[i + 1 :]]
+        for link in links:
+            found[link] = found.get(link, 0) + 1
+    return found
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=40),
+    st.integers(2, 6),
+    st.sampled_from([1, 2]),
+)
+def test_bucket_pairs_follow_their_rules(docs, max_bucket, workers):
+    from textversions.index import Buckets
+
+    # Keys spread over the whole 64-bit space (so every partition is used), few distinct ones (so buckets fill).
+    keys = [np.array(sorted({(k * 0x9E3779B97F4A7C15) % 2**64 for k in doc}), dtype=np.uint64) for doc in docs]
+    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket, workers=workers)
+    found = dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
+    assert found == _reference_bucket_pairs(keys, max_bucket)
+
+
+@given(st.text(alphabet="abc中文", max_size=80), st.text(alphabet="abc中文", max_size=80), st.integers(1, 6))
+def test_anchors_are_exact_matches_maximal_to_the_left_in_order(a, b, shingle):
+    from textversions.align import anchors
+
+    found = anchors(a, b, shingle=shingle)
+    for m in found:
+        assert a[m.a_start : m.a_end] == b[m.b_start : m.b_end] and m.length >= shingle
+        # Maximal: the match does not go on to the left (a run starts where the diagonal starts matching).
+        assert m.a_start == 0 or m.b_start == 0 or a[m.a_start - 1] != b[m.b_start - 1] or _too_common(a, b, m, shingle)
+    assert found == sorted(found, key=lambda m: (m.a_start, m.b_start))
+
+
+def _too_common(a, b, m, shingle):
+    """The shingle before the match is too frequent to anchor on, so the run stops there."""
+    from textversions.align import MAX_OCCURRENCES
+
+    gram = a[m.a_start - 1 : m.a_start - 1 + shingle]
+    count = lambda text: sum(text[k : k + shingle] == gram for k in range(len(text) - shingle + 1))  # noqa: E731
+    return count(a) > MAX_OCCURRENCES or count(b) > MAX_OCCURRENCES or len(gram) < shingle
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=60), st.lists(st.integers(0, 2**32 - 1), max_size=60))
+def test_hash_set_helpers_match_python_sets(values, queries):
+    from textversions.shingle import ShingleSet, distinct_overlap, found_in
+
+    queries = queries + values[: len(values) // 2]
+    v, q = np.array(values, dtype=np.uint32), np.array(queries, dtype=np.uint32)
+    assert found_in(q, v).tolist() == [x in set(values) for x in queries]
+    assert ShingleSet(v).contains(q).tolist() == [x in set(values) for x in queries]
+    assert distinct_overlap(q, v) == (len(set(queries)), len(set(values)), len(set(queries) & set(values)))
+
+
+@given(texty, texty)
+def test_pickled_comparison_is_the_same_comparison(a, b):
+    import pickle
+
+    comparison = compare(a, b)
+    copy = pickle.loads(pickle.dumps(comparison))
+    assert copy.to_dict() == comparison.to_dict()  # edits built on first read, details included
+    assert copy == comparison and copy.apply(a) == b

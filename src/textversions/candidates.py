@@ -37,14 +37,17 @@ MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
 
 
-def candidate_pairs(keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET) -> dict[tuple[int, int], int]:
+def candidate_pairs(
+    keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET, workers: int = 1
+) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
-    ``keys`` is each document's bucket keys, or a :class:`~textversions.index.Buckets` holding them.
+    ``keys`` is each document's bucket keys, or a :class:`~textversions.index.Buckets`
+    holding them; ``workers`` threads share the pairing.
     """
     if not isinstance(keys, Buckets):
         keys = Buckets.of(keys)
-    first, second, shared = keys.pairs(max_bucket=max_bucket)
+    first, second, shared = keys.pairs(max_bucket=max_bucket, workers=workers)
     # A tiny document has only a few buckets to share.
     counts = keys.counts()
     kept = shared >= np.minimum(MIN_SHARED_BUCKETS, np.minimum(counts[first], counts[second]))

@@ -27,7 +27,9 @@ True
 
 from __future__ import annotations
 
+import itertools
 import json
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +40,7 @@ from .align import Alignment, Anchor, alignment
 from .classify import KINDS, Edit, typed_edits
 from .errors import InvalidInput
 from .normalize import Normalized, check_text, normalize
-from .shingle import DEFAULT_SHINGLE, distinct_overlap, found_in, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, ShingleSet, distinct_overlap, shingle_hashes
 
 __all__ = ["Comparison", "Located", "Passage", "Scores", "compare", "located", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
 
@@ -144,6 +146,56 @@ class Comparison:
 
         return comparison_overview_html(self)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Edits travel as columns (one string of all their texts, one array of spans) and
+        # become Edit objects only when first read: find_versions' workers send back
+        # hundreds of thousands of edits, and the process collecting them has no time to spare.
+        fields = [getattr(self, name) for name in self.__dataclass_fields__ if name != "edits"]
+        packed = self.__dict__.get("_packed_edits") or _packed_edits(self.edits)
+        return _unpacked, (*fields, packed)
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only when normal lookup fails: the edits of an unpickled comparison, still packed.
+        packed = self.__dict__.get("_packed_edits")
+        if name != "edits" or packed is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        edits = self.__dict__.setdefault("edits", _edits_from(packed))
+        self.__dict__.pop("_packed_edits", None)
+        return edits
+
+
+def _packed_edits(edits: tuple[Edit, ...]) -> tuple[Any, ...]:
+    texts = [edit.a_text for edit in edits] + [edit.b_text for edit in edits]
+    numbers = array("q", [len(text) for text in texts])
+    for edit in edits:
+        numbers.extend((*edit.a_span, *edit.b_span, edit.cosmetic))
+    details = {n: edit.detail for n, edit in enumerate(edits) if edit.detail}
+    return [edit.kind for edit in edits], "".join(texts), numbers.tobytes(), details
+
+
+def _edits_from(packed: tuple[Any, ...]) -> tuple[Edit, ...]:
+    kinds, joined, number_bytes, details = packed
+    count = len(kinds)
+    numbers = array("q")
+    numbers.frombytes(number_bytes)
+    cuts = list(itertools.accumulate(numbers[: 2 * count], initial=0))
+    texts = [joined[start:end] for start, end in zip(cuts, cuts[1:])]
+    spans = iter(numbers[2 * count :])
+    rows = zip(kinds, texts[:count], texts[count:], spans, spans, spans, spans, spans)
+    return tuple(
+        Edit(kind, a_text, b_text, (a0, a1), (b0, b1), cosmetic == 1, details[n] if n in details else {})
+        for n, (kind, a_text, b_text, a0, a1, b0, b1, cosmetic) in enumerate(rows)
+    )
+
+
+def _unpacked(*fields: Any) -> Comparison:
+    """A comparison from :meth:`Comparison.__reduce__`; its edits are built when first read."""
+    comparison = object.__new__(Comparison)
+    names = [name for name in Comparison.__dataclass_fields__ if name != "edits"]
+    comparison.__dict__.update(zip(names, fields[:-1]))
+    comparison.__dict__["_packed_edits"] = fields[-1]
+    return comparison
+
 
 def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
     distinct_a, distinct_b, shared = distinct_overlap(shingle_hashes(a, shingle), shingle_hashes(b, shingle))
@@ -176,7 +228,7 @@ _OWN_SHARE = 0.2
 """A document with less of its own text than this (the rest common) is a reprint: judged as it is."""
 
 
-def own_text(norm: Normalized, common: np.ndarray | None, shingle: int) -> np.ndarray | None:
+def own_text(norm: Normalized, common: np.ndarray | ShingleSet | None, shingle: int) -> np.ndarray | None:
     """Mask of the normalized characters that are the document's own, not corpus-common text.
 
     ``None`` when nothing is discounted: no common shingles given or found, or the
@@ -184,7 +236,9 @@ def own_text(norm: Normalized, common: np.ndarray | None, shingle: int) -> np.nd
     """
     if common is None or not len(common) or len(norm.text) < shingle:
         return None
-    hit = found_in(shingle_hashes(norm.text, shingle), common)
+    if not isinstance(common, ShingleSet):
+        common = ShingleSet(common)
+    hit = common.contains(shingle_hashes(norm.text, shingle))
     if not hit.any():
         return None
     starts = np.flatnonzero(hit)
@@ -312,9 +366,20 @@ class Located:
 
 
 def located(
-    na: Normalized, nb: Normalized, *, shingle: int, min_coverage: float, min_passage: int, common: np.ndarray | None
+    na: Normalized,
+    nb: Normalized,
+    *,
+    shingle: int,
+    min_coverage: float,
+    min_passage: int,
+    common: np.ndarray | ShingleSet | None,
 ) -> Located:
-    """Align two normalized texts and decide how they relate (options as in :func:`compare`, already checked)."""
+    """Align two normalized texts and decide how they relate (options as in :func:`compare`, already checked).
+
+    ``common`` may be a :class:`~textversions.shingle.ShingleSet`, built once for many pairs.
+    """
+    if common is not None and not isinstance(common, ShingleSet):
+        common = ShingleSet(common)
     aligned = alignment(na.text, nb.text, shingle=shingle)
     own = (own_text(na, common, shingle), own_text(nb, common, shingle))
     passages = _passages(aligned.anchors, na, nb, min_passage, own[0])

@@ -34,7 +34,7 @@ from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
 from .index import Buckets, sketch_keys_batch
 from .normalize import check_text, normalize
-from .shingle import DEFAULT_SHINGLE, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, ShingleSet, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM
 from .spill import SpilledTexts
 
@@ -201,7 +201,7 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 
 def relate(
-    text_a: str, text_b: str, options: Mapping[str, Any], common: np.ndarray | None
+    text_a: str, text_b: str, options: Mapping[str, Any], common: np.ndarray | ShingleSet | None
 ) -> tuple[bool, Comparison] | None:
     """Verify and align one candidate pair: ``None`` if unrelated, else ``(swapped, comparison)``.
 
@@ -230,7 +230,7 @@ class _PairContext:
 
     texts: SpilledTexts
     options: dict[str, Any]
-    common: np.ndarray | None
+    common: ShingleSet | None
 
 
 _context: _PairContext | None = None
@@ -370,13 +370,13 @@ def find_versions(
             if progress is not None:
                 progress("sketch", sketched, max(expected, sketched))
         texts.flush()
-        pairs = sorted(candidate_pairs(buckets))
+        pairs = sorted(candidate_pairs(buckets, workers=workers))
         del buckets
         common = None
         if pairs:
             sample = [texts[position] for position in common_sample(len(texts))]
             common = common_shingles(sample, shingle=shingle, fold_script=fold_script)
-        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common)
+        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, None if common is None else ShingleSet(common))
         done = 0
         for related in _mapped(_relate_chunk, _chunks(pairs, _PAIR_CHUNK), workers, context):
             relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)

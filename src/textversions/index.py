@@ -25,6 +25,7 @@ import functools
 import json
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
@@ -142,8 +143,11 @@ class Buckets:
         self._counts.append(counts)
         self._keys.append(np.asarray(keys, dtype=np.uint64))
 
-    def pairs(self, *, max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order."""
+    def pairs(self, *, max_bucket: int = MAX_BUCKET, workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order.
+
+        ``workers`` threads take the key-space partitions (compiled kernels that hold no GIL).
+        """
         totals = np.maximum(1, self.counts())
         width = max(1, len(totals))
         bits = np.uint64(width.bit_length())
@@ -152,28 +156,52 @@ class Buckets:
             (np.bincount((keys >> shift).astype(np.intp), minlength=1 << self.PARTITION_BITS) for keys in self._keys),
             np.zeros(1 << self.PARTITION_BITS, dtype=np.int64),
         )
-        in_big = np.zeros(width, dtype=np.int64)
-        codes, big_members, big_buckets = [], [], []
-        for part, size in enumerate(sizes.tolist()):
-            packed = np.empty(size, dtype=np.uint64)
+
+        def partition(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            packed = np.empty(sizes[part], dtype=np.uint64)
             position, first = 0, 0
             for counts, keys in zip(self._counts, self._keys):
                 position = _pack_partition(keys, counts, first, bits, shift, np.uint64(part), packed, position)
                 first += len(counts)
             packed.sort()
-            small, members, bucket_numbers = _bucket_codes(packed, bits, max_bucket, width, in_big)
-            codes.append(small)
-            big_members.append(members)
-            big_buckets.append(bucket_numbers + (part << 40))
+            in_big = np.zeros(width, dtype=np.int64)
+            codes, members, bucket_numbers = _bucket_codes(packed, bits, max_bucket, width, in_big)
+            return codes, members, bucket_numbers + (part << 40), in_big
+
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            parts = list(pool.map(partition, range(1 << self.PARTITION_BITS)))
+        codes = [part[0] for part in parts]
+        in_big = sum((part[3] for part in parts), np.zeros(width, dtype=np.int64))
         # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
-        if big_members and sum(len(m) for m in big_members):
-            members, buckets = np.concatenate(big_members), np.concatenate(big_buckets)
-            saturated = in_big[members] >= SATURATED * totals[members]
-            members, buckets = members[saturated], buckets[saturated]
-            link = buckets[1:] == buckets[:-1]
-            codes.append(members[:-1][link] * width + members[1:][link])
-        found, shared = np.unique(np.concatenate(codes) if codes else np.zeros(0, np.int64), return_counts=True)
+        members, buckets = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
+        saturated = in_big[members] >= SATURATED * totals[members]
+        members, buckets = members[saturated], buckets[saturated]
+        link = buckets[1:] == buckets[:-1]
+        codes.append(members[:-1][link] * width + members[1:][link])
+        del parts
+        all_codes = np.concatenate(codes)
+        del codes
+        all_codes.sort()
+        found, shared = _counted(all_codes)
         return found // width, found % width, shared
+
+
+@numba.njit(cache=True, nogil=True)
+def _counted(values):  # type: ignore[no-untyped-def]
+    """The distinct values of a sorted array and how often each occurs."""
+    distinct = 0
+    for k in range(len(values)):
+        if k == 0 or values[k] != values[k - 1]:
+            distinct += 1
+    found = np.empty(distinct, dtype=values.dtype)
+    counts = np.zeros(distinct, dtype=np.int64)
+    d = -1
+    for k in range(len(values)):
+        if k == 0 or values[k] != values[k - 1]:
+            d += 1
+            found[d] = values[k]
+        counts[d] += 1
+    return found, counts
 
 
 @numba.njit(cache=True, nogil=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "distinct_overlap", "DEFAULT_SHINGLE"]
+__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "DEFAULT_SHINGLE"]
 
 DEFAULT_SHINGLE = 5
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
@@ -87,29 +87,56 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
 
 def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
     """For each of ``hashes``: is it among ``values``? (A hash set, compiled: no sort, no binary search.)"""
-    return _found_in(np.ascontiguousarray(hashes, dtype=np.uint32), np.ascontiguousarray(values, dtype=np.uint32))
+    return ShingleSet(values).contains(hashes)
+
+
+class ShingleSet:
+    """A set of shingle hashes, built once and asked many times: a compiled open-addressing table.
+
+    >>> ShingleSet(shingle_hashes("abcdef", 5)).contains(shingle_hashes("bcdefg", 5)).tolist()
+    [True, False]
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = np.ascontiguousarray(values, dtype=np.uint32)
+        self._table, self._used = _hash_table(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def contains(self, hashes: np.ndarray) -> np.ndarray:
+        """A boolean mask: which of ``hashes`` are in the set."""
+        return _contains(self._table, self._used, np.ascontiguousarray(hashes, dtype=np.uint32))
 
 
 @numba.njit(cache=True, nogil=True)
-def _found_in(hashes, values):  # type: ignore[no-untyped-def]
+def _slot(table, used, value):  # type: ignore[no-untyped-def]
+    mask = np.uint64(len(table) - 1)
+    slot = ((np.uint64(value) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
+    while used[slot] and table[slot] != value:
+        slot = (slot + np.uint64(1)) & mask
+    return slot
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_table(values):  # type: ignore[no-untyped-def]
     size = 16
     while size < 2 * len(values):
         size *= 2
-    mask = np.uint64(size - 1)
     table = np.zeros(size, dtype=np.uint32)
     used = np.zeros(size, dtype=np.bool_)
     for value in values:
-        slot = ((np.uint64(value) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
-        while used[slot] and table[slot] != value:
-            slot = (slot + np.uint64(1)) & mask
+        slot = _slot(table, used, value)
         used[slot] = True
         table[slot] = value
+    return table, used
+
+
+@numba.njit(cache=True, nogil=True)
+def _contains(table, used, hashes):  # type: ignore[no-untyped-def]
     found = np.zeros(len(hashes), dtype=np.bool_)
     for k in range(len(hashes)):
-        slot = ((np.uint64(hashes[k]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
-        while used[slot] and table[slot] != hashes[k]:
-            slot = (slot + np.uint64(1)) & mask
-        found[k] = used[slot]
+        found[k] = used[_slot(table, used, hashes[k])]
     return found
 
 

@@ -55,7 +55,7 @@ from .families import JOINING
 from .find import COMPARE_OPTIONS, SKETCH_OPTIONS, checked_options, common_sample, common_shingles, relate
 from .index import MAX_BUCKET, SATURATED
 from .io import TEXT_SUFFIXES
-from .shingle import DEFAULT_SHINGLE
+from .shingle import DEFAULT_SHINGLE, ShingleSet
 from .sketch import DEFAULT_NUM_PERM
 
 if TYPE_CHECKING:
@@ -359,7 +359,7 @@ def _relater(options: dict[str, Any], common: np.ndarray) -> Any:
     """The verify-and-align step for ``mapInArrow``: one row per related pair."""
     from pyspark.sql.pandas.types import to_arrow_schema
 
-    common_or_none = common if len(common) else None
+    common_or_none = ShingleSet(common) if len(common) else None
     schema = to_arrow_schema(_pair_schema())
 
     def relate_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
