@@ -143,3 +143,11 @@ def corpus_file(count: int, *, seed: int = 0) -> Path:
 def planted_path(path: Path) -> Path:
     """Where :func:`corpus_file` keeps a corpus file's planted ``(base id, version id)`` pairs."""
     return path.with_suffix(".planted.json")
+
+
+def load(path: Path) -> Corpus:
+    """The corpus :func:`corpus_file` wrote, back in memory."""
+    with path.open(encoding="utf-8") as lines:
+        docs = [(record["id"], record["text"]) for record in map(json.loads, lines)]
+    planted = {(base, version) for base, version in json.loads(planted_path(path).read_text(encoding="utf-8"))}
+    return Corpus(docs=docs, planted=planted)

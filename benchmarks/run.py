@@ -137,10 +137,10 @@ def brute_force(size: int, workers: int) -> dict:  # type: ignore[type-arg]
         f"""
 import numpy as np
 from scipy import sparse
-from benchmarks.corpus import generate
+from benchmarks.corpus import load
 from textversions import find_versions, normalize
 from textversions.shingle import shingle_hashes
-corpus = generate({size}, seed=0)
+corpus = load(__import__('pathlib').Path({str(corpus_file(size))!r}))
 ids = [d for d, _ in corpus.docs]
 rows, cols = [], []
 vocabulary = {{}}
@@ -167,9 +167,9 @@ def datasketch_lsh(size: int) -> dict:  # type: ignore[type-arg]
     return _child(
         f"""
 from datasketch import MinHash, MinHashLSH
-from benchmarks.corpus import generate
+from benchmarks.corpus import load
 from benchmarks.peers import textversions_sketch
-corpus = generate({size}, seed=0)
+corpus = load(__import__('pathlib').Path({str(corpus_file(size))!r}))
 # Signatures from our kernel are datasketch's own (checked in the sketch table), so
 # only the index is timed here.
 signatures = textversions_sketch([text for _, text in corpus.docs])
