@@ -47,11 +47,8 @@ def candidate_pairs(
     """
     if not isinstance(keys, Buckets):
         keys = Buckets.of(keys)
-    first, second, shared = keys.pairs(max_bucket=max_bucket, workers=workers)
-    # A tiny document has only a few buckets to share.
-    counts = keys.counts()
-    kept = shared >= np.minimum(MIN_SHARED_BUCKETS, np.minimum(counts[first], counts[second]))
-    return dict(zip(zip(first[kept].tolist(), second[kept].tolist()), shared[kept].tolist()))
+    first, second, shared = keys.pairs(max_bucket=max_bucket, min_shared=MIN_SHARED_BUCKETS, workers=workers)
+    return dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
 
 
 _DENSITY = 0.25

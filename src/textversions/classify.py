@@ -267,7 +267,20 @@ def _without_punctuation(text: str) -> str:
 
 
 def _only_punctuation(text: str) -> bool:
-    return not _without_punctuation(text)
+    """``not _without_punctuation(text)``, answered at the first word character (a page's flank is long)."""
+    return _word_character().search(text) is None
+
+
+@functools.cache
+def _word_character() -> re.Pattern[str]:
+    """A character that is neither punctuation, symbol or separator (Unicode P*, S*, Z*) nor whitespace."""
+    gone = sorted(set(_punctuation_table()) | {code for code in range(0x30000) if chr(code).isspace()})
+    ranges, start = [], gone[0]
+    for previous, code in zip(gone, gone[1:] + [-1]):
+        if code != previous + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = code
+    return re.compile("[^" + "".join(ranges) + "]")
 
 
 _CONTEXT = 3
@@ -356,7 +369,10 @@ def _substantive(
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
     a_norm, b_norm = na.text[seg.a[0] : seg.a[1]], nb.text[seg.b[0] : seg.b[1]]
     detail: dict[str, Any] = {}
-    same_words = _without_punctuation(a_norm) == _without_punctuation(b_norm)
+    if a_norm and b_norm:
+        same_words = _without_punctuation(a_norm) == _without_punctuation(b_norm)
+    else:
+        same_words = _only_punctuation(a_norm or b_norm)
     number = _number_detail(a_norm, b_norm) if same_words else None
     punctuation_only = same_words and number is None
     if seg.flank and not punctuation_only and not _is_repeat(seg, na.text if a_text else nb.text):

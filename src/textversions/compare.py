@@ -40,7 +40,7 @@ from .align import Alignment, Anchor, alignment
 from .classify import KINDS, Edit, typed_edits
 from .errors import InvalidInput
 from .normalize import Normalized, check_text, normalize
-from .shingle import DEFAULT_SHINGLE, ShingleSet, distinct_overlap, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, ShingleSet, covered, distinct_overlap, shingle_hashes
 
 __all__ = ["Comparison", "Located", "Passage", "Scores", "compare", "located", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
 
@@ -241,10 +241,7 @@ def own_text(norm: Normalized, common: np.ndarray | ShingleSet | None, shingle: 
     hit = common.contains(shingle_hashes(norm.text, shingle))
     if not hit.any():
         return None
-    starts = np.flatnonzero(hit)
-    length = len(norm.text) + 1
-    depth = np.bincount(starts, minlength=length) - np.bincount(starts + shingle, minlength=length)
-    own = np.cumsum(depth[:-1]) == 0
+    own = ~covered(hit, shingle, len(norm.text))
     return own if own.mean() >= _OWN_SHARE else None
 
 

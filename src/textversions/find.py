@@ -305,7 +305,9 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-_SKETCH_CHUNK = 64
+_SKETCH_CHUNK = 512
+"""Documents per sketch task: big enough that the sketch threads rarely wait for the GIL (a batch
+needs it only to start and to finish) while the main thread reads and checks the input."""
 _PAIR_CHUNK = 8
 
 

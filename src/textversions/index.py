@@ -143,10 +143,14 @@ class Buckets:
         self._counts.append(counts)
         self._keys.append(np.asarray(keys, dtype=np.uint64))
 
-    def pairs(self, *, max_bucket: int = MAX_BUCKET, workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pairs(
+        self, *, max_bucket: int = MAX_BUCKET, min_shared: int = 1, workers: int = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order.
 
-        ``workers`` threads take the key-space partitions (compiled kernels that hold no GIL).
+        Only pairs sharing at least ``min_shared`` buckets, or all the buckets the
+        smaller of the two has. ``workers`` threads take the key-space partitions
+        (compiled kernels that hold no GIL).
         """
         totals = np.maximum(1, self.counts())
         width = max(1, len(totals))
@@ -182,26 +186,31 @@ class Buckets:
         all_codes = np.concatenate(codes)
         del codes
         all_codes.sort()
-        found, shared = _counted(all_codes)
-        return found // width, found % width, shared
+        return _counted_pairs(all_codes, width, self.counts(), min_shared)
 
 
 @numba.njit(cache=True, nogil=True)
-def _counted(values):  # type: ignore[no-untyped-def]
-    """The distinct values of a sorted array and how often each occurs."""
-    distinct = 0
-    for k in range(len(values)):
-        if k == 0 or values[k] != values[k - 1]:
-            distinct += 1
-    found = np.empty(distinct, dtype=values.dtype)
-    counts = np.zeros(distinct, dtype=np.int64)
-    d = -1
-    for k in range(len(values)):
-        if k == 0 or values[k] != values[k - 1]:
-            d += 1
-            found[d] = values[k]
-        counts[d] += 1
-    return found, counts
+def _counted_pairs(codes, width, key_counts, min_shared):  # type: ignore[no-untyped-def]
+    """From sorted pair codes ``low * width + high``: the pairs that occur often enough, and how often."""
+    kept = 0
+    for sweep in range(2):
+        if sweep == 1:
+            first = np.empty(kept, dtype=np.int64)
+            second = np.empty(kept, dtype=np.int64)
+            shared = np.empty(kept, dtype=np.int64)
+            kept = 0
+        start = 0
+        while start < len(codes):
+            end = start + 1
+            while end < len(codes) and codes[end] == codes[start]:
+                end += 1
+            low, high = codes[start] // width, codes[start] % width
+            if end - start >= min(min_shared, key_counts[low], key_counts[high]):
+                if sweep == 1:
+                    first[kept], second[kept], shared[kept] = low, high, end - start
+                kept += 1
+            start = end
+    return first, second, shared
 
 
 @numba.njit(cache=True, nogil=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "DEFAULT_SHINGLE"]
+__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered", "DEFAULT_SHINGLE"]
 
 DEFAULT_SHINGLE = 5
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
@@ -166,3 +166,23 @@ def _distinct_overlap(a, b):  # type: ignore[no-untyped-def]
         while j < len(b) and b[j] == value:
             j += 1
     return count_a, count_b, shared
+
+
+def covered(hit: np.ndarray, size: int, length: int) -> np.ndarray:
+    """Which of ``length`` characters lie inside some shingle of ``size`` whose ``hit`` is true.
+
+    >>> covered(np.array([False, True, False]), 2, 4).tolist()
+    [False, True, True, False]
+    """
+    return _covered(np.ascontiguousarray(hit, dtype=np.bool_), size, length)
+
+
+@numba.njit(cache=True, nogil=True)
+def _covered(hit, size, length):  # type: ignore[no-untyped-def]
+    out = np.zeros(length, dtype=np.bool_)
+    until = 0
+    for position in range(length):
+        if position < len(hit) and hit[position]:
+            until = max(until, position + size)
+        out[position] = position < until
+    return out
