@@ -4,17 +4,20 @@
     python benchmarks/run.py --quick         # seconds; CI runs this so the code never rots
     python benchmarks/run.py --sizes 1000 --repeat 5
 
-Prints three tables:
+Prints:
 
 1. **Sketch stage** (raw 2,000-character documents → 128-permutation MinHash,
    shingling included): documents per second, single-threaded, for us and each
    peer, the median of ``--repeat`` runs, and our ratio to each; then ours on
    all cores.
-2. **End to end** ``find_versions`` per corpus size (10% planted versions, a
-   quarter of them inside longer pages): wall time, peak RSS of a fresh
-   process, recall and precision against the planted pairs, and against brute
-   force (exact containment from a sparse shingle matrix) on the smaller sizes.
-3. **datasketch MinHashLSH** at threshold 0.5 on whole-document signatures (the
+2. **compare(page, article)** on the seed pair: the median of 21 runs.
+3. **End to end** ``find_versions`` per corpus size (10% planted versions, a
+   quarter of them inside longer pages), streamed from a cached JSONL file in a
+   fresh process: wall time (median of ``--repeat``), peak RSS of the main
+   process and of the largest worker, recall and precision against the planted
+   pairs, and against brute force (exact containment from a sparse shingle
+   matrix) on the smaller sizes.
+4. **datasketch MinHashLSH** at threshold 0.5 on whole-document signatures (the
    peers' dedup pipeline): build + query time, peak RSS, and its recall of the
    planted pairs.
 """
@@ -91,6 +94,25 @@ def _parallel_rate(function, docs: list[str], workers: int, repeat: int) -> floa
             pass
         rates.append(len(docs) / (time.perf_counter() - started))
     return statistics.median(rates)
+
+
+def compare_row(repeat: int) -> None:
+    """``compare(page, article)`` on the seed pair: the printed page 002 holding the web article 003."""
+    from textversions import compare
+    from textversions.io import seed_corpus
+
+    docs = dict(seed_corpus())
+    page = next(text for doc_id, text in docs.items() if doc_id.startswith("002_"))
+    article = next(text for doc_id, text in docs.items() if doc_id.startswith("003_"))
+    found = compare(page, article)
+    times = []
+    for _ in range(max(21, repeat)):
+        started = time.perf_counter()
+        compare(page, article)
+        times.append(time.perf_counter() - started)
+    print("\n## compare(page 002, article 003), locating the article included\n")
+    print(f"`{found.relation}`, {len(found.edits)} edits; median of {len(times)} runs: "
+          f"{statistics.median(times) * 1e3:.1f} ms")
 
 
 def _child(code: str) -> dict:  # type: ignore[type-arg]
@@ -201,6 +223,7 @@ def main() -> int:
     print(f"# textversions benchmarks — {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     sketch_table(sample, repeat)
+    compare_row(repeat)
     print(f"\n## find_versions end to end ({args.workers} workers)\n")
     print("Streamed from a JSONL file; peak RSS of the main process and of the largest worker.\n")
     print("| documents | seconds | docs/s | peak RSS MB | worker peak MB | recall (planted) | precision (planted) |")
