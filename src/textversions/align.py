@@ -93,7 +93,8 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
     """Maximal exact matches of at least ``shingle`` characters, by diagonal."""
     if len(a) < shingle or len(b) < shingle:
         return []
-    run_a, run_diagonal, run_shingles = _matching_runs(shingle_hashes(a, shingle), shingle_hashes(b, shingle), MAX_OCCURRENCES)
+    hashes_a, hashes_b = shingle_hashes(a, shingle), shingle_hashes(b, shingle)
+    run_a, run_diagonal, run_shingles = _matching_runs(hashes_a, hashes_b, MAX_OCCURRENCES)
     lengths = run_shingles + (shingle - 1)
     kept = (lengths >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
     found = []

@@ -31,7 +31,9 @@ from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_BUCKET, Buckets, sketc
 from .normalize import normalize
 from .shingle import DEFAULT_SHINGLE, found_in, shingle_hashes
 
-__all__ = ["sketch_keys", "candidate_pairs", "shares_passage", "passage_in_common", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"]
+__all__ = [
+    "sketch_keys", "candidate_pairs", "shares_passage", "passage_in_common", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"
+]
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
@@ -62,9 +64,8 @@ def shares_passage(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, min_passag
     at least a quarter of the shingles of some stretch of ``min_passage``
     characters (edits every few characters still leave that much).
     """
-    return passage_in_common(
-        normalize(a, fold_script=fold_script).text, normalize(b, fold_script=fold_script).text, shingle=shingle, min_passage=min_passage
-    )
+    norm_a, norm_b = normalize(a, fold_script=fold_script).text, normalize(b, fold_script=fold_script).text
+    return passage_in_common(norm_a, norm_b, shingle=shingle, min_passage=min_passage)
 
 
 def passage_in_common(a: str, b: str, *, shingle: int, min_passage: int) -> bool:

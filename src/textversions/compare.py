@@ -42,7 +42,10 @@ from .errors import InvalidInput
 from .normalize import Normalized, check_text, normalize
 from .shingle import DEFAULT_SHINGLE, ShingleSet, covered, distinct_overlap, shingle_hashes
 
-__all__ = ["Comparison", "Located", "Passage", "Scores", "compare", "located", "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE"]
+__all__ = [
+    "Comparison", "Located", "Passage", "Scores", "compare", "located",
+    "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE",
+]  # fmt: skip
 
 RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
 DEFAULT_MIN_COVERAGE = 0.5
@@ -310,7 +313,8 @@ def compare(
         raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
     na = normalize(a, fold_script=fold_script)
     nb = normalize(b, fold_script=fold_script)
-    return located(na, nb, shingle=shingle, min_coverage=min_coverage, min_passage=min_passage, common=common).comparison()
+    found = located(na, nb, shingle=shingle, min_coverage=min_coverage, min_passage=min_passage, common=common)
+    return found.comparison()
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,8 @@ def common_shingles(sample: Sequence[str], *, shingle: int, fold_script: bool) -
     needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
     if len(sample) < needed:
         return np.zeros(0, dtype=np.uint32)
-    hashes = np.sort(np.concatenate([_distinct(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]))
+    per_text = [_distinct(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]
+    hashes = np.sort(np.concatenate(per_text))
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     counts = np.diff(np.r_[starts, len(hashes)])
     return hashes[starts[counts >= needed]]
@@ -213,7 +214,7 @@ def relate(
     nb = normalize(text_b, fold_script=options["fold_script"])
     if not passage_in_common(na.text, nb.text, shingle=options["shingle"], min_passage=options["min_passage"]):
         return None
-    settings = {"shingle": options["shingle"], "min_coverage": options["min_coverage"], "min_passage": options["min_passage"]}
+    settings = {name: options[name] for name in ("shingle", "min_coverage", "min_passage")}
     found = located(na, nb, **settings, common=common)
     # Orient a page before the article it holds; the relation is known before the (costly) edits are typed.
     swapped = found.relation == "contained_by"
@@ -378,7 +379,8 @@ def find_versions(
         if pairs:
             sample = [texts[position] for position in common_sample(len(texts))]
             common = common_shingles(sample, shingle=shingle, fold_script=fold_script)
-        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, None if common is None else ShingleSet(common))
+        common_set = None if common is None else ShingleSet(common)
+        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common_set)
         done = 0
         for related in _mapped(_relate_chunk, _chunks(pairs, _PAIR_CHUNK), workers, context):
             relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)

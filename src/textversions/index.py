@@ -37,7 +37,10 @@ from .normalize import _fold_kernel, _tables, batch_codes, check_text, normalize
 from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
 from .sketch import DEFAULT_NUM_PERM, DEFAULT_SEED, _block_minima, permutations, window_minhashes
 
-__all__ = ["lsh_params", "band_keys", "bucket_pairs", "Buckets", "document_keys", "sketch_keys", "sketch_keys_batch", "SketchIndex"]
+__all__ = [
+    "lsh_params", "band_keys", "bucket_pairs", "Buckets",
+    "document_keys", "sketch_keys", "sketch_keys_batch", "SketchIndex",
+]  # fmt: skip
 
 DEFAULT_WINDOW = 80
 """Shingles per sketched window."""
@@ -125,7 +128,8 @@ class Buckets:
         """Buckets holding ``keys[n]``, the keys of document ``n``."""
         buckets = cls()
         if len(keys):
-            buckets.add(np.array([len(k) for k in keys]), np.concatenate([np.asarray(k, dtype=np.uint64) for k in keys]))
+            counts = np.array([len(k) for k in keys])
+            buckets.add(counts, np.concatenate([np.asarray(k, dtype=np.uint64) for k in keys]))
         return buckets
 
     def __len__(self) -> int:

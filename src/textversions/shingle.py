@@ -23,7 +23,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered", "DEFAULT_SHINGLE"]
+__all__ = [
+    "shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered",
+    "DEFAULT_SHINGLE",
+]  # fmt: skip
 
 DEFAULT_SHINGLE = 5
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
