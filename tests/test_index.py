@@ -80,3 +80,24 @@ def test_wrong_version_is_named(tmp_path):
     assert zipfile.is_zipfile(path)
     with pytest.raises(InvalidIndex, match="version 99"):
         SketchIndex.load(path)
+
+
+def test_buckets_refuse_counts_that_do_not_add_up():
+    from textversions import InvalidInput
+    from textversions.index import Buckets
+
+    buckets = Buckets()
+    with pytest.raises(InvalidInput, match="counts add up to 3 keys, got 2"):
+        buckets.add(np.array([1, 2]), np.array([1, 2], dtype=np.uint64))
+    assert len(buckets) == 0  # nothing half-added
+
+
+def test_located_then_comparison_is_compare(seeds):
+    from textversions import compare
+    from textversions.compare import located
+    from textversions.normalize import normalize
+
+    page, web = normalize(seeds[PAGE]), normalize(seeds[WEB])
+    found = located(page, web, shingle=5, min_coverage=0.5, min_passage=40, common=None)
+    assert found.relation == "contains"
+    assert found.comparison() == compare(seeds[PAGE], seeds[WEB])
