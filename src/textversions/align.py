@@ -35,7 +35,7 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
-from .shingle import DEFAULT_SHINGLE, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, _hash_table, _slot, shingle_hashes
 
 __all__ = ["Anchor", "Alignment", "alignment", "anchors", "chain", "Opcode"]
 
@@ -113,36 +113,26 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
 def _matching_runs(ha, hb, max_occurrences):  # type: ignore[no-untyped-def]
     """Maximal runs of equal shingle hashes on one diagonal, as ``(a start, diagonal, shingles)`` arrays.
 
-    A hash join: b's shingles go into an open-addressing table (with a chain of
-    their positions); a's look them up in order, and a match extends the run on
-    its diagonal when the previous position of a matched there too. Shingles seen
-    more than ``max_occurrences`` times in either text are too common to anchor on.
+    A hash join: b's shingles go into the hash table of :class:`~textversions.shingle.ShingleSet`
+    (with a chain of their positions per slot); a's look them up in order, and a
+    match extends the run on its diagonal when the previous position of a matched
+    there too. Shingles seen more than ``max_occurrences`` times in either text
+    are too common to anchor on.
     """
     n_a, n_b = len(ha), len(hb)
-    size = 16
-    while size < 2 * n_b:
-        size *= 2
-    mask = np.uint64(size - 1)
-    keys = np.zeros(size, dtype=np.uint32)
-    used = np.zeros(size, dtype=np.bool_)
-    count_a = np.zeros(size, dtype=np.int32)
-    count_b = np.zeros(size, dtype=np.int32)
-    head = np.full(size, -1, dtype=np.int32)
+    table, used = _hash_table(hb)
+    count_a = np.zeros(len(table), dtype=np.int32)
+    count_b = np.zeros(len(table), dtype=np.int32)
+    head = np.full(len(table), -1, dtype=np.int32)
     chained = np.empty(n_b, dtype=np.int32)  # the next position of b with the same hash
     for j in range(n_b - 1, -1, -1):
-        slot = ((np.uint64(hb[j]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
-        while used[slot] and keys[slot] != hb[j]:
-            slot = (slot + np.uint64(1)) & mask
-        used[slot] = True
-        keys[slot] = hb[j]
+        slot = _slot(table, used, hb[j])
         count_b[slot] += 1
         chained[j] = head[slot]
         head[slot] = j
     slot_of = np.full(n_a, -1, dtype=np.int32)
     for i in range(n_a):
-        slot = ((np.uint64(ha[i]) * np.uint64(0x9E3779B1)) >> np.uint64(7)) & mask
-        while used[slot] and keys[slot] != ha[i]:
-            slot = (slot + np.uint64(1)) & mask
+        slot = _slot(table, used, ha[i])
         if used[slot]:
             count_a[slot] += 1
             slot_of[i] = slot

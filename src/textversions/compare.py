@@ -231,7 +231,7 @@ _OWN_SHARE = 0.2
 """A document with less of its own text than this (the rest common) is a reprint: judged as it is."""
 
 
-def own_text(norm: Normalized, common: np.ndarray | ShingleSet | None, shingle: int) -> np.ndarray | None:
+def own_text(norm: Normalized, common: ShingleSet | None, shingle: int) -> np.ndarray | None:
     """Mask of the normalized characters that are the document's own, not corpus-common text.
 
     ``None`` when nothing is discounted: no common shingles given or found, or the
@@ -239,8 +239,6 @@ def own_text(norm: Normalized, common: np.ndarray | ShingleSet | None, shingle: 
     """
     if common is None or not len(common) or len(norm.text) < shingle:
         return None
-    if not isinstance(common, ShingleSet):
-        common = ShingleSet(common)
     hit = common.contains(shingle_hashes(norm.text, shingle))
     if not hit.any():
         return None
@@ -352,14 +350,14 @@ class Located:
             coverage_b=round(self.coverage[1], 6),
             similarity=round(2 * equal / total, 6) if total else 1.0,
         )
-        located = relation in ("contains", "contained_by", "version") and aligned.chain
+        placed = relation in ("contains", "contained_by", "version") and aligned.chain
         return Comparison(
             relation=relation,
             scores=scores,
             edits=tuple(edits),
             passages=self.passages,
-            a_region=na.original_span(*aligned.a_region) if located else None,  # type: ignore[misc]
-            b_region=nb.original_span(*aligned.b_region) if located else None,  # type: ignore[misc]
+            a_region=na.original_span(*aligned.a_region) if placed else None,  # type: ignore[misc]
+            b_region=nb.original_span(*aligned.b_region) if placed else None,  # type: ignore[misc]
             a_length=len(na.original),
             b_length=len(nb.original),
             approximate=aligned.approximate,

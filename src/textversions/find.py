@@ -376,11 +376,10 @@ def find_versions(
         pairs = sorted(candidate_pairs(buckets, workers=workers))
         del buckets
         common = None
-        if pairs:
+        if pairs:  # built once here, shared by every pair task
             sample = [texts[position] for position in common_sample(len(texts))]
-            common = common_shingles(sample, shingle=shingle, fold_script=fold_script)
-        common_set = None if common is None else ShingleSet(common)
-        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common_set)
+            common = ShingleSet(common_shingles(sample, shingle=shingle, fold_script=fold_script))
+        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common)
         done = 0
         for related in _mapped(_relate_chunk, _chunks(pairs, _PAIR_CHUNK), workers, context):
             relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)

@@ -156,7 +156,8 @@ class Buckets:
         smaller of the two has. ``workers`` threads take the key-space partitions
         (compiled kernels that hold no GIL).
         """
-        totals = np.maximum(1, self.counts())
+        key_counts = self.counts()
+        totals = np.maximum(1, key_counts)
         width = max(1, len(totals))
         bits = np.uint64(width.bit_length())
         shift = np.uint64(64 - self.PARTITION_BITS)
@@ -190,7 +191,7 @@ class Buckets:
         all_codes = np.concatenate(codes)
         del codes
         all_codes.sort()
-        return _counted_pairs(all_codes, width, self.counts(), min_shared)
+        return _counted_pairs(all_codes, width, key_counts, min_shared)
 
 
 @numba.njit(cache=True, nogil=True)
