@@ -35,7 +35,7 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
-from .shingle import DEFAULT_SHINGLE, _hash_table, _slot, shingle_hashes
+from .shingle import DEFAULT_SHINGLE, _empty_table, _slot, shingle_hashes
 
 __all__ = ["Anchor", "Alignment", "alignment", "anchors", "chain", "Opcode"]
 
@@ -113,20 +113,22 @@ def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
 def _matching_runs(ha, hb, max_occurrences):  # type: ignore[no-untyped-def]
     """Maximal runs of equal shingle hashes on one diagonal, as ``(a start, diagonal, shingles)`` arrays.
 
-    A hash join: b's shingles go into the hash table of :class:`~textversions.shingle.ShingleSet`
+    A hash join: b's shingles go into a table like :class:`~textversions.shingle.ShingleSet`'s
     (with a chain of their positions per slot); a's look them up in order, and a
     match extends the run on its diagonal when the previous position of a matched
     there too. Shingles seen more than ``max_occurrences`` times in either text
     are too common to anchor on.
     """
     n_a, n_b = len(ha), len(hb)
-    table, used = _hash_table(hb)
+    table, used = _empty_table(n_b)
     count_a = np.zeros(len(table), dtype=np.int32)
     count_b = np.zeros(len(table), dtype=np.int32)
     head = np.full(len(table), -1, dtype=np.int32)
     chained = np.empty(n_b, dtype=np.int32)  # the next position of b with the same hash
     for j in range(n_b - 1, -1, -1):
         slot = _slot(table, used, hb[j])
+        used[slot] = True
+        table[slot] = hb[j]
         count_b[slot] += 1
         chained[j] = head[slot]
         head[slot] = j

@@ -122,12 +122,17 @@ def _slot(table, used, value):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def _hash_table(values):  # type: ignore[no-untyped-def]
+def _empty_table(count):  # type: ignore[no-untyped-def]
+    """An open-addressing table for ``count`` values: at most half full."""
     size = 16
-    while size < 2 * len(values):
+    while size < 2 * count:
         size *= 2
-    table = np.zeros(size, dtype=np.uint32)
-    used = np.zeros(size, dtype=np.bool_)
+    return np.zeros(size, dtype=np.uint32), np.zeros(size, dtype=np.bool_)
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_table(values):  # type: ignore[no-untyped-def]
+    table, used = _empty_table(len(values))
     for value in values:
         slot = _slot(table, used, value)
         used[slot] = True
