@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from hypothesis import settings
@@ -16,6 +17,14 @@ PAGE = "002_5c287f6b8ba9909e"
 REUSER = "001_86ef6dde4bcc3cb5"
 POLICE = "000_6202c550a995ff38"
 TRADITIONAL = "004_04d66e9cb45bb6bc"
+
+
+def require_java() -> None:
+    """The Spark engine's tests need a Java runtime: skipped without one, except on CI (.ci/run installs it)."""
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Java (installed by .ci/run)")
+        pytest.skip("no Java on this machine: the Spark engine needs one")
 
 
 @pytest.fixture(scope="session")

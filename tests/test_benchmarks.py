@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import require_java
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,6 +31,7 @@ def test_edit_kind_benchmark_meets_its_target_on_a_small_run():
 
 
 def test_spark_benchmark_runs_and_both_engines_agree():
+    require_java()
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "spark_engine.py"), "--quick", "--cores", "2"],
         capture_output=True,

@@ -22,11 +22,12 @@ from textversions import find_versions  # noqa: E402
 from textversions.errors import DuplicateId, InvalidInput  # noqa: E402
 from textversions.spark import _components, find_versions_spark, relation_row, spark_session  # noqa: E402
 
-from conftest import PAGE, WEB  # noqa: E402
+from conftest import PAGE, WEB, require_java  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def spark():  # type: ignore[no-untyped-def]
+    require_java()
     session = spark_session("local[2]", app_name="textversions-tests")
     session.conf.set("spark.sql.shuffle.partitions", "4")
     session.sparkContext.setLogLevel("ERROR")
@@ -114,6 +115,7 @@ def test_integer_ids_become_strings_and_every_document_has_a_family(spark):  # t
 
 
 def test_cli_spark_engine_writes_parquet_with_the_local_answers(tmp_path, seeds):  # type: ignore[no-untyped-def]
+    require_java()
     table = tmp_path / "docs.parquet"
     pq.write_table(pa.table({"url": list(seeds), "body": list(seeds.values())}), table)
     out = tmp_path / "found"
