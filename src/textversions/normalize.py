@@ -9,10 +9,13 @@ every report still points into the original text through :attr:`Normalized.offse
 Folding, in order:
 
 1. width and compatibility forms (NFKC, character by character) and lower case;
-2. traditional → simplified script, character by character from OpenCC's
-   ``t2s`` dictionary, if ``fold_script`` (both texts of a pair fold alike, so a
-   character-level map is all matching needs);
-3. layout whitespace: a run of whitespace (and zero-width characters) is removed
+2. script, if ``fold_script``: every character that OpenCC's converters relate
+   (simplified, traditional, and the Taiwan and Hong Kong variants: 着/著, 里/裏/裡,
+   台/臺, 干/幹/乾) folds to one representative, so two editions converted
+   independently match (both texts of a pair fold alike, so a character-level map
+   is all matching needs);
+3. layout whitespace: a run of whitespace (and invisible format characters: zero
+   width, direction marks and embeddings, the BOM) is removed
    where it touches a character of a script written without spaces (Han, kana,
    Thai...) or the start or end of the text, and becomes one space elsewhere,
    so Latin words stay apart.
@@ -55,11 +58,13 @@ _SPACELESS_CLASS = (
     "\U00020000-\U0003ffff"  # CJK extensions B and beyond
 )
 _SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
-# Whitespace plus the invisible characters scrapers leave behind.
-_LAYOUT_CHAR = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]")
+# Invisible format characters: zero width, soft hyphen, direction marks, embeddings and isolates, BOM.
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Whitespace plus the invisible characters scrapers and editors leave behind.
+_LAYOUT_CHAR = re.compile(f"[\\s{_INVISIBLE}]")
 # A character and the combining marks that follow it.
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
-_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_ZERO_WIDTH_CHAR = re.compile(f"[{_INVISIBLE}]")
 
 @functools.cache
 def _t2s():  # type: ignore[no-untyped-def]
@@ -121,16 +126,48 @@ _TABLE_SIZE = 0x30000
 _T2S_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x30000))
 
 
+_SCRIPT_CONVERTERS = ("t2s", "s2t", "tw2s", "s2tw", "t2tw", "tw2t", "hk2s", "s2hk", "t2hk", "hk2t")
+"""OpenCC's character conversions between simplified, traditional, Taiwan and Hong Kong standards
+(not Japanese shinjitai, which merges characters Chinese keeps apart: 聯 → 連)."""
+
+
 @functools.cache
-def _t2s_chars() -> np.ndarray:
-    """Traditional → simplified for single characters (OpenCC's dictionary), as a lookup table."""
-    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+def _script_chars() -> np.ndarray:
+    """Each Han character → one representative of the characters OpenCC's converters relate to it.
+
+    The relation is closed transitively (着 ↔ 著 by ``s2tw``, 干 ↔ 幹 ↔ 乾 by ``t2s`` and
+    ``s2t``); a group's representative is the smallest of its members' ``t2s`` forms.
+    """
+    import opencc
+
     codes = [c for lo, hi in _T2S_RANGES for c in range(lo, hi)]
-    converted = _t2s().convert("\n".join(chr(c) for c in codes)).split("\n")
-    if len(converted) == len(codes):
-        for code, simple in zip(codes, converted):
-            if len(simple) == 1 and ord(simple) != code:
-                table[code] = ord(simple)
+    joined = "\n".join(chr(c) for c in codes)
+    parent = {code: code for code in codes}
+
+    def root(code: int) -> int:
+        while parent.get(code, code) != code:
+            code = parent[code]
+        return code
+
+    converted = {}
+    for config in _SCRIPT_CONVERTERS:
+        out = opencc.OpenCC(config).convert(joined).split("\n")
+        if len(out) != len(codes):
+            continue
+        converted[config] = out
+        for code, other in zip(codes, out):
+            if len(other) == 1 and ord(other) != code:
+                low, high = sorted((root(code), root(ord(other))))
+                parent[high] = low
+    simplified = converted.get("t2s") or [chr(c) for c in codes]
+    representative: dict[int, int] = {}
+    for code, simple in zip(codes, simplified):
+        form = ord(simple) if len(simple) == 1 else code
+        group = root(code)
+        representative[group] = min(representative.get(group, form), form)
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    for code in codes:
+        table[code] = representative[root(code)]
     return table
 
 
@@ -168,13 +205,14 @@ def _tables(fold_script: bool) -> _Tables:
     expand_data = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     expand_start = np.cumsum(expand_length, dtype=np.int64) - expand_length
     if fold_script:
-        t2s = _t2s_chars()
-        fold = t2s[fold]
-        expand_data = np.where(expand_data < size, t2s[np.minimum(expand_data, size - 1)], expand_data).astype(np.uint32)
+        script = _script_chars()
+        fold = script[fold]
+        inside = expand_data < size
+        expand_data = np.where(inside, script[np.minimum(expand_data, size - 1)], expand_data).astype(np.uint32)
     layout = np.zeros(size, dtype=bool)
     layout[[m.start() for m in _LAYOUT_CHAR.finditer(everything)]] = True
     zero_width = np.zeros(size, dtype=bool)
-    zero_width[[ord(c) for c in _ZERO_WIDTH]] = True
+    zero_width[[m.start() for m in _ZERO_WIDTH_CHAR.finditer(everything)]] = True
     spaceless = np.zeros(size, dtype=bool)
     spaceless[[m.start() for m in _SPACELESS.finditer(everything)]] = True
     return _Tables(fold, expand_length, expand_start, expand_data, layout, zero_width, spaceless, combining)
