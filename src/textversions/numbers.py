@@ -1,10 +1,12 @@
-"""Numbers as an editor reads them: 1.1万, 11万, 十一万, 两千, 20,000, 35%, 1月28日, 13:30.
+"""Numbers as an editor reads them: 1.1万, 11万, 十一万, 两千, 3万5千, 零点五, 百分之六, 20,000, 35%, 1月28日, 13:30.
 
 A count's qualifier (20000余人, 300多名) stays outside the number: 1.1万余 → 11万余
 is the edit 1.1万 → 11万.
 
 >>> parse_number("1.1万"), parse_number("11万"), parse_number("十一万"), parse_number("两千")
 (11000.0, 110000.0, 110000.0, 2000.0)
+>>> parse_number("3万5千"), parse_number("零点五"), parse_number("百分之六") == parse_number("6%")
+(35000.0, 0.5, True)
 >>> [m.group() for m in NUMBER.finditer("1月28日13:30,近300名医护人员,1.1万余个")]
 ['1月28日', '13:30', '300', '1.1万']
 >>> token_value("1月28日"), token_value("20000")
@@ -25,10 +27,11 @@ _HAN_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 
 _DATE = r"(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-_ARABIC = r"\d+(?:[.,]\d+)*[十百千万亿]*%?"
-_HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*"
+_ARABIC = r"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*%?"
+_HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*(?:点[〇零一二三四五六七八九]+[万亿]?)?"
+_PERCENT = rf"百分之(?:{_ARABIC}|{_HAN})"
 
-NUMBER = re.compile(rf"{_DATE}|{_TIME}|{_ARABIC}|{_HAN}")
+NUMBER = re.compile(rf"{_DATE}|{_TIME}|{_PERCENT}|{_ARABIC}|{_HAN}")
 """A date, time or number in normalized text (full-width digits are ASCII there)."""
 
 
@@ -38,7 +41,7 @@ def token_unit(token: str) -> str:
         return "date"
     if re.fullmatch(_TIME, token):
         return "time"
-    return "percent" if token.endswith("%") else "number"
+    return "percent" if token.endswith("%") or token.startswith("百分之") else "number"
 
 
 def token_value(token: str) -> float | str | None:
@@ -57,9 +60,8 @@ def token_value(token: str) -> float | str | None:
 def parse_number(token: str) -> float | None:
     """The value of one number token (a percentage as a fraction), or ``None``."""
     token = token.strip()
-    percent = token.endswith("%")
-    if percent:
-        token = token[:-1]
+    percent = token.endswith("%") or token.startswith("百分之")
+    token = token.removesuffix("%").removeprefix("百分之")
     match = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)([十百千万亿]*)", token)
     if match:
         value = float(match.group(1).replace(",", ""))
@@ -73,21 +75,44 @@ def parse_number(token: str) -> float | None:
 
 
 def _parse_chinese(token: str) -> float | None:
-    if not token or any(c not in _CHINESE_DIGITS and c not in _UNITS for c in token):
+    """Han numerals, possibly mixed with Arabic digits (3万5千) and with a decimal point (零点五)."""
+    if "点" in token:
+        whole, _, fraction = token.partition("点")
+        scale = 1.0
+        while fraction and fraction[-1] in _LARGE_UNITS:  # 一点五亿
+            scale *= _LARGE_UNITS[fraction[-1]]
+            fraction = fraction[:-1]
+        whole_value = _parse_chinese(whole) if whole else 0.0
+        if whole_value is None or not fraction or any(c not in _CHINESE_DIGITS for c in fraction):
+            return None
+        return (whole_value + float("0." + "".join(str(_CHINESE_DIGITS[c]) for c in fraction))) * scale
+    token = re.sub(r"\d+(?:\.\d+)?", lambda m: f"<{m.group()}>", token)
+    pieces = re.findall(r"<[\d.]+>|.", token)
+    if not pieces or any(p not in _CHINESE_DIGITS and p not in _UNITS and not p.startswith("<") for p in pieces):
         return None
-    if "亿" in token:
-        high, _, low = token.partition("亿")
-        high_value = _parse_chinese(high) if high else 1.0
-        low_value = _parse_chinese(low) if low else 0.0
+    if len(pieces) == 1 and pieces[0].startswith("<"):
+        return float(pieces[0][1:-1])
+    return _parse_pieces(pieces)
+
+
+def _parse_pieces(pieces: list[str]) -> float | None:
+    """Digits (Han, or Arabic runs written ``<12>``) and units, read as a Chinese numeral."""
+    if "亿" in pieces:
+        cut = pieces.index("亿")
+        high, low = pieces[:cut], pieces[cut + 1 :]
+        high_value = _parse_pieces(high) if high else 1.0
+        low_value = _parse_pieces(low) if low else 0.0
         if high_value is None or low_value is None:
             return None
         return high_value * 100_000_000 + low_value
-    if all(c in _CHINESE_DIGITS for c in token) and len(token) > 1:
-        return float("".join(str(_CHINESE_DIGITS[c]) for c in token))  # 二〇二〇
-    total = section = 0
-    digit = None
-    for char in token:
-        if char in _CHINESE_DIGITS:
+    if len(pieces) > 1 and all(p in _CHINESE_DIGITS for p in pieces):
+        return float("".join(str(_CHINESE_DIGITS[p]) for p in pieces))  # 二〇二〇
+    total = section = 0.0
+    digit: float | None = None
+    for char in pieces:
+        if char.startswith("<"):
+            digit = float(char[1:-1])
+        elif char in _CHINESE_DIGITS:
             digit = _CHINESE_DIGITS[char]
         elif char in _SMALL_UNITS:
             section += (1 if digit is None else digit) * _SMALL_UNITS[char]
