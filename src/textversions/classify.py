@@ -9,7 +9,8 @@ kind           cosmetic   what it is
 whitespace     yes        line breaks, indentation, spaces (layout only)
 width          yes        full-width against ASCII forms (，/ ,)
 case           yes        letter case only
-script         yes        traditional against simplified (奮戰 / 奋战)
+script         yes        script variants (奮戰 / 奋战, 着 / 著) and regional words (软件 / 軟體)
+numeral        yes        one value in another numeral form (两千 / 2000, 百分之六 / 6%)
 punctuation    yes        punctuation marks only
 surrounding    yes        the rest of a page around a located article
 number         no         a number changed (1.1万 → 11万), values attached
@@ -17,7 +18,7 @@ substitution   no         characters replaced (星锋 → 星峰)
 insertion      no         text only in b
 deletion       no         text only in a
 caption        no         a photo caption (▲…, 图为…) only in one version
-boilerplate    no         web or page furniture (来源, 责编, 下载APP…)
+boilerplate    no         web, page or wire furniture (来源, 责编, 新华社北京1月28日电, [视频]…)
 truncation     no         one version stops where the other goes on
 moved          no         the same passage at another position
 repeated       no         a passage printed twice in one version
@@ -35,16 +36,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, merge_opcodes
-from .normalize import Normalized, normalize
+from .furniture import furniture_spans, within
+from .normalize import _LAYOUT_CHAR, Normalized, normalize
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
 
 __all__ = ["Edit", "KINDS", "COSMETIC_KINDS", "typed_edits"]
 
-COSMETIC_KINDS = ("whitespace", "width", "case", "script", "punctuation", "surrounding")
+COSMETIC_KINDS = ("whitespace", "width", "case", "script", "numeral", "punctuation", "surrounding")
 SUBSTANTIVE_KINDS = (
     "number",
     "substitution",
@@ -71,6 +73,8 @@ _BOILERPLATE = re.compile(
 )
 _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
 _MIN_MOVED = 6
+_MIN_TRUNCATION = 8
+"""Word characters a flank needs to be where one version goes on (a 3-character web tag is not)."""
 _CHUNK = 2000
 
 
@@ -119,6 +123,7 @@ class _Segment:
     a_orig: tuple[int, int]
     b_orig: tuple[int, int]
     flank: bool = False
+    furniture: bool = False
 
 
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
@@ -137,17 +142,57 @@ def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _chunked(ops: list[Opcode]) -> list[Opcode]:
-    """Long equal runs cut into pieces, so the cosmetic diff inside each stays small."""
+def _chunked(ops: list[Opcode], marked: set[int]) -> tuple[list[Opcode], set[int]]:
+    """Long equal runs cut into pieces, so the cosmetic diff inside each stays small (``marked`` indexes follow)."""
     out: list[Opcode] = []
-    for tag, i1, i2, j1, j2 in ops:
+    moved: set[int] = set()
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if index in marked:
+            moved.add(len(out))
         if tag != "equal" or i2 - i1 <= _CHUNK:
             out.append((tag, i1, i2, j1, j2))
             continue
         for start in range(0, i2 - i1, _CHUNK):
             stop = min(start + _CHUNK, i2 - i1)
             out.append(("equal", i1 + start, i1 + stop, j1 + start, j1 + stop))
-    return out
+    return out, moved
+
+
+def _furniture_runs(ops: list[Opcode], a: str, b: str) -> tuple[list[Opcode], set[int]]:
+    """Edits inside datelines, tags, credits and stamps, each such span's edits joined into one.
+
+    An edit is furniture when the text it changes on each side lies within one
+    furniture span of that side (:mod:`textversions.furniture`); edits of the same
+    span pair, with only equal text between them, become one ``replace``: swapping
+    ``新华社北京1月28日电`` for ``本报北京2月3日电`` is one edit, not three.
+    Returns the opcodes and the indexes of the furniture edits among them.
+    """
+    spans_a, spans_b = furniture_spans(a), furniture_spans(b)
+    if not (spans_a or spans_b):
+        return ops, set()
+    out: list[Opcode] = []
+    marked: set[int] = set()
+    for op in ops:
+        tag, i1, i2, j1, j2 = op
+        span_a = within(spans_a, i1, i2) if i2 > i1 else None
+        span_b = within(spans_b, j1, j2) if j2 > j1 else None
+        if tag == "equal" or (i2 > i1 and span_a is None) or (j2 > j1 and span_b is None):
+            out.append(op)
+            continue
+        last = max(marked) if marked else -1
+        if last >= 0 and all(o[0] == "equal" for o in out[last + 1 :]):
+            first = out[last]
+            lo_a, lo_b = first[1], first[3]
+            joined_a = within(spans_a, lo_a, i2) if i2 > lo_a else None
+            joined_b = within(spans_b, lo_b, j2) if j2 > lo_b else None
+            if (i2 == lo_a or joined_a) and (j2 == lo_b or joined_b):
+                del out[last:]
+                marked.discard(last)
+                tag = "replace" if i2 > lo_a and j2 > lo_b else "delete" if i2 > lo_a else "insert"
+                op = (tag, lo_a, i2, lo_b, j2)
+        marked.add(len(out))
+        out.append(op)
+    return out, marked
 
 
 def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
@@ -196,7 +241,60 @@ def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
     return merge_opcodes([tuple(op) for op in rows])  # type: ignore[misc]
 
 
-def _segments(na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int]) -> list[_Segment]:
+_SENTENCE_END = frozenset("。！？!?.;；")
+
+
+def _boundary(text: str, pos: int) -> int:
+    """How good a place ``pos`` is for an edit to start or end: 0 inside a word … 5 at a line or text edge."""
+    if pos <= 0 or pos >= len(text):
+        return 5
+    left, right = text[pos - 1], text[pos]
+    if left == "\n" or right == "\n":
+        return 5
+    if left in _SENTENCE_END:
+        return 4
+    if _only_punctuation(left) and not left.isspace() or _only_punctuation(right) and not right.isspace():
+        return 3
+    if left.isspace() or right.isspace():
+        return 2
+    return 1 if not (left.isalnum() and right.isalnum()) else 0
+
+
+def _slide(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    """Each insertion or deletion that could sit at several places, put where an editor puts it.
+
+    A run inserted next to text it repeats can slide (疫情防[控防]治 / 疫情[防控]防治);
+    it is placed at the best word, clause or line boundary, and among equals as far
+    left as it goes, so the run reads as the editor typed it: insertion ``防控``.
+    """
+    rows = [list(op) for op in ops]
+    for k in range(1, len(rows) - 1):
+        tag, i1, i2, j1, j2 = rows[k]
+        before, after = rows[k - 1], rows[k + 1]
+        if tag not in ("insert", "delete") or before[0] != "equal" or after[0] != "equal":
+            continue
+        text, lo, hi = (b, j1, j2) if tag == "insert" else (a, i1, i2)
+        left = 0
+        while left < before[2] - before[1] and text[lo - left - 1] == text[hi - left - 1]:
+            left += 1
+        right = 0
+        while right < after[2] - after[1] and text[lo + right] == text[hi + right]:
+            right += 1
+        if not (left or right):
+            continue
+        best = max(range(-left, right + 1), key=lambda s: (_boundary(text, lo + s) + _boundary(text, hi + s), -s))
+        if best:
+            before[2] += best
+            before[4] += best
+            after[1] += best
+            after[3] += best
+            rows[k] = [tag, i1 + best, i2 + best, j1 + best, j2 + best]
+    return merge_opcodes([tuple(row) for row in rows])  # type: ignore[misc]
+
+
+def _segments(
+    na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int], furniture: set[int]
+) -> list[_Segment]:
     """Original spans for each opcode; layout between texts goes to equal segments."""
 
     def starts(norm: Normalized, lo: int) -> int:
@@ -218,7 +316,9 @@ def _segments(na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int
             a_end = ends(na, i2) if i2 > i1 else a_pos
             b_end = ends(nb, j2) if j2 > j1 else b_pos
         a_end, b_end = max(a_end, a_pos), max(b_end, b_pos)
-        segments.append(_Segment(tag, (i1, i2), (j1, j2), (a_pos, a_end), (b_pos, b_end), index in flanks))
+        segments.append(
+            _Segment(tag, (i1, i2), (j1, j2), (a_pos, a_end), (b_pos, b_end), index in flanks, index in furniture)
+        )
         a_pos, b_pos = a_end, b_end
     n_a, n_b = len(na.text), len(nb.text)
     segments.append(_Segment("equal", (n_a, n_a), (n_b, n_b), (a_pos, len(na.original)), (b_pos, len(nb.original))))
@@ -244,7 +344,7 @@ def _cosmetic_edits(a: str, b: str, a_off: int, b_off: int) -> list[Edit]:
 @functools.lru_cache(maxsize=4096)
 def _cosmetic_kind(a: str, b: str) -> str:
     """Which cosmetic change turns ``a`` into ``b`` (cached: a script change repeats the same few pairs)."""
-    if "".join(a.split()) == "".join(b.split()):
+    if _LAYOUT_CHAR.sub("", a) == _LAYOUT_CHAR.sub("", b):
         return "whitespace"
     wa, wb = unicodedata.normalize("NFKC", a), unicodedata.normalize("NFKC", b)
     if "".join(wa.split()) == "".join(wb.split()):
@@ -286,22 +386,55 @@ def _word_character() -> re.Pattern[str]:
 _CONTEXT = 3
 
 
-def _same_in_context(a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> bool:
+def _same_in_context(
+    a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int], traditional: tuple[bool, bool]
+) -> bool:
     """Do two short differing runs read the same in simplified script, phrase by phrase?
 
     Matching folds script one character at a time; some characters convert only
-    inside a phrase (瞭解 → 了解), which OpenCC's phrase dictionary settles here.
+    inside a phrase (瞭解 → 了解), and regions name things differently (軟體 / 软件,
+    命令列 / 命令行): OpenCC's phrase dictionaries settle both here. Taiwan's and Hong
+    Kong's vocabulary is read only in a text written in traditional script
+    (``traditional``, one flag per text): 社群 in simplified text is not 社区.
     """
     if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > 8:
         return False
-    from .normalize import _t2s
+    # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
+    around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT].replace("\x00", "\ufffd")
+    around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT].replace("\x00", "\ufffd")
+    plain, *regional = _phrase_converters()
+    if plain(around_a) == plain(around_b):
+        return True
+    return any(
+        (convert(around_a) if traditional[0] else plain(around_a))
+        == (convert(around_b) if traditional[1] else plain(around_b))
+        for convert in regional
+    )
 
-    around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT]
-    around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT]
-    if "\x00" in around_a + around_b:
+
+@functools.cache
+def _phrase_converters() -> tuple[Any, ...]:
+    """OpenCC's phrase-level conversions to simplified: plain, then Taiwan's and Hong Kong's vocabulary."""
+    import opencc
+
+    return tuple(opencc.OpenCC(config).convert for config in ("t2s", "tw2sp", "hk2s"))
+
+
+_SCRIPT_SAMPLE = 4000
+
+
+def is_traditional(text: str) -> bool:
+    """Is ``text`` written in traditional script? (Over 3% of its Han characters change under ``t2s``.)
+
+    >>> is_traditional("奮戰在抗疫一線"), is_traditional("奋战在抗疫一线")
+    (True, False)
+    """
+    sample = text[:_SCRIPT_SAMPLE]
+    han = sum(1 for char in sample if "\u4e00" <= char <= "\u9fff")
+    if not han:
         return False
-    converter = _t2s()
-    return converter.convert(around_a) == converter.convert(around_b)
+    changed = sum(x != y for x, y in zip(sample, _phrase_converters()[0](sample)))
+    return changed > 0.03 * han
 
 
 def _lines_match(text: str, pattern: re.Pattern[str]) -> bool:
@@ -319,6 +452,8 @@ def _number_detail(a: str, b: str) -> dict[str, Any] | None:
     tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
     if not (tokens_a or tokens_b) or tokens_a == tokens_b:
         return None
+    if not (tokens_a and tokens_b) and all(len(token) == 1 and not token.isdigit() for token in tokens_a + tokens_b):
+        return None  # 一个 → 个: a word lost its 一, no number changed
     if NUMBER.sub("#", a) != NUMBER.sub("#", b) and not (_NUMERIC.fullmatch(a) and _NUMERIC.fullmatch(b)):
         return None
     changed = [(x, y) for x, y in zip(tokens_a, tokens_b) if x != y] or [
@@ -363,7 +498,7 @@ def _unit(text: str) -> str:
 
 
 def _substantive(
-    seg: _Segment, na: Normalized, nb: Normalized, *, container: str | None
+    seg: _Segment, na: Normalized, nb: Normalized, *, container: str | None, traditional: tuple[bool, bool]
 ) -> list[Edit]:
     a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
@@ -375,21 +510,26 @@ def _substantive(
         same_words = _only_punctuation(a_norm or b_norm)
     number = _number_detail(a_norm, b_norm) if same_words else None
     punctuation_only = same_words and number is None
-    if seg.flank and not punctuation_only and not _is_repeat(seg, na.text if a_text else nb.text):
-        side = "a" if a_text else "b"
-        kind = "surrounding" if container == side else "truncation"
-        if kind == "truncation":
-            return _split_boilerplate(seg, a_text, b_text)
+    if punctuation_only:
+        kind = "whitespace" if a_norm.replace(" ", "") == b_norm.replace(" ", "") else "punctuation"
         return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, True)]
+    if seg.furniture:
+        return [Edit("boilerplate", a_text, b_text, seg.a_orig, seg.b_orig, False)]
+    if seg.flank and not _is_repeat(seg, na.text if a_text else nb.text):
+        side = "a" if a_text else "b"
+        if container == side:
+            return [Edit("surrounding", a_text, b_text, seg.a_orig, seg.b_orig, True)]
+        if len(_without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION:
+            return _split_boilerplate(seg, a_text, b_text)
     if not same_words:  # looked for only now: a page's flank is long, and never a number
         number = _number_detail(a_norm, b_norm)
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
-    if punctuation_only:
-        return [Edit("punctuation", a_text, b_text, seg.a_orig, seg.b_orig, True)]
-    if a_text and b_text and _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig):
+    if a_text and b_text and _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig, traditional):
         return [Edit("script", a_text, b_text, seg.a_orig, seg.b_orig, True)]
+    if number is not None and number["a_value"] is not None and number["a_value"] == number["b_value"]:
+        return [Edit("numeral", a_text, b_text, seg.a_orig, seg.b_orig, True, number)]
     if number is not None:
         kind, detail = "number", number
     elif only and (_CAPTION.match(only) or _CAPTION.match(_line_start(only_orig, only_start))):
@@ -477,33 +617,53 @@ def _moved_key(text: str) -> str:
     return _without_punctuation(normalize(text).text)
 
 
+_MOVED_SIMILARITY = 0.85
+"""How alike a deleted and an inserted passage must read (normalized Indel similarity of their words)."""
+
+
 def _mark_moved(edits: list[Edit]) -> list[Edit]:
     """A passage deleted in one place and inserted in another has moved.
 
-    The two need not read alike letter for letter at their edges: an aligner may
-    slide an edit along the text it repeats (…健康。你们 / 你们…健康。), which turns
-    its text around — so a rotation of the same words counts.
+    The two need not read alike letter for letter: an aligner may slide an edit
+    along the text it repeats (…健康。你们 / 你们…健康。), which turns it around, and
+    a moved paragraph of an OCR'd page carries its own slips. So a rotation of the
+    same words counts, and so does a passage whose words are at least 85% alike.
     """
-    deleted: dict[int, list[tuple[int, str]]] = {}
+    deleted: list[tuple[int, str]] = []
     for index, edit in enumerate(edits):
         if edit.kind in ("deletion", "truncation") and not edit.b_text:
             key = _moved_key(edit.a_text)
             if len(key) >= _MIN_MOVED:
-                deleted.setdefault(len(key), []).append((index, key))
+                deleted.append((index, key))
     out = list(edits)
     for index, edit in enumerate(edits):
-        if edit.kind not in ("insertion", "truncation") or edit.a_text:
+        if edit.kind not in ("insertion", "truncation") or edit.a_text or not deleted:
             continue
         key = _moved_key(edit.b_text)
-        candidates = deleted.get(len(key), [])
-        match = next((n for n, (_, gone_key) in enumerate(candidates) if key in gone_key + gone_key), None)
+        if len(key) < _MIN_MOVED:
+            continue
+        match = _moved_source(key, deleted)
         if match is None:
             continue
-        source, _ = candidates.pop(match)
+        source, _ = deleted.pop(match)
         gone = edits[source]
         out[source] = Edit("moved", gone.a_text, "", gone.a_span, gone.b_span, False, {"to": list(edit.b_span)})
         out[index] = Edit("moved", "", edit.b_text, edit.a_span, edit.b_span, False, {"from": list(gone.a_span)})
     return out
+
+
+def _moved_source(key: str, deleted: list[tuple[int, str]]) -> int | None:
+    """Which deleted passage ``key`` (an inserted one) is: a rotation of it, else the most alike."""
+    best, best_score = None, _MOVED_SIMILARITY
+    for n, (_, gone_key) in enumerate(deleted):
+        if len(gone_key) == len(key) and key in gone_key + gone_key:
+            return n
+        if abs(len(gone_key) - len(key)) > (1 - _MOVED_SIMILARITY) * max(len(key), len(gone_key)):
+            continue
+        score = Indel.normalized_similarity(key, gone_key, score_cutoff=best_score)
+        if score > best_score:
+            best, best_score = n, score
+    return best
 
 
 def typed_edits(
@@ -521,16 +681,19 @@ def typed_edits(
     is a flank (surrounding page text, or a truncation). ``container`` (``"a"``,
     ``"b"`` or ``None``) says which text is the page around the other.
     """
-    ops = _chunked(_widen(ops, na.text, nb.text))
+    traditional = (is_traditional(na.original), is_traditional(nb.original))
+    ops = _widen(_slide(ops, na.text, nb.text), na.text, nb.text)
+    ops, furniture = _furniture_runs(ops, na.text, nb.text)
+    ops, furniture = _chunked(ops, furniture)
     flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, na, nb)}
     edits: list[Edit] = []
-    for seg in _segments(na, nb, ops, flanks):
+    for seg in _segments(na, nb, ops, flanks, furniture):
         if seg.tag == "equal":
             a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
             b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
-            edits.extend(_substantive(seg, na, nb, container=container))
+            edits.extend(_substantive(seg, na, nb, container=container, traditional=traditional))
     return _mark_moved(_absorb_layout(edits))
 
 

@@ -5,7 +5,7 @@ anchors of the alignment (never on a sketch):
 
 * ``coverage_a`` / ``coverage_b``: the share of each normalized text that the
   alignment matches (it is anchored on exact matches and cleaned of splinters,
-  so two unrelated texts match next to nothing);
+  so two unrelated texts match next to nothing), paragraphs moved elsewhere included;
 * ``duplicate``: the normalized texts are equal, or they are versions whose
   edits are all cosmetic;
 * ``version``: both coverages reach ``min_coverage``, or the shorter text's does
@@ -246,14 +246,34 @@ def own_text(norm: Normalized, common: ShingleSet | None, shingle: int) -> np.nd
     return own if own.mean() >= _OWN_SHARE else None
 
 
-def _coverage(ops: list, side: int, length: int, own: np.ndarray | None) -> float:  # type: ignore[type-arg]
-    """Share of one text (its own text, if a mask is given) that the alignment matches."""
-    lo_index, hi_index = (1, 2) if side == 0 else (3, 4)
+def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the characters of each text that the alignment matches, moved text included.
+
+    The opcodes follow one monotone chain; a paragraph the other version prints
+    elsewhere is matched by anchors off that chain. Those of at least two shingles
+    that fall where neither text is matched yet count too (longest first), so a
+    version with reordered paragraphs is not mistaken for two stories sharing passages.
+    """
+    matched_a, matched_b = np.zeros(length_a, dtype=bool), np.zeros(length_b, dtype=bool)
+    for tag, i1, i2, j1, j2 in aligned.opcodes:
+        if tag == "equal":
+            matched_a[i1:i2] = True
+            matched_b[j1:j2] = True
+    for anchor in sorted(aligned.anchors, key=lambda m: (-m.length, m.a_start, m.b_start)):
+        if anchor.length < 2 * shingle:
+            break
+        span_a, span_b = slice(anchor.a_start, anchor.a_end), slice(anchor.b_start, anchor.b_end)
+        if not matched_a[span_a].any() and not matched_b[span_b].any():
+            matched_a[span_a] = True
+            matched_b[span_b] = True
+    return matched_a, matched_b
+
+
+def _coverage(matched: np.ndarray, own: np.ndarray | None) -> float:
+    """Share of one text (its own text, if a mask is given) that is matched."""
     if own is None:
-        matched = sum(op[hi_index] - op[lo_index] for op in ops if op[0] == "equal")
-        return matched / length if length else 0.0
-    matched = sum(int(own[op[lo_index] : op[hi_index]].sum()) for op in ops if op[0] == "equal")
-    return matched / max(1, int(own.sum()))
+        return float(matched.mean()) if len(matched) else 0.0
+    return int((matched & own).sum()) / max(1, int(own.sum()))
 
 
 def _relation(
@@ -263,9 +283,10 @@ def _relation(
     passages: tuple[Passage, ...],
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
+    shingle: int,
 ) -> tuple[str, float, float]:
-    coverage_a = _coverage(aligned.opcodes, 0, len(na.text), own[0])
-    coverage_b = _coverage(aligned.opcodes, 1, len(nb.text), own[1])
+    matched_a, matched_b = _matched(aligned, len(na.text), len(nb.text), shingle)
+    coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if na.text == nb.text:
         return "duplicate", 1.0, 1.0
     if coverage_a >= min_coverage and coverage_b >= min_coverage:
@@ -382,5 +403,5 @@ def located(
     aligned = alignment(na.text, nb.text, shingle=shingle)
     own = (own_text(na, common, shingle), own_text(nb, common, shingle))
     passages = _passages(aligned.anchors, na, nb, min_passage, own[0])
-    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage, own)
+    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage, own, shingle)
     return Located(na, nb, aligned, passages, relation, (coverage_a, coverage_b), shingle)

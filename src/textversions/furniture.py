@@ -1,0 +1,98 @@
+"""Wire, broadcast and web furniture: the parts of a story that say who sent it, not what happened.
+
+Wire copy travels: the paper prints ``新华社北京1月28日电（记者 某某）``, the broadcast's
+web page opens with ``央视网消息（新闻联播）：`` and the site adds ``[视频]``. An editor
+calls swapping one for another *boilerplate*, never a substitution in the story. This
+module finds such spans in a normalized text (NFKC, lower case, script folded, layout
+removed next to Han characters — see :mod:`textversions.normalize`) so that
+:mod:`textversions.classify` can name every edit inside them ``boilerplate``:
+
+* datelines: ``新华社北京1月28日电``, ``本报讯（记者 某某）``, ``央视网消息（新闻联播）：``,
+  ``WASHINGTON (Reuters) -``;
+* web tags and lead-ins: ``[视频]``, ``【…】``, ``原标题：…``;
+* bylines and credits: ``（记者 某某 摄）``, ``记者 某某 摄``, ``Photo: …``, ``By …``;
+* update stamps: ``更新时间：2022-10-03 19:04:12``;
+* list ordinals: ``（十四）``, ``一是``.
+
+>>> from textversions.normalize import normalize
+>>> text = normalize("新华社北京1月28日电（记者 张三）国务院今天召开会议。").text
+>>> [text[lo:hi] for lo, hi in furniture_spans(text)]
+['新华社北京1月28日电(记者张三)']
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+
+__all__ = ["furniture_spans", "within"]
+
+_NUMERAL = "一二三四五六七八九十"
+_SOURCES = (
+    "新华社|中新社|中新网|本报|本刊|本台|人民网|新华网|央视网|央广网|光明网|中国新闻网|澎湃新闻|法新社|路透社|美联社|共同社|塔斯社"
+)
+_LINE_START = r"(?:^|(?<=\n)|(?<=[.!?] ))"
+_PATTERNS = (
+    # Datelines: agency or paper, place, date, 电/讯, with an optional reporter in brackets.
+    rf"(?:{_SOURCES})[^,。;:!?\n]{{0,16}}?(?:\d{{1,2}}月\d{{1,2}}日)?[电讯](?:\((?:记者|通讯员|本报记者)[^)\n]{{0,40}}\))?",
+    # Broadcast and web lead-ins: 央视网消息（新闻联播）：
+    r"[\u4e00-\u9fff]{2,6}消息(?:\([^)\n]{1,16}\))?:",
+    # A reporter or photo credit in brackets, or a credit ending in 摄.
+    r"\((?:本报记者|记者|通讯员|实习生|特约记者|摄影)[^)\n]{1,40}\)",
+    r"\([^()\n]{1,30}摄\)",
+    r"(?:新华社|本报|人民日报)?(?:记者|通讯员|摄影)[\u4e00-\u9fff、·]{2,24}摄",
+    # Web tags and lead-ins.
+    r"\[(?:视频|图|组图|图片|音频|直播|快讯|独家|现场|热点|更新)[^\]\n]{0,8}\]",
+    r"【[^】\n]{1,40}】",
+    r"原标题:[^\n]*",
+    # Update stamps.
+    r"(?:更新时间|发布时间|发表时间|发布于|更新于|updated|published|last modified)[: ]{0,2}"
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?: ?\d{1,2}:\d{2}(?::\d{2})?)?",
+    r"\d{4}-\d{1,2}-\d{1,2} ?\d{1,2}:\d{2}(?::\d{2})?",
+    # List ordinals: （十四）, 一是 at the start of a clause.
+    rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)",
+    rf"(?:^|(?<=[。;:!?,\n]))[{_NUMERAL}]{{1,2}}是",
+    # English wire datelines, credits and bylines.
+    # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
+    rf"{_LINE_START}[a-z][a-z .,'-]{{1,40}}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+",
+    rf"{_LINE_START}(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){{0,3}}",
+    rf"{_LINE_START}by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){{1,2}}(?= ?$|\n)",
+)
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    """The patterns above, their Han characters folded as :mod:`normalize` folds script."""
+    from .normalize import _script_chars
+
+    table = _script_chars()
+    source = "|".join(f"(?:{pattern})" for pattern in _PATTERNS)
+    folded = "".join(chr(table[ord(c)]) if "\u4e00" <= c <= "\u9fff" else c for c in source)
+    return re.compile(folded, re.MULTILINE)
+
+
+def furniture_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint ``(start, end)`` spans of furniture in a normalized text."""
+    spans: list[tuple[int, int]] = []
+    for match in _pattern().finditer(text):
+        start, end = match.span()
+        if end <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def within(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
+    """The furniture span holding the characters ``[lo, hi)``, or ``None``.
+
+    >>> within([(2, 9)], 3, 5), within([(2, 9)], 8, 11)
+    ((2, 9), None)
+    """
+    index = bisect.bisect_right(spans, (lo, len(spans) and spans[-1][1] + 1)) - 1
+    if index >= 0 and spans[index][0] <= lo and hi <= spans[index][1]:
+        return spans[index]
+    return None
