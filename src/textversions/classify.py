@@ -158,6 +158,51 @@ def _chunked(ops: list[Opcode], marked: set[int]) -> tuple[list[Opcode], set[int
     return out, moved
 
 
+_REGIONAL_GAP = 2
+"""Equal characters between two edits that a regional word may span (创[建]立 / 建立, 依赖[项] / 相依[項])."""
+
+
+def _regional_runs(
+    ops: list[Opcode], na: Normalized, nb: Normalized, traditional: tuple[bool, bool]
+) -> list[Opcode]:
+    """Neighbouring edits that together are one word in two regions' vocabulary, joined into one.
+
+    A simplified and a traditional edition name things differently (创建 / 建立,
+    交互式 / 互動式); the aligner matches the characters they share and leaves two
+    edits around them. Edits at most ``_REGIONAL_GAP`` characters apart whose joined
+    span reads the same through OpenCC's phrase tables become one ``replace``, which
+    :func:`_substantive` then names ``script``. Only between texts of different scripts.
+    """
+    if traditional[0] == traditional[1]:
+        return ops
+    out: list[Opcode] = []
+    k = 0
+    while k < len(ops):
+        tag, i1, i2, j1, j2 = ops[k]
+        last = k
+        if tag != "equal":
+            stop = k
+            while (
+                stop + 2 < len(ops)
+                and ops[stop + 1][0] == "equal"
+                and ops[stop + 1][2] - ops[stop + 1][1] <= _REGIONAL_GAP
+                and ops[stop + 2][0] != "equal"
+                and ops[stop + 2][2] - i1 <= 8
+                and ops[stop + 2][4] - j1 <= 8
+            ):
+                stop += 2
+                a_span = na.original_span(i1, ops[stop][2])
+                b_span = nb.original_span(j1, ops[stop][4])
+                if _same_in_context(na.original, a_span, nb.original, b_span, traditional):
+                    last = stop
+        if last > k:
+            out.append(("replace", i1, ops[last][2], j1, ops[last][4]))
+        else:
+            out.append(ops[k])
+        k = last + 1
+    return out
+
+
 def _furniture_runs(ops: list[Opcode], a: str, b: str) -> tuple[list[Opcode], set[int]]:
     """Edits inside datelines, tags, credits and stamps, each such span's edits joined into one.
 
@@ -402,22 +447,27 @@ def _same_in_context(
     # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
     around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT].replace("\x00", "\ufffd")
     around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT].replace("\x00", "\ufffd")
-    plain, *regional = _phrase_converters()
+    plain, tw_to_simplified, hk_to_simplified, simplified_to_tw, traditional_to_tw = _phrase_converters()
     if plain(around_a) == plain(around_b):
         return True
-    return any(
-        (convert(around_a) if traditional[0] else plain(around_a))
-        == (convert(around_b) if traditional[1] else plain(around_b))
-        for convert in regional
+    if traditional[0] == traditional[1]:
+        return False
+    simplified, other = (around_a, around_b) if traditional[1] else (around_b, around_a)
+    # Both ways: OpenCC's regional tables are not symmetric (預設 → 预设, but 默认 → 預設).
+    return (
+        tw_to_simplified(other) == plain(simplified)
+        or hk_to_simplified(other) == plain(simplified)
+        or simplified_to_tw(simplified) == traditional_to_tw(other)
     )
 
 
 @functools.cache
 def _phrase_converters() -> tuple[Any, ...]:
-    """OpenCC's phrase-level conversions to simplified: plain, then Taiwan's and Hong Kong's vocabulary."""
+    """OpenCC's phrase-level conversions: to simplified (plain, Taiwan's and Hong Kong's vocabulary), then
+    simplified to Taiwan's vocabulary and traditional to Taiwan's standard characters."""
     import opencc
 
-    return tuple(opencc.OpenCC(config).convert for config in ("t2s", "tw2sp", "hk2s"))
+    return tuple(opencc.OpenCC(config).convert for config in ("t2s", "tw2sp", "hk2s", "s2twp", "t2tw"))
 
 
 _SCRIPT_SAMPLE = 4000
@@ -526,7 +576,7 @@ def _substantive(
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
-    if a_text and b_text and _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig, traditional):
+    if _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig, traditional):
         return [Edit("script", a_text, b_text, seg.a_orig, seg.b_orig, True)]
     if number is not None and number["a_value"] is not None and number["a_value"] == number["b_value"]:
         return [Edit("numeral", a_text, b_text, seg.a_orig, seg.b_orig, True, number)]
@@ -574,7 +624,7 @@ def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
     lines = text.splitlines(keepends=True)
 
     def furniture(line: str) -> bool:
-        return not line.strip() or _BOILERPLATE.search(line) is not None
+        return _only_punctuation(line) or _BOILERPLATE.search(line) is not None or _furniture_line(line)
 
     head = 0
     while head < len(lines) and furniture(lines[head]):
@@ -594,6 +644,14 @@ def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
         else:
             edits.append(Edit(kind, "", text[lo:hi], (seg.a_orig[0], seg.a_orig[0]), span, False))
     return _absorb_blank(edits)
+
+
+def _furniture_line(line: str) -> bool:
+    """Is the line nothing but furniture (a stamp, a tag, a credit) and punctuation?"""
+    text = normalize(line).text
+    spans = furniture_spans(text)
+    rest = "".join(text[end:start] for (_, end), (start, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
+    return bool(spans) and _only_punctuation(rest)
 
 
 def _absorb_blank(edits: list[Edit]) -> list[Edit]:
@@ -683,6 +741,7 @@ def typed_edits(
     """
     traditional = (is_traditional(na.original), is_traditional(nb.original))
     ops = _widen(_slide(ops, na.text, nb.text), na.text, nb.text)
+    ops = _regional_runs(ops, na, nb, traditional)
     ops, furniture = _furniture_runs(ops, na.text, nb.text)
     ops, furniture = _chunked(ops, furniture)
     flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, na, nb)}

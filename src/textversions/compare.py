@@ -8,11 +8,21 @@ anchors of the alignment (never on a sketch):
   so two unrelated texts match next to nothing), paragraphs moved elsewhere included;
 * ``duplicate``: the normalized texts are equal, or they are versions whose
   edits are all cosmetic;
-* ``version``: both coverages reach ``min_coverage``, or the shorter text's does
-  and the chain spans most of the longer one (new paragraphs woven in);
+* ``version``: both coverages reach ``min_coverage``, or the shorter text's does,
+  the chain spans most of the longer one and covers at least half of
+  ``min_coverage`` of it (new paragraphs woven in, not a short text quoted in a
+  long one);
 * ``contains`` / ``contained_by``: the shorter text's coverage reaches
   ``min_coverage`` but its matches sit in a block of the longer text — an article
   inside a page; ``contains`` means ``a`` holds ``b``;
+* templates are different stories: a would-be ``version`` (or ``contains``) whose
+  subject tokens (numbers, dates, identifiers, titles: :mod:`textversions.subjects`;
+  for ``contains``, the article's alone) differ in a quarter or more —
+  ``subject_change`` at least ``TEMPLATE_SUBJECT_CHANGE``, not counting the slips
+  (a token one character off) that the rest of the text's rate of change explains,
+  and at least ``TEMPLATE_MIN_CHANGED`` tokens — is two notices built on one
+  template (yesterday's and today's epidemic report, the pages of two commands), so
+  it falls to ``reuse`` (or ``unrelated``); a version corrects a few of them;
 * ``reuse``: otherwise, if they share a passage of ``min_passage`` characters;
 * ``unrelated``: nothing of that length in common.
 
@@ -40,16 +50,19 @@ from .align import Alignment, Anchor, alignment
 from .classify import KINDS, Edit, typed_edits
 from .errors import InvalidInput
 from .normalize import Normalized, check_text, normalize
+from .subjects import subject_change
 from .shingle import DEFAULT_SHINGLE, ShingleSet, covered, distinct_overlap, shingle_hashes
 
 __all__ = [
     "Comparison", "Located", "Passage", "Scores", "compare", "located",
-    "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE",
+    "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE", "TEMPLATE_SUBJECT_CHANGE", "TEMPLATE_MIN_CHANGED",
 ]  # fmt: skip
 
 RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
 DEFAULT_MIN_COVERAGE = 0.5
 DEFAULT_MIN_PASSAGE = 40
+TEMPLATE_SUBJECT_CHANGE = 0.25
+TEMPLATE_MIN_CHANGED = 4
 _PASSAGE_GAP = 12
 
 
@@ -61,7 +74,9 @@ class Scores:
     normalized texts (``containment_a``: the share of a's shingles found in b);
     ``coverage_*`` is the share of each normalized text that the alignment
     matches; ``similarity`` is ``2 * matched / (len(a) + len(b))`` over the
-    final alignment.
+    final alignment; ``subject_change`` is the share of the subject tokens
+    (numbers, dates, identifiers, titles) of both texts that the alignment does not
+    match — high for notices built on one template, low for versions.
     """
 
     jaccard: float
@@ -70,6 +85,7 @@ class Scores:
     coverage_a: float
     coverage_b: float
     similarity: float
+    subject_change: float
 
     def to_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -284,24 +300,33 @@ def _relation(
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
     shingle: int,
-) -> tuple[str, float, float]:
+) -> tuple[str, float, float, float]:
+    """``(relation, coverage_a, coverage_b, subject_change)`` by the rule of the module docstring."""
     matched_a, matched_b = _matched(aligned, len(na.text), len(nb.text), shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if na.text == nb.text:
-        return "duplicate", 1.0, 1.0
-    if coverage_a >= min_coverage and coverage_b >= min_coverage:
-        return "version", coverage_a, coverage_b
+        return "duplicate", 1.0, 1.0, 0.0
+    relation = "reuse" if passages else "unrelated"
     a_shorter = len(na.text) <= len(nb.text)
     short_coverage = coverage_a if a_shorter else coverage_b
-    if short_coverage >= min_coverage and aligned.chain:
+    if coverage_a >= min_coverage and coverage_b >= min_coverage:
+        relation = "version"
+    elif short_coverage >= min_coverage and aligned.chain:
         lo, hi = aligned.b_region if a_shorter else aligned.a_region  # type: ignore[misc]
         long_length = len(nb.text) if a_shorter else len(na.text)
+        long_coverage = coverage_b if a_shorter else coverage_a
         if (hi - lo) >= min_coverage * long_length:
-            return "version", coverage_a, coverage_b
-        return ("contained_by" if a_shorter else "contains"), coverage_a, coverage_b
-    if passages:
-        return "reuse", coverage_a, coverage_b
-    return "unrelated", coverage_a, coverage_b
+            # New paragraphs woven into the story, not a short story quoted in a long one.
+            relation = "version" if long_coverage >= min_coverage / 2 else relation
+        else:
+            relation = "contained_by" if a_shorter else "contains"
+    # The subjects of both texts, or of the article alone when the other text is the page around it.
+    of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
+    subjects = subject_change(na.text, nb.text, of=of)
+    template = subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED
+    if relation != "reuse" and template:
+        relation = "reuse" if passages else "unrelated"
+    return relation, coverage_a, coverage_b, subjects.share
 
 
 def compare(
@@ -350,6 +375,7 @@ class Located:
     passages: tuple[Passage, ...]
     relation: str
     coverage: tuple[float, float]
+    subject_change: float
     shingle: int
 
     def comparison(self) -> Comparison:
@@ -370,6 +396,7 @@ class Located:
             coverage_a=round(self.coverage[0], 6),
             coverage_b=round(self.coverage[1], 6),
             similarity=round(2 * equal / total, 6) if total else 1.0,
+            subject_change=round(self.subject_change, 6),
         )
         placed = relation in ("contains", "contained_by", "version") and aligned.chain
         return Comparison(
@@ -403,5 +430,5 @@ def located(
     aligned = alignment(na.text, nb.text, shingle=shingle)
     own = (own_text(na, common, shingle), own_text(nb, common, shingle))
     passages = _passages(aligned.anchors, na, nb, min_passage, own[0])
-    relation, coverage_a, coverage_b = _relation(na, nb, aligned, passages, min_coverage, own, shingle)
-    return Located(na, nb, aligned, passages, relation, (coverage_a, coverage_b), shingle)
+    relation, coverage_a, coverage_b, subjects = _relation(na, nb, aligned, passages, min_coverage, own, shingle)
+    return Located(na, nb, aligned, passages, relation, (coverage_a, coverage_b), subjects, shingle)

@@ -9,7 +9,7 @@ removed next to Han characters — see :mod:`textversions.normalize`) so that
 
 * datelines: ``新华社北京1月28日电``, ``本报讯（记者 某某）``, ``央视网消息（新闻联播）：``,
   ``WASHINGTON (Reuters) -``;
-* web tags and lead-ins: ``[视频]``, ``【…】``, ``原标题：…``;
+* web tags, lead-ins and links: ``[视频]``, ``【…】``, ``原标题：…``, ``[查看原文](https://…)``;
 * bylines and credits: ``（记者 某某 摄）``, ``记者 某某 摄``, ``Photo: …``, ``By …``;
 * update stamps: ``更新时间：2022-10-03 19:04:12``;
 * list ordinals: ``（十四）``, ``一是``.
@@ -32,6 +32,7 @@ _NUMERAL = "一二三四五六七八九十"
 _SOURCES = (
     "新华社|中新社|中新网|本报|本刊|本台|人民网|新华网|央视网|央广网|光明网|中国新闻网|澎湃新闻|法新社|路透社|美联社|共同社|塔斯社"
 )
+_STAMP = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?"
 _LINE_START = r"(?:^|(?<=\n)|(?<=[.!?] ))"
 _PATTERNS = (
     # Datelines: agency or paper, place, date, 电/讯, with an optional reporter in brackets.
@@ -46,10 +47,13 @@ _PATTERNS = (
     r"\[(?:视频|图|组图|图片|音频|直播|快讯|独家|现场|热点|更新)[^\]\n]{0,8}\]",
     r"【[^】\n]{1,40}】",
     r"原标题:[^\n]*",
-    # Update stamps.
-    r"(?:更新时间|发布时间|发表时间|发布于|更新于|updated|published|last modified)[: ]{0,2}"
-    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?: ?\d{1,2}:\d{2}(?::\d{2})?)?",
-    r"\d{4}-\d{1,2}-\d{1,2} ?\d{1,2}:\d{2}(?::\d{2})?",
+    # Links: a Markdown link to the source page, a bare address.
+    r"\[[^\]\n]{1,20}\]\(https?://[^)\s]+\)",
+    r"https?://[^\s()<>\[\]{}\"'，。、；：！？（）《》“”]+",
+    # Update stamps: a date and time, ISO 8601, or a Unix time in seconds or milliseconds.
+    rf"\(?(?:更新时间戳?|发布时间|发表时间|发布于|更新于|时间戳|updated|published|last modified)[: ]{{0,2}}"
+    rf"(?:{_STAMP}|\d{{10}}(?:\d{{3}})?)\)?",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?",
     # List ordinals: （十四）, 一是 at the start of a clause.
     rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)",
     rf"(?:^|(?<=[。;:!?,\n]))[{_NUMERAL}]{{1,2}}是",
