@@ -19,9 +19,9 @@ built on one template) and hand-labelled edits. Then prints, per regime:
   (a substitution or number edit inside a dateline, tag, stamp or link) and short
   tags called ``truncation`` are counted over every related pair: both should be 0.
 * **noisy**: ``--noisy`` stories of the set, each with 0.5–6% character noise
-  (look-alike and random substitutions, dropped and doubled characters, as OCR of
-  a printed page leaves them; link lines, which print lacks, left alone) and, for
-  most, two paragraphs swapped, added to the set: the share of them named ``version``/``duplicate``/``contains`` with their story.
+  (``planting.ocr_noise``: look-alike and random substitutions, dropped and doubled
+  characters, as OCR of a printed page leaves them; link lines, which print lacks,
+  left alone) and, for most, two paragraphs swapped, added to the set: the share of them named ``version``/``duplicate``/``contains`` with their story.
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ sys.path.insert(0, str(ROOT))
 from textversions import compare, find_versions  # noqa: E402
 from textversions.furniture import furniture_spans, within  # noqa: E402
 from textversions.normalize import normalize  # noqa: E402
+from textversions.planting import ocr_noise, swap_paragraphs  # noqa: E402
 from textversions.shingle import shingles  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "realdata"
 JOINING = ("duplicate", "version", "contains")
-_NOISE_POOL = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
 
 
 def load() -> tuple[dict[str, dict], list[dict], list[dict]]:
@@ -190,38 +190,18 @@ def furniture_misnamed(result, documents: dict[str, dict]) -> dict[str, int]:  #
     return dict(counts)
 
 
-def noisy(text: str, rate: float, rng: random.Random) -> str:
-    from textversions.hanzi import look_alike
-
-    out = []
-    for char in text:
-        roll = rng.random()
-        if not char.strip() or roll >= rate:
-            out.append(char)
-        elif roll < rate / 4:
-            out.append(next((c for c in rng.sample(_NOISE_POOL, 20) if look_alike(char, c)), rng.choice(_NOISE_POOL)))
-        elif roll < rate / 2:
-            out.append(rng.choice(_NOISE_POOL))
-        elif roll < 3 * rate / 4:
-            continue
-        else:
-            out.append(char + char)
-    return "".join(out)
-
-
 def noisy_versions(documents: dict[str, dict], count: int, seed: int) -> dict[str, tuple[str, str]]:
     """``{new id: (original id, noisy text)}`` for ``count`` stories of at least 300 characters."""
     rng = random.Random(seed)
     pool = sorted(i for i, row in documents.items() if len(row["text"]) >= 300 and not i.startswith("tldr-tw"))
     made = {}
     for original in rng.sample(pool, min(count, len(pool))):
-        paragraphs = documents[original]["text"].split("\n\n")
-        if len(paragraphs) >= 3 and rng.random() < 0.7:
-            i, j = rng.sample(range(1, len(paragraphs)), 2) if len(paragraphs) > 3 else (1, 2)
-            paragraphs[i], paragraphs[j] = paragraphs[j], paragraphs[i]
+        text = documents[original]["text"]
+        if rng.random() < 0.7:
+            text = swap_paragraphs(text, rng)
         rate = rng.uniform(0.005, 0.06)
         # A printed page has no links: the web page's link lines stay as they are.
-        text = "\n\n".join(p if "://" in p else noisy(p, rate, rng) for p in paragraphs)
+        text = "\n\n".join(p if "://" in p else ocr_noise(p, rate, rng) for p in text.split("\n\n"))
         made[f"noisy/{original}"] = (original, text)
     return made
 

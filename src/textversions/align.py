@@ -88,6 +88,16 @@ class Alignment:
             return None
         return self.chain[0].b_start, self.chain[-1].b_end
 
+    def transposed(self) -> Alignment:
+        """The same alignment read from ``b`` to ``a``."""
+        flip = {"insert": "delete", "delete": "insert"}
+        return Alignment(
+            [(flip.get(tag, tag), j1, j2, i1, i2) for tag, i1, i2, j1, j2 in self.opcodes],
+            [Anchor(m.b_start, m.a_start, m.length) for m in self.chain],
+            [Anchor(m.b_start, m.a_start, m.length) for m in self.anchors],
+            self.approximate,
+        )
+
 
 def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
     """Maximal exact matches of at least ``shingle`` characters, by diagonal."""

@@ -74,9 +74,10 @@ class Scores:
     normalized texts (``containment_a``: the share of a's shingles found in b);
     ``coverage_*`` is the share of each normalized text that the alignment
     matches; ``similarity`` is ``2 * matched / (len(a) + len(b))`` over the
-    final alignment; ``subject_change`` is the share of the subject tokens
-    (numbers, dates, identifiers, titles) of both texts that the alignment does not
-    match — high for notices built on one template, low for versions.
+    final alignment; ``subject_change`` (0 unless the pair aligns as a version or a
+    containment) is the share of the subject tokens (numbers, dates, identifiers,
+    titles: :mod:`textversions.subjects`) that the other text lacks, slips left
+    out — high for notices built on one template, low for versions.
     """
 
     jaccard: float
@@ -320,11 +321,12 @@ def _relation(
             relation = "version" if long_coverage >= min_coverage / 2 else relation
         else:
             relation = "contained_by" if a_shorter else "contains"
+    if relation in ("reuse", "unrelated"):
+        return relation, coverage_a, coverage_b, 0.0
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
     subjects = subject_change(na.text, nb.text, of=of)
-    template = subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED
-    if relation != "reuse" and template:
+    if subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED:
         relation = "reuse" if passages else "unrelated"
     return relation, coverage_a, coverage_b, subjects.share
 
@@ -377,6 +379,20 @@ class Located:
     coverage: tuple[float, float]
     subject_change: float
     shingle: int
+
+    def transposed(self) -> Located:
+        """The same finding read from ``b`` to ``a`` (a page before its article), without aligning again."""
+        swap = {"contains": "contained_by", "contained_by": "contains"}
+        return Located(
+            self.nb,
+            self.na,
+            self.aligned.transposed(),
+            tuple(Passage(p.b_span, p.a_span, p.length) for p in self.passages),
+            swap.get(self.relation, self.relation),
+            (self.coverage[1], self.coverage[0]),
+            self.subject_change,
+            self.shingle,
+        )
 
     def comparison(self) -> Comparison:
         """The full :class:`Comparison`: typed edits, scores, regions on the original texts."""

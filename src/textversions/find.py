@@ -219,7 +219,7 @@ def relate(
     # Orient a page before the article it holds; the relation is known before the (costly) edits are typed.
     swapped = found.relation == "contained_by"
     if swapped:
-        found = located(nb, na, **settings, common=common)
+        found = found.transposed()
     if found.relation in ("unrelated", "contained_by"):
         return None
     return swapped, found.comparison()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .classify import SUBSTANTIVE_KINDS
 from .numbers import NUMBER
 
-__all__ = ["Planted", "PLANTABLE", "plant", "paragraphs"]
+__all__ = ["Planted", "PLANTABLE", "plant", "paragraphs", "ocr_noise", "swap_paragraphs"]
 
 PLANTABLE = SUBSTANTIVE_KINDS + ("punctuation", "width", "script", "whitespace")
 """Every kind :func:`plant` can plant: the substantive ones and the cosmetic ones that stand alone."""
@@ -31,6 +31,7 @@ _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WIDTH = {"，": ",", ",": "，", "：": ":", ":": "：", "（": "(", "(": "（", "）": ")", ")": "）", "！": "!", "!": "！"}
 _NUMERALS = set("〇零一二两三四五六七八九十百千万亿")
+_COMMON_HAN = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,46 @@ def paragraphs(texts: list[str], *, min_length: int = 60) -> list[str]:
     to_simplified = opencc.OpenCC("t2s")
     lines = (line.strip() for text in texts for line in text.splitlines())
     return [line for line in lines if len(line) >= min_length and to_simplified.convert(line) == line]
+
+
+def ocr_noise(text: str, rate: float, rng: random.Random) -> str:
+    """``text`` with about ``rate`` of its visible characters slipped as OCR of a printed page slips them.
+
+    A slip is a look-alike character where one is at hand (else a common one),
+    a random common character, a dropped character or a doubled one, in equal
+    shares; whitespace is left alone.
+
+    >>> ocr_noise("株洲1.1万余个基层党组织", 0.0, random.Random(0))
+    '株洲1.1万余个基层党组织'
+    """
+    from .hanzi import look_alike
+
+    out = []
+    for char in text:
+        roll = rng.random()
+        if not char.strip() or roll >= rate:
+            out.append(char)
+        elif roll < rate / 4:
+            pool = rng.sample(_COMMON_HAN, 20)
+            out.append(next((c for c in pool if look_alike(char, c)), pool[0]))
+        elif roll < rate / 2:
+            out.append(rng.choice(_COMMON_HAN))
+        elif roll < 3 * rate / 4:
+            continue
+        else:
+            out.append(char + char)
+    return "".join(out)
+
+
+def swap_paragraphs(text: str, rng: random.Random, *, keep_first: bool = True) -> str:
+    """``text`` with two of its blank-line-separated paragraphs swapped (the first, a title, kept if asked)."""
+    paragraphs = text.split("\n\n")
+    first = 1 if keep_first else 0
+    if len(paragraphs) - first < 2:
+        return text
+    i, j = rng.sample(range(first, len(paragraphs)), 2)
+    paragraphs[i], paragraphs[j] = paragraphs[j], paragraphs[i]
+    return "\n\n".join(paragraphs)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ texts that the other text does not have.
 Subject tokens, found in normalized text:
 
 * numbers, dates and times (:data:`textversions.numbers.NUMBER`), but not a lone
-  Han numeral (一些, 统一 are words);
+  or repeated Han numeral (一些, 统一, 一一 are words);
 * titles in 《…》;
 * in text with a fair share of Han characters, Latin words and identifiers
   (command names, product names, ``magick montage``). In alphabetic text every
@@ -33,6 +33,7 @@ say who sent the story and when, not what it is about: they do not count.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -54,7 +55,7 @@ _HAN_SHARE = 0.1
 
 def subject_tokens(text: str) -> list[tuple[int, int]]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
-    spans = [m.span() for m in NUMBER.finditer(text) if len(m.group()) > 1 or m.group().isdigit()]
+    spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
     spans += [m.span() for m in _TITLE.finditer(text)]
     han = len(_HAN.findall(text))
     latin = [m.span() for m in _LATIN.finditer(text)]
@@ -83,9 +84,11 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChan
     (Taiwan's vocabulary read as the mainland's) into chunks as long as the tokens are on average, and count the chunks the other
     text lacks — what the text's own rate of change (editing, OCR slips) does to
     any stretch of that length. A token one character from one of the other
-    text's (``二十`` / ``动十``, ``10月18日`` / ``0月18日``) or a piece of one (``se``,
-    ``tings``) may be a slip: as many of them as that rate expects are forgiven,
-    the rest count. ``of="both"`` counts the tokens of both texts; ``"a"`` or ``"b"``
+    text's (``二十`` / ``动十``, ``10月18日`` / ``0月18日``; a long title a few more,
+    as the rate of change expects), a piece of one (``se``, ``tings``) or one
+    holding a piece of one (``8:00`` / ``00``) may be a slip: as many of them as that rate expects, plus one
+    standard deviation, twice over (a slip can leave two pieces) — ``2(e + √e)`` —
+    are forgiven; the rest count. ``of="both"`` counts the tokens of both texts; ``"a"`` or ``"b"``
     one text's (the article's, when the other text is the page around it).
 
     >>> subject_change("通报10月2日新增240例", "通报10月3日新增307例")
@@ -106,14 +109,17 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChan
     chunks = [Counter(text[k : k + length] for k in range(0, max(1, len(text) - length + 1))) for text in rest]
     lacking = sum(sum((chunks[side] - chunks[1 - side]).values()) for side in sides)
     by_chance = lacking / max(1, sum(sum(chunks[side].values()) for side in sides))
+    rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     changed = slips = 0
     for side in sides:
         only = tokens[side] - tokens[1 - side]
-        far = _without_slips(only, tokens[1 - side])
+        far = _without_slips(only, tokens[1 - side], rate)
         changed += sum(far.values())
         slips += sum(only.values()) - sum(far.values())
-    # Slips are expected at the text's own rate of change; only those beyond it are other subjects.
-    changed += max(0, slips - round(by_chance * total))
+    # Slips come at the text's own rate of change: those beyond it (and its spread) are other subjects.
+    # A slip may show twice (a token cut in two leaves two pieces): twice the expected count is forgiven.
+    expected = by_chance * total
+    changed += max(0, slips - math.ceil(2 * (expected + math.sqrt(expected))))
     return SubjectChange(changed / total, changed, by_chance)
 
 
@@ -137,16 +143,21 @@ def _regional():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("tw2sp").convert
 
 
-def _without_slips(only: Counter[str], other: Counter[str]) -> Counter[str]:
-    """The tokens of ``only`` that are not a possible slip of one of ``other``'s: one edit away from it,
-    or a piece of it (a slip inside ``settings`` cuts it in two)."""
+def _without_slips(only: Counter[str], other: Counter[str], rate: float) -> Counter[str]:
+    """The tokens of ``only`` that cannot be a slip of one of ``other``'s.
+
+    A slip leaves a token a few edits from its original (one, or three times what
+    the per-character ``rate`` expects over its length: a long title takes several),
+    a piece of it (a slip inside ``settings`` cuts it in two) or holding a piece of
+    it (``8:00`` against ``8`` and ``00``).
+    """
     candidates = list(other)
     joined = "\n".join(candidates)
-    return Counter(
-        {
-            token: count
-            for token, count in only.items()
-            if token not in joined
-            and process.extractOne(token, candidates, scorer=Levenshtein.distance, score_cutoff=1) is None
-        }
-    )
+
+    def slip(token: str) -> bool:
+        if token in joined or any(piece in token for piece in candidates):
+            return True
+        reach = max(1, math.ceil(3 * rate * len(token)))
+        return process.extractOne(token, candidates, scorer=Levenshtein.distance, score_cutoff=reach) is not None
+
+    return Counter({token: count for token, count in only.items() if not slip(token)})
