@@ -18,7 +18,9 @@ relations = pd.DataFrame(
             "b": r.b,
             "kind": r.kind,
             "jaccard": r.scores.jaccard,
-            "substantive_edits": len(r.comparison.substantive_edits),
+            # A reuse pair is two stories: what they share is its passages, not its edits.
+            "substantive_edits": len(r.comparison.substantive_edits) if r.kind != "reuse" else None,
+            "shared_passages": len(r.comparison.passages),
         }
         for r in result.relations
     ]

@@ -150,3 +150,26 @@ def test_seed_page_holds_the_26_edits_in_their_places(seeds):
         ("insertion", "", "副"),
     ]
     assert [kind for kind, _, _ in named].count("caption") == 6
+
+
+def test_ocr_slips_are_flagged_and_listed_after_editorial_edits():
+    a = "茶陵县高陇镇星锋村党总支书记带领党员干部设卡检查，全力守护群众健康。"
+    b = "茶陵县高陇镇星峰村党总支书记带领党员干部设卡检检查，全力守护群众群众健康。"
+    comparison = compare(a, b)
+    slips = {(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits if e.detail.get("likely_ocr")}
+    assert ("substitution", "锋", "峰") in slips
+    assert ("insertion", "", "检") in slips
+    assert all(not e.detail.get("likely_ocr") for e in comparison.editorial_edits)
+    assert ("insertion", "", "群众") in {(e.kind, e.a_text, e.b_text) for e in comparison.editorial_edits}
+    from textversions.report import comparison_markdown
+
+    markdown = comparison_markdown(comparison)
+    assert markdown.index("## Substantive edits") < markdown.index("## Likely OCR slips")
+
+
+def test_reuse_is_shown_as_passages_in_markdown(seeds):
+    from textversions.report import comparison_markdown
+    from conftest import REUSER
+
+    markdown = comparison_markdown(compare(seeds[REUSER], seeds[WEB]))
+    assert "## Shared passages" in markdown and "## Substantive edits" not in markdown

@@ -14,9 +14,10 @@ numeral        yes        one value in another numeral form (两千 / 2000, 百�
 punctuation    yes        punctuation marks only
 surrounding    yes        the rest of a page around a located article
 number         no         a number changed (1.1万 → 11万), values attached
-substitution   no         characters replaced (星锋 → 星峰)
-insertion      no         text only in b
-deletion       no         text only in a
+substitution   no         characters replaced (星锋 → 星峰); ``detail.likely_ocr`` when one character
+                          became a look-alike (an OCR slip as much as an editor's)
+insertion      no         text only in b (``detail.likely_ocr``: a doubled character)
+deletion       no         text only in a (``detail.likely_ocr``: a doubled character)
 caption        no         a photo caption (▲…, 图为…) only in one version
 boilerplate    no         web, page or wire furniture (来源, 责编, 新华社北京1月28日电, [视频]…)
 truncation     no         one version stops where the other goes on
@@ -33,6 +34,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+
+import numpy as np
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +43,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, merge_opcodes
 from .furniture import furniture_spans, within
-from .normalize import _LAYOUT_CHAR, Normalized, normalize
+from .normalize import _LAYOUT_CHAR, Normalized, _script_chars, normalize
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
 
@@ -447,6 +450,8 @@ def _same_in_context(
     # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
     around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT].replace("\x00", "\ufffd")
     around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT].replace("\x00", "\ufffd")
+    if traditional[0] == traditional[1] and not (_has_variants(around_a) or _has_variants(around_b)):
+        return False  # nothing for OpenCC to convert: the runs differ as they stand
     plain, tw_to_simplified, hk_to_simplified, simplified_to_tw, traditional_to_tw = _phrase_converters()
     if plain(around_a) == plain(around_b):
         return True
@@ -459,6 +464,12 @@ def _same_in_context(
         or hk_to_simplified(other) == plain(simplified)
         or simplified_to_tw(simplified) == traditional_to_tw(other)
     )
+
+
+def _has_variants(text: str) -> bool:
+    """Does ``text`` hold a character that script folding changes (a traditional or variant form)?"""
+    table = _script_chars()
+    return any(ord(char) < len(table) and table[ord(char)] != ord(char) for char in text)
 
 
 @functools.cache
@@ -480,11 +491,13 @@ def is_traditional(text: str) -> bool:
     (True, False)
     """
     sample = text[:_SCRIPT_SAMPLE]
-    han = sum(1 for char in sample if "\u4e00" <= char <= "\u9fff")
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    han = int(((codes >= 0x4E00) & (codes <= 0x9FFF)).sum())
     if not han:
         return False
-    changed = sum(x != y for x, y in zip(sample, _phrase_converters()[0](sample)))
-    return changed > 0.03 * han
+    converted = np.frombuffer(_phrase_converters()[0](sample).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    size = min(len(codes), len(converted))
+    return int((codes[:size] != converted[:size]).sum()) > 0.03 * han
 
 
 def _lines_match(text: str, pattern: re.Pattern[str]) -> bool:
@@ -592,9 +605,14 @@ def _substantive(
         kind = "substitution"
         text, lo, hi = nb.text, seg.b[0], seg.b[1]
         detail = _substitution_detail(a_norm, b_norm, text[max(0, lo - 12) : lo], text[hi : hi + 12])
+        if len(a_norm) == len(b_norm) == 1 and detail.get("look_alike"):
+            detail["likely_ocr"] = True
     else:
         kind = "deletion" if a_text else "insertion"
         detail = {"unit": _unit(a_text or b_text)}
+        text, (lo, hi) = (na.text, seg.a) if a_text else (nb.text, seg.b)
+        if hi - lo == 1 and text[lo].isalnum() and text[lo] in text[max(0, lo - 1) : lo] + text[hi : hi + 1]:
+            detail["likely_ocr"] = True  # a doubled character, printed twice or read twice
     return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, False, detail)]
 
 
@@ -649,7 +667,7 @@ def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
 def _furniture_line(line: str) -> bool:
     """Is the line nothing but furniture (a stamp, a tag, a credit) and punctuation?"""
     text = normalize(line).text
-    spans = furniture_spans(text)
+    spans = list(furniture_spans(text))
     rest = "".join(text[end:start] for (_, end), (start, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
     return bool(spans) and _only_punctuation(rest)
 

@@ -123,6 +123,11 @@ class Comparison:
         """The edits that change the story, in text order."""
         return tuple(edit for edit in self.edits if not edit.cosmetic)
 
+    @property
+    def editorial_edits(self) -> tuple[Edit, ...]:
+        """The substantive edits an editor made, likely OCR slips (``detail["likely_ocr"]``) left out."""
+        return tuple(edit for edit in self.edits if not edit.cosmetic and not edit.detail.get("likely_ocr"))
+
     def summary(self) -> dict[str, int]:
         """Edit counts per kind, substantive kinds first, kinds absent left out."""
         counts = Counter(edit.kind for edit in self.edits)

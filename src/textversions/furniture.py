@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 
 __all__ = ["furniture_spans", "within"]
 
@@ -33,64 +34,86 @@ _SOURCES = (
     "新华社|中新社|中新网|本报|本刊|本台|人民网|新华网|央视网|央广网|光明网|中国新闻网|澎湃新闻|法新社|路透社|美联社|共同社|塔斯社"
 )
 _STAMP = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?"
-_LINE_START = r"(?:^|(?<=\n)|(?<=[.!?] ))"
-_PATTERNS = (
+_LINE_START = "\n.!? "
+"""What may stand before an English dateline, credit or byline (besides the text's start)."""
+_PATTERNS: tuple[tuple[str | None, str, str], ...] = (
+    # (guard, pattern, what must precede a match). The guard is a literal every match holds: a
+    # pattern runs only on a text that has its guard, so most texts skip most patterns.
     # Datelines: agency or paper, place, date, 电/讯, with an optional reporter in brackets.
-    rf"(?:{_SOURCES})[^,。;:!?\n]{{0,16}}?(?:\d{{1,2}}月\d{{1,2}}日)?[电讯](?:\((?:记者|通讯员|本报记者)[^)\n]{{0,40}}\))?",
+    (
+        None,
+        rf"(?:{_SOURCES})[^,。;:!?\n]{{0,16}}?(?:\d{{1,2}}月\d{{1,2}}日)?[电讯](?:\((?:记者|通讯员|本报记者)[^)\n]{{0,40}}\))?",
+        "",
+    ),
     # Broadcast and web lead-ins: 央视网消息（新闻联播）：
-    r"[\u4e00-\u9fff]{2,6}消息(?:\([^)\n]{1,16}\))?:",
+    ("消息", r"[\u4e00-\u9fff]{2,6}消息(?:\([^)\n]{1,16}\))?:", ""),
     # A reporter or photo credit in brackets, or a credit ending in 摄.
-    r"\((?:本报记者|记者|通讯员|实习生|特约记者|摄影)[^)\n]{1,40}\)",
-    r"\([^()\n]{1,30}摄\)",
-    r"(?:新华社|本报|人民日报)?(?:记者|通讯员|摄影)[\u4e00-\u9fff、·]{2,24}摄",
+    (None, r"\((?:本报记者|记者|通讯员|实习生|特约记者|摄影)[^)\n]{1,40}\)", ""),
+    ("摄", r"\([^()\n]{1,30}摄\)", ""),
+    ("摄", r"(?:新华社|本报|人民日报)?(?:记者|通讯员|摄影)[\u4e00-\u9fff、·]{2,24}摄", ""),
     # Web tags and lead-ins.
-    r"\[(?:视频|图|组图|图片|音频|直播|快讯|独家|现场|热点|更新)[^\]\n]{0,8}\]",
-    r"【[^】\n]{1,40}】",
-    r"原标题:[^\n]*",
+    (None, r"\[(?:视频|图|组图|图片|音频|直播|快讯|独家|现场|热点|更新)[^\]\n]{0,8}\]", ""),
+    (None, r"【[^】\n]{1,40}】", ""),
+    (None, r"原标题:[^\n]*", ""),
     # Links: a Markdown link to the source page, a bare address.
-    r"\[[^\]\n]{1,20}\]\(https?://[^)\s]+\)",
-    r"https?://[^\s()<>\[\]{}\"'，。、；：！？（）《》“”]+",
+    ("http", r"\[[^\]\n]{1,20}\]\(https?://[^)\s]+\)", ""),
+    ("http", r"https?://[^\s()<>\[\]{}\"'，。、；：！？（）《》“”]+", ""),
     # Update stamps: a date and time, ISO 8601, or a Unix time in seconds or milliseconds.
-    rf"\(?(?:更新时间戳?|发布时间|发表时间|发布于|更新于|时间戳|updated|published|last modified)[: ]{{0,2}}"
-    rf"(?:{_STAMP}|\d{{10}}(?:\d{{3}})?)\)?",
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?",
+    (
+        None,
+        rf"\(?(?:更新时间戳?|发布时间|发表时间|发布于|更新于|时间戳|updated|published|last modified)[: ]{{0,2}}"
+        rf"(?:{_STAMP}|\d{{10}}(?:\d{{3}})?)\)?",
+        "",
+    ),
+    (":", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?", ""),
     # List ordinals: （十四）, 一是 at the start of a clause.
-    rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)",
-    rf"(?:^|(?<=[。;:!?,\n]))[{_NUMERAL}]{{1,2}}是",
+    (None, rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)", ""),
+    ("是", rf"[{_NUMERAL}]{{1,2}}是", "。;:!?,\n"),
     # English wire datelines, credits and bylines.
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
-    rf"{_LINE_START}[a-z][a-z .,'-]{{1,40}}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+",
-    rf"{_LINE_START}(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){{0,3}}",
-    rf"{_LINE_START}by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){{1,2}}(?= ?$|\n)",
+    (") ", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
+    (":", r"(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}", _LINE_START),
+    ("by ", r"by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){1,2}(?= ?$|\n)", _LINE_START),
 )
 
 
 @functools.cache
-def _pattern() -> re.Pattern[str]:
+def _patterns() -> tuple[tuple[str | None, re.Pattern[str], str], ...]:
     """The patterns above, their Han characters folded as :mod:`normalize` folds script."""
     from .normalize import _script_chars
 
     table = _script_chars()
-    source = "|".join(f"(?:{pattern})" for pattern in _PATTERNS)
-    folded = "".join(chr(table[ord(c)]) if "\u4e00" <= c <= "\u9fff" else c for c in source)
-    return re.compile(folded, re.MULTILINE)
+
+    def folded(text: str) -> str:
+        return "".join(chr(table[ord(c)]) if "\u4e00" <= c <= "\u9fff" else c for c in text)
+
+    return tuple(
+        (guard and folded(guard), re.compile(folded(pattern), re.MULTILINE), before)
+        for guard, pattern, before in _PATTERNS
+    )
 
 
-def furniture_spans(text: str) -> list[tuple[int, int]]:
-    """Sorted, disjoint ``(start, end)`` spans of furniture in a normalized text."""
-    spans: list[tuple[int, int]] = []
-    for match in _pattern().finditer(text):
-        start, end = match.span()
-        if end <= start:
+@functools.lru_cache(maxsize=64)
+def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sorted, disjoint ``(start, end)`` spans of furniture in a normalized text (cached: a pair asks several times)."""
+    found = []
+    for guard, pattern, before in _patterns():
+        if guard is not None and guard not in text:
             continue
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if end > start and (not before or start == 0 or text[start - 1] in before):
+                found.append((start, end))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], end))
         else:
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
-def within(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
+def within(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
     """The furniture span holding the characters ``[lo, hi)``, or ``None``.
 
     >>> within([(2, 9)], 3, 5), within([(2, 9)], 8, 11)

@@ -118,7 +118,12 @@ def plant(text: str, kind: str, rng: random.Random) -> Planted | None:
 
 
 def _number(text: str, rng: random.Random) -> str | None:
-    found = [m for m in NUMBER.finditer(text) if re.fullmatch(r"\d+(?:\.\d+)?[万亿]?", m.group())]
+    links = [m.span() for m in re.finditer(r"https?://\S+", text)]
+    found = [
+        m
+        for m in NUMBER.finditer(text)
+        if re.fullmatch(r"\d+(?:\.\d+)?[万亿]?", m.group()) and not any(lo <= m.start() < hi for lo, hi in links)
+    ]
     if not found:
         return None
     m = rng.choice(found)

@@ -62,10 +62,25 @@ def comparison_markdown(comparison: Comparison, a_name: str = "a", b_name: str =
     summary = comparison.summary()
     lines.append("Edits: " + ", ".join(f"{kind} {count}" for kind, count in summary.items()) if summary else "No edits.")
     lines.append("")
-    substantive = comparison.substantive_edits
-    if substantive:
-        lines += ["## Substantive edits", ""] + _edit_rows(substantive) + [""]
+    if comparison.relation in ("reuse", "unrelated"):
+        if comparison.passages:
+            lines += ["## Shared passages", ""] + _passage_rows(comparison) + [""]
+        return "\n".join(lines)
+    editorial = comparison.editorial_edits
+    slips = [edit for edit in comparison.substantive_edits if edit.detail.get("likely_ocr")]
+    if editorial:
+        lines += ["## Substantive edits", ""] + _edit_rows(editorial) + [""]
+    if slips:
+        lines += ["## Likely OCR slips", ""] + _edit_rows(slips) + [""]
     return "\n".join(lines)
+
+
+def _passage_rows(comparison: Comparison) -> list[str]:
+    rows = ["| passage | length | a span | b span |", "|---|---|---|---|"]
+    for n, passage in enumerate(comparison.passages):
+        (a0, a1), (b0, b1) = passage.a_span, passage.b_span
+        rows.append(f"| {n + 1} | {passage.length} | {a0}–{a1} | {b0}–{b1} |")
+    return rows
 
 
 def result_markdown(result: Result) -> str:
@@ -224,9 +239,13 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
             + _passages_view(comparison, a, b, prefix) + "</section>"
         )
     items = []
-    for n, edit in enumerate(comparison.edits):
-        if edit.cosmetic:
-            continue
+    # Editorial edits first, likely OCR slips after them.
+    listed = sorted(
+        (n for n, edit in enumerate(comparison.edits) if not edit.cosmetic),
+        key=lambda n: bool(comparison.edits[n].detail.get("likely_ocr")),
+    )
+    for n in listed:
+        edit = comparison.edits[n]
         label = f"{html.escape(_cell(edit.a_text, 40))} → {html.escape(_cell(edit.b_text, 40))}"
         items.append(
             f'<li><a href="#{prefix}-e{n}-a" data-edit="{prefix}-e{n}"><mark class="k-{edit.kind}">{edit.kind}</mark></a> '

@@ -36,24 +36,30 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple
+
+import numpy as np
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .furniture import furniture_spans, within
 from .numbers import NUMBER
+from .shingle import shingle_hashes
 
 __all__ = ["SubjectChange", "subject_tokens", "subject_change"]
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 _HAN_SHARE = 0.1
 """Han characters among letters above which Latin words count as subject tokens."""
 
 
-def subject_tokens(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=64)
+def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
     spans += [m.span() for m in _TITLE.finditer(text)]
@@ -62,7 +68,7 @@ def subject_tokens(text: str) -> list[tuple[int, int]]:
     if han and han >= _HAN_SHARE * (han + sum(end - start for start, end in latin)):
         spans += [(start, end) for start, end in latin if end - start >= 2]
     furniture = furniture_spans(text)
-    return sorted(span for span in spans if not within(furniture, *span))
+    return tuple(sorted(span for span in spans if not within(furniture, *span)))
 
 
 class SubjectChange(NamedTuple):
@@ -105,10 +111,9 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChan
     if not total:
         return SubjectChange(0.0, 0, 0.0)
     length = max(1, round(sum(end - start for side in sides for start, end in spans[side]) / total))
-    rest = [_outside(text, found) for text, found in zip((text_a, text_b), spans)]
-    chunks = [Counter(text[k : k + length] for k in range(0, max(1, len(text) - length + 1))) for text in rest]
-    lacking = sum(sum((chunks[side] - chunks[1 - side]).values()) for side in sides)
-    by_chance = lacking / max(1, sum(sum(chunks[side].values()) for side in sides))
+    chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
+    lacking = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
+    by_chance = lacking / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     changed = slips = 0
     for side in sides:
@@ -123,7 +128,24 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChan
     return SubjectChange(changed / total, changed, by_chance)
 
 
-def _outside(text: str, tokens: list[tuple[int, int]]) -> str:
+def _counted(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and how often each occurs."""
+    return np.unique(hashes, return_counts=True)
+
+
+def _lacking(counted: tuple[np.ndarray, np.ndarray], other: tuple[np.ndarray, np.ndarray]) -> int:
+    """How many of ``counted``'s values (with repeats) ``other`` lacks: the size of a multiset difference."""
+    values, counts = counted
+    other_values, other_counts = other
+    at = np.searchsorted(other_values, values)
+    found = at < len(other_values)
+    found[found] = other_values[at[found]] == values[found]
+    have = np.zeros(len(values), dtype=np.int64)
+    have[found] = other_counts[at[found]]
+    return int(np.maximum(counts - have, 0).sum())
+
+
+def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
     """The letters, digits and Han characters of ``text`` outside subject tokens and furniture (markup left out),
     regional vocabulary read one way."""
     kept, position = [], 0
@@ -131,7 +153,7 @@ def _outside(text: str, tokens: list[tuple[int, int]]) -> str:
         kept.append(text[position:start])
         position = max(position, end)
     kept.append(text[position:])
-    letters = "".join(char for char in "".join(kept) if char.isalnum())
+    letters = _NOT_A_LETTER.sub("", "".join(kept))
     return _regional()(letters) if _HAN.search(letters) else letters
 
 
