@@ -330,7 +330,7 @@ def _relation(
         return relation, coverage_a, coverage_b, 0.0
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
-    subjects = subject_change(na.text, nb.text, of=of)
+    subjects = subject_change(na.text, nb.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
     if subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED:
         relation = "reuse" if passages else "unrelated"
     return relation, coverage_a, coverage_b, subjects.share

@@ -31,7 +31,7 @@ _ARABIC = r"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]
 _HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*(?:点[〇零一二三四五六七八九]+[万亿]?)?"
 _PERCENT = rf"百分之(?:{_ARABIC}|{_HAN})"
 
-NUMBER = re.compile(rf"{_DATE}|{_TIME}|{_PERCENT}|{_ARABIC}|{_HAN}")
+NUMBER = re.compile(rf"(?=[\d{_HAN_NUMERAL}])(?:{_DATE}|{_TIME}|{_PERCENT}|{_ARABIC}|{_HAN})")
 """A date, time or number in normalized text (full-width digits are ASCII there)."""
 
 

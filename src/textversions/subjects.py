@@ -72,52 +72,53 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
 
 
 class SubjectChange(NamedTuple):
-    """How the subjects of two texts differ: ``share`` of their tokens the other text lacks
-    (``count`` of them), and ``by_chance``, the share the rest of the text's rate of change
-    would alter."""
+    """How the subjects of two texts differ: the ``share`` of their tokens the other text lacks, slips
+    that the texts' own rate of change explains left out, and the ``count`` of those tokens."""
 
     share: float
     count: int
-    by_chance: float
 
 
-def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChange:
+def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: float = 0.0) -> SubjectChange:
     """Compare the subject tokens of two normalized texts as multisets, wherever they stand.
 
     A subject moved to another paragraph is kept; ``restart`` against ``start`` is
-    changed on both sides. ``by_chance`` is the same share measured on the rest of
-    the text: cut the letters and characters outside subject tokens and furniture
-    (Taiwan's vocabulary read as the mainland's) into chunks as long as the tokens are on average, and count the chunks the other
-    text lacks — what the text's own rate of change (editing, OCR slips) does to
-    any stretch of that length. A token one character from one of the other
-    text's (``二十`` / ``动十``, ``10月18日`` / ``0月18日``; a long title a few more,
-    as the rate of change expects), a piece of one (``se``, ``tings``) or one
-    holding a piece of one (``8:00`` / ``00``) may be a slip: as many of them as that rate expects, plus one
-    standard deviation, twice over (a slip can leave two pieces) — ``2(e + √e)`` —
-    are forgiven; the rest count. ``of="both"`` counts the tokens of both texts; ``"a"`` or ``"b"``
-    one text's (the article's, when the other text is the page around it).
+    changed on both sides. A token one character from one of the other text's
+    (``二十`` / ``动十``, ``10月18日`` / ``0月18日``; a long title a few more), a piece
+    of one (``se``, ``tings``) or one holding a piece of one (``8:00`` / ``00``) may
+    be a slip of OCR or typing. How many slips to expect comes from the rest of the
+    text: cut its letters and characters outside subject tokens and furniture (Taiwan's
+    vocabulary read as the mainland's) into chunks as long as the tokens are on
+    average, and the share of chunks the other text lacks is what the texts' own rate
+    of change does to a stretch of that length. That many slips, plus one standard
+    deviation, twice over (a slip can leave two pieces) — ``2(e + √e)`` — are
+    forgiven; the rest count. ``of="both"`` counts the tokens of both texts; ``"a"``
+    or ``"b"`` one text's (the article's, when the other text is the page around it).
+    The slips are weighed only when the share before forgiving reaches ``at_least``
+    (below it, no forgiving can matter to the caller).
 
     >>> subject_change("通报10月2日新增240例", "通报10月3日新增307例")
-    SubjectChange(share=1.0, count=4, by_chance=0.0)
-    >>> subject_change("株洲1.1万余个基层党组织，70余名党员", "株洲11万余个基层党组织，70余名党员").share
-    0.5
-    >>> round(subject_change("第1版共有20000人参加会议", "苐1版共有20000入参加会议").by_chance, 3)
-    0.571
+    SubjectChange(share=1.0, count=4)
+    >>> subject_change("株洲1.1万余个基层党组织，70余名党员", "株洲11万余个基层党组织，70余名党员")
+    SubjectChange(share=0.5, count=2)
+    >>> subject_change("第1版共有20000人参加会议", "苐1版共有20000入参加会议").share
+    0.0
     """
     spans = (subject_tokens(text_a), subject_tokens(text_b))
     tokens = [Counter(text[start:end] for start, end in found) for text, found in zip((text_a, text_b), spans)]
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
-    if not total:
-        return SubjectChange(0.0, 0, 0.0)
+    lacking = [tokens[side] - tokens[1 - side] for side in sides]
+    raw = sum(sum(only.values()) for only in lacking)
+    if not raw or raw / total < at_least:
+        return SubjectChange(raw / total if total else 0.0, raw)
     length = max(1, round(sum(end - start for side in sides for start, end in spans[side]) / total))
     chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
-    lacking = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
-    by_chance = lacking / max(1, sum(int(chunks[side][1].sum()) for side in sides))
+    missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
+    by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     changed = slips = 0
-    for side in sides:
-        only = tokens[side] - tokens[1 - side]
+    for side, only in zip(sides, lacking):
         far = _without_slips(only, tokens[1 - side], rate)
         changed += sum(far.values())
         slips += sum(only.values()) - sum(far.values())
@@ -125,7 +126,7 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both") -> SubjectChan
     # A slip may show twice (a token cut in two leaves two pieces): twice the expected count is forgiven.
     expected = by_chance * total
     changed += max(0, slips - math.ceil(2 * (expected + math.sqrt(expected))))
-    return SubjectChange(changed / total, changed, by_chance)
+    return SubjectChange(changed / total, changed)
 
 
 def _counted(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
