@@ -37,8 +37,8 @@ _STAMP = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ t]?\d{1,2}:\d{2}(?::\d{2}
 _LINE_START = "\n.!? "
 """What may stand before an English dateline, credit or byline (besides the text's start)."""
 _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
-    # (guard, pattern, what must precede a match). The guard is a literal every match holds: a
-    # pattern runs only on a text that has its guard, so most texts skip most patterns.
+    # (guard, pattern, what must precede a match). The guard is a regex every match holds, cheap
+    # to look for: a pattern runs only on a text that has its guard, so most texts skip most patterns.
     # Datelines: agency or paper, place, date, 电/讯, with an optional reporter in brackets.
     (
         None,
@@ -60,25 +60,25 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
     ("http", r"https?://[^\s()<>\[\]{}\"'，。、；：！？（）《》“”]+", ""),
     # Update stamps: a date and time, ISO 8601, or a Unix time in seconds or milliseconds.
     (
-        None,
-        rf"\(?(?:更新时间戳?|发布时间|发表时间|发布于|更新于|时间戳|updated|published|last modified)[: ]{{0,2}}"
-        rf"(?:{_STAMP}|\d{{10}}(?:\d{{3}})?)\)?",
+        "时间|发布于|更新于|updated|published|modified",
+        rf"(?:更新时间戳?|发布时间|发表时间|发布于|更新于|时间戳|updated|published|last modified)[: ]{{0,2}}"
+        rf"(?:{_STAMP}|\d{{10}}(?:\d{{3}})?)",
         "",
     ),
-    (":", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?", ""),
+    (r"\d:\d\d", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?", ""),
     # List ordinals: （十四）, 一是 at the start of a clause.
     (None, rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)", ""),
     ("是", rf"[{_NUMERAL}]{{1,2}}是", "。;:!?,\n"),
     # English wire datelines, credits and bylines.
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
-    (") ", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
-    (":", r"(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}", _LINE_START),
+    (r"\) ?[-—–]", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
+    ("photo|image|credit", r"(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}", _LINE_START),
     ("by ", r"by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){1,2}(?= ?$|\n)", _LINE_START),
 )
 
 
 @functools.cache
-def _patterns() -> tuple[tuple[str | None, re.Pattern[str], str], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], str], ...]:
     """The patterns above, their Han characters folded as :mod:`normalize` folds script."""
     from .normalize import _script_chars
 
@@ -88,7 +88,7 @@ def _patterns() -> tuple[tuple[str | None, re.Pattern[str], str], ...]:
         return "".join(chr(table[ord(c)]) if "\u4e00" <= c <= "\u9fff" else c for c in text)
 
     return tuple(
-        (guard and folded(guard), re.compile(folded(pattern), re.MULTILINE), before)
+        (re.compile(folded(guard)) if guard else None, re.compile(folded(pattern), re.MULTILINE), before)
         for guard, pattern, before in _PATTERNS
     )
 
@@ -98,11 +98,13 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sorted, disjoint ``(start, end)`` spans of furniture in a normalized text (cached: a pair asks several times)."""
     found = []
     for guard, pattern, before in _patterns():
-        if guard is not None and guard not in text:
+        if guard is not None and not guard.search(text):
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if end > start and (not before or start == 0 or text[start - 1] in before):
+                if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")":
+                    start, end = start - 1, end + 1  # (更新时间戳: 1664716724796)
                 found.append((start, end))
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):

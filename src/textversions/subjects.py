@@ -52,8 +52,8 @@ __all__ = ["SubjectChange", "subject_tokens", "subject_change"]
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+_ANY_HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_SHARE = 0.1
 """Han characters among letters above which Latin words count as subject tokens."""
 
@@ -63,7 +63,8 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
     spans += [m.span() for m in _TITLE.finditer(text)]
-    han = len(_HAN.findall(text))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    han = int(((codes >= 0x3400) & (codes <= 0x9FFF)).sum())
     latin = [m.span() for m in _LATIN.finditer(text)]
     if han and han >= _HAN_SHARE * (han + sum(end - start for start, end in latin)):
         spans += [(start, end) for start, end in latin if end - start >= 2]
@@ -155,7 +156,7 @@ def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
         position = max(position, end)
     kept.append(text[position:])
     letters = _NOT_A_LETTER.sub("", "".join(kept))
-    return _regional()(letters) if _HAN.search(letters) else letters
+    return _regional()(letters) if _ANY_HAN.search(letters) else letters
 
 
 @functools.cache
