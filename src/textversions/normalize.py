@@ -126,48 +126,52 @@ _TABLE_SIZE = 0x30000
 _T2S_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x30000))
 
 
-_SCRIPT_CONVERTERS = ("t2s", "s2t", "tw2s", "s2tw", "t2tw", "tw2t", "hk2s", "s2hk", "t2hk", "hk2t")
+_SCRIPT_CONVERTERS = ("t2s", "s2t", "tw2s", "t2tw", "tw2t", "hk2s", "t2hk", "hk2t")
 """OpenCC's character conversions between simplified, traditional, Taiwan and Hong Kong standards
-(not Japanese shinjitai, which merges characters Chinese keeps apart: 聯 → 連)."""
+(s2tw and s2hk are s2t followed by t2tw or t2hk: their pairs are already related, at four times the
+cost; not Japanese shinjitai, which merges characters Chinese keeps apart: 聯 → 連)."""
 
 
 @functools.cache
 def _script_chars() -> np.ndarray:
     """Each Han character → one representative of the characters OpenCC's converters relate to it.
 
-    The relation is closed transitively (着 ↔ 著 by ``s2tw``, 干 ↔ 幹 ↔ 乾 by ``t2s`` and
+    The relation is closed transitively (着 ↔ 著 by ``t2tw``, 干 ↔ 幹 ↔ 乾 by ``t2s`` and
     ``s2t``); a group's representative is the smallest of its members' ``t2s`` forms.
     """
     import opencc
 
     codes = [c for lo, hi in _T2S_RANGES for c in range(lo, hi)]
-    joined = "\n".join(chr(c) for c in codes)
-    parent = {code: code for code in codes}
+    chars = [chr(c) for c in codes]
+    joined = "\n".join(chars)
+    parent: dict[int, int] = {}
 
     def root(code: int) -> int:
         while parent.get(code, code) != code:
             code = parent[code]
         return code
 
-    converted = {}
+    simplified: dict[int, int] = {}
     for config in _SCRIPT_CONVERTERS:
         out = opencc.OpenCC(config).convert(joined).split("\n")
         if len(out) != len(codes):
             continue
-        converted[config] = out
-        for code, other in zip(codes, out):
-            if len(other) == 1 and ord(other) != code:
-                low, high = sorted((root(code), root(ord(other))))
+        for char, other in zip(chars, out):
+            if other != char and len(other) == 1:
+                low, high = sorted((root(ord(char)), root(ord(other))))
                 parent[high] = low
-    simplified = converted.get("t2s") or [chr(c) for c in codes]
+                if config == "t2s":
+                    simplified[ord(char)] = ord(other)
+    # A group's representative: the smallest of its members' t2s forms.
     representative: dict[int, int] = {}
-    for code, simple in zip(codes, simplified):
-        form = ord(simple) if len(simple) == 1 else code
+    for code in parent:
         group = root(code)
+        form = simplified.get(code, code)
         representative[group] = min(representative.get(group, form), form)
     table = np.arange(_TABLE_SIZE, dtype=np.uint32)
-    for code in codes:
-        table[code] = representative[root(code)]
+    for code in parent:
+        if code < _TABLE_SIZE:
+            table[code] = representative[root(code)]
     return table
 
 
