@@ -16,8 +16,8 @@ built on one template) and hand-labelled edits. Then prints, per regime:
   the peers' dedup pipeline) on the same documents.
 * **edits**: accuracy of the edit kind on the hand-labelled edits
   (``realdata/edits.jsonl``), per expected kind; furniture named as content
-  (a substitution or number edit inside a dateline, tag, stamp or link) and short
-  tags called ``truncation`` are counted over every related pair: both should be 0.
+  (a substitution or number edit inside a dateline, tag, stamp or link) and tags
+  called ``truncation`` are counted over every related pair: both should be 0.
 * **noisy**: ``--noisy`` stories of the set, each with 0.5–6% character noise
   (``planting.ocr_noise``: look-alike and random substitutions, dropped and doubled
   characters, as OCR of a printed page leaves them; link lines, which print lacks,
@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from textversions import compare, find_versions  # noqa: E402
+from textversions.classify import _furniture_line  # noqa: E402
 from textversions.furniture import furniture_spans, within  # noqa: E402
 from textversions.normalize import normalize  # noqa: E402
 from textversions.planting import ocr_noise, swap_paragraphs  # noqa: E402
@@ -172,8 +173,8 @@ def edit_table(edits: list[dict], documents: dict[str, dict]) -> dict:
 
 
 def furniture_misnamed(result, documents: dict[str, dict]) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Substitutions and numbers inside furniture on both sides; truncations of a few characters."""
-    counts = Counter()
+    """Substitutions and numbers inside furniture on both sides; truncations that are only furniture (a tag)."""
+    counts = Counter({"furniture typed as content": 0, "tag typed truncation": 0})
     for relation in result.relations:
         texts = documents[relation.a]["text"], documents[relation.b]["text"]
         for edit in relation.comparison.edits:
@@ -185,8 +186,10 @@ def furniture_misnamed(result, documents: dict[str, dict]) -> dict[str, int]:  #
                     end = next((k for k, off in enumerate(norm.offsets) if off >= hi), len(norm.text))
                     inside.append(end > start and within(furniture_spans(norm.text), start, end) is not None)
                 counts["furniture typed as content"] += all(inside)
-            if edit.kind == "truncation" and len("".join((edit.a_text + edit.b_text).split())) <= 12:
-                counts["short truncation"] += 1
+            if edit.kind == "truncation" and all(
+                _furniture_line(line) for line in (edit.a_text + edit.b_text).splitlines() if line.strip()
+            ):
+                counts["tag typed truncation"] += 1
     return dict(counts)
 
 
@@ -232,7 +235,7 @@ def main() -> None:
     )
     figures["edits"] = edit_table(edits, documents)
     figures["misnamed"] = furniture_misnamed(result, documents)
-    print(f"\nFurniture named as content, short truncations: {figures['misnamed'] or 'none'}")
+    print(f"\nFurniture named as content, tags named truncation: {figures['misnamed']}")
 
     if args.noisy:
         made = noisy_versions(documents, args.noisy, args.seed)

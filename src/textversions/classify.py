@@ -441,17 +441,26 @@ def _same_in_context(
 
     Matching folds script one character at a time; some characters convert only
     inside a phrase (瞭解 → 了解), and regions name things differently (軟體 / 软件,
-    命令列 / 命令行): OpenCC's phrase dictionaries settle both here. Taiwan's and Hong
-    Kong's vocabulary is read only in a text written in traditional script
-    (``traditional``, one flag per text): 社群 in simplified text is not 社区.
+    命令列 / 命令行): OpenCC's phrase dictionaries settle both here, on the runs with
+    three characters of context, then one, then none (a neighbouring edit must not
+    spoil the context). Taiwan's and Hong Kong's vocabulary is read only between a
+    text in simplified and one in traditional script (``traditional``, one flag per
+    text): 社群 in simplified text is not 社区.
     """
     if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > 8:
         return False
-    # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
-    around_a = a[max(0, a_span[0] - _CONTEXT) : a_span[1] + _CONTEXT].replace("\x00", "\ufffd")
-    around_b = b[max(0, b_span[0] - _CONTEXT) : b_span[1] + _CONTEXT].replace("\x00", "\ufffd")
-    if traditional[0] == traditional[1] and not (_has_variants(around_a) or _has_variants(around_b)):
-        return False  # nothing for OpenCC to convert: the runs differ as they stand
+    for context in (_CONTEXT, 1, 0):
+        # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
+        around_a = a[max(0, a_span[0] - context) : a_span[1] + context].replace("\x00", "\ufffd")
+        around_b = b[max(0, b_span[0] - context) : b_span[1] + context].replace("\x00", "\ufffd")
+        if traditional[0] == traditional[1] and not (_has_variants(around_a) or _has_variants(around_b)):
+            return False  # nothing for OpenCC to convert: the runs differ as they stand
+        if around_a and around_b and _read_alike(around_a, around_b, traditional):
+            return True
+    return False
+
+
+def _read_alike(around_a: str, around_b: str, traditional: tuple[bool, bool]) -> bool:
     plain, tw_to_simplified, hk_to_simplified, simplified_to_tw, traditional_to_tw = _phrase_converters()
     if plain(around_a) == plain(around_b):
         return True
