@@ -34,11 +34,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-
-import numpy as np
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, merge_opcodes
@@ -148,17 +147,17 @@ def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 def _chunked(ops: list[Opcode], marked: set[int]) -> tuple[list[Opcode], set[int]]:
     """Long equal runs cut into pieces, so the cosmetic diff inside each stays small (``marked`` indexes follow)."""
     out: list[Opcode] = []
-    moved: set[int] = set()
+    still_marked: set[int] = set()
     for index, (tag, i1, i2, j1, j2) in enumerate(ops):
         if index in marked:
-            moved.add(len(out))
+            still_marked.add(len(out))
         if tag != "equal" or i2 - i1 <= _CHUNK:
             out.append((tag, i1, i2, j1, j2))
             continue
         for start in range(0, i2 - i1, _CHUNK):
             stop = min(start + _CHUNK, i2 - i1)
             out.append(("equal", i1 + start, i1 + stop, j1 + start, j1 + stop))
-    return out, moved
+    return out, still_marked
 
 
 _REGIONAL_GAP = 2
@@ -190,8 +189,8 @@ def _regional_runs(
                 and ops[stop + 1][0] == "equal"
                 and ops[stop + 1][2] - ops[stop + 1][1] <= _REGIONAL_GAP
                 and ops[stop + 2][0] != "equal"
-                and ops[stop + 2][2] - i1 <= 8
-                and ops[stop + 2][4] - j1 <= 8
+                and ops[stop + 2][2] - i1 <= _SHORT_RUN
+                and ops[stop + 2][4] - j1 <= _SHORT_RUN
             ):
                 stop += 2
                 a_span = na.original_span(i1, ops[stop][2])
@@ -432,6 +431,8 @@ def _word_character() -> re.Pattern[str]:
 
 
 _CONTEXT = 3
+_SHORT_RUN = 8
+"""Longest run (in characters) that may read the same through OpenCC's phrase tables."""
 
 
 def _same_in_context(
@@ -447,7 +448,7 @@ def _same_in_context(
     text in simplified and one in traditional script (``traditional``, one flag per
     text): 社群 in simplified text is not 社区.
     """
-    if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > 8:
+    if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > _SHORT_RUN:
         return False
     for context in (_CONTEXT, 1, 0):
         # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.

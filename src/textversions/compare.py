@@ -76,8 +76,9 @@ class Scores:
     matches; ``similarity`` is ``2 * matched / (len(a) + len(b))`` over the
     final alignment; ``subject_change`` (0 unless the pair aligns as a version or a
     containment) is the share of the subject tokens (numbers, dates, identifiers,
-    titles: :mod:`textversions.subjects`) that the other text lacks, slips left
-    out — high for notices built on one template, low for versions.
+    titles: :mod:`textversions.subjects`) that the other text lacks — high for
+    notices built on one template, low for versions; from a quarter up, slips
+    that the texts' own rate of change explains are left out of it.
     """
 
     jaccard: float
