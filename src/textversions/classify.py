@@ -454,8 +454,6 @@ def _same_in_context(
         # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
         around_a = a[max(0, a_span[0] - context) : a_span[1] + context].replace("\x00", "\ufffd")
         around_b = b[max(0, b_span[0] - context) : b_span[1] + context].replace("\x00", "\ufffd")
-        if traditional[0] == traditional[1] and not (_has_variants(around_a) or _has_variants(around_b)):
-            return False  # nothing for OpenCC to convert: the runs differ as they stand
         if around_a and around_b and _read_alike(around_a, around_b, traditional):
             return True
     return False
@@ -474,12 +472,6 @@ def _read_alike(around_a: str, around_b: str, traditional: tuple[bool, bool]) ->
         or hk_to_simplified(other) == plain(simplified)
         or simplified_to_tw(simplified) == traditional_to_tw(other)
     )
-
-
-def _has_variants(text: str) -> bool:
-    """Does ``text`` hold a character that script folding changes (a traditional or variant form)?"""
-    table = _script_chars()
-    return any(ord(char) < len(table) and table[ord(char)] != ord(char) for char in text)
 
 
 @functools.cache

@@ -273,9 +273,10 @@ def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> 
     """Masks of the characters of each text that the alignment matches, moved text included.
 
     The opcodes follow one monotone chain; a paragraph the other version prints
-    elsewhere is matched by anchors off that chain. Those of at least two shingles
-    that fall where neither text is matched yet count too (longest first), so a
-    version with reordered paragraphs is not mistaken for two stories sharing passages.
+    elsewhere is matched by anchors off that chain: their character pairs that
+    neither text has matched yet count too (longest anchor first, at least two
+    shingles of such pairs), so a version with reordered paragraphs is not mistaken
+    for two stories sharing passages.
     """
     matched_a, matched_b = np.zeros(length_a, dtype=bool), np.zeros(length_b, dtype=bool)
     for tag, i1, i2, j1, j2 in aligned.opcodes:
@@ -286,9 +287,10 @@ def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> 
         if anchor.length < 2 * shingle:
             break
         span_a, span_b = slice(anchor.a_start, anchor.a_end), slice(anchor.b_start, anchor.b_end)
-        if not matched_a[span_a].any() and not matched_b[span_b].any():
-            matched_a[span_a] = True
-            matched_b[span_b] = True
+        free = ~matched_a[span_a] & ~matched_b[span_b]  # character pairs neither text has matched yet
+        if free.sum() >= 2 * shingle:
+            matched_a[span_a] |= free
+            matched_b[span_b] |= free
     return matched_a, matched_b
 
 

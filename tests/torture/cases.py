@@ -84,7 +84,26 @@ def cases() -> list[Case]:
              relation="duplicate"),
         Case("whitespace only differs", {"page": _ARTICLE.replace("。", "。\n\n  "), "web": _ARTICLE}, relation="duplicate"),
         Case("100k tiny documents", _tiny_corpus(100_000), large=True, note="all accounted for, identical pairs found"),
+        # Invisible characters (issue 14, class 5): removing them is layout, never a deletion or a script change.
+        Case("direction marks and isolates removed", {"marked": _marked(_RTL), "clean": _RTL}, relation="duplicate"),
+        Case("zero-width spaces removed", {"zwsp": _PARAGRAPH.replace("，", "\u200b，\u200b"), "clean": _PARAGRAPH},
+             relation="duplicate"),
+        Case("zero-width no-break spaces and soft hyphens",
+             {"bom": _PARAGRAPH.replace("，", "\ufeff，").replace("基层", "基\u00ad层"), "clean": _PARAGRAPH},
+             relation="duplicate"),
+        Case("NUL beside a phrase-converted word", {"a": "\x00我瞭解情况，" + _PARAGRAPH, "b": "\x00我了解情况，" + _PARAGRAPH},
+             relation="duplicate", note="瞭解 / 了解 is script with a NUL within three characters"),
     ]
+
+
+_RTL = "שלום עולם, זהו טקסט בעברית עם מספרים 123 ומילים באנגלית like this. " * 20 + "مرحبا بالعالم، هذا نص عربي. " * 20
+
+
+def _marked(text: str) -> str:
+    """RTL text as editors leave it: direction marks, embeddings and isolates around words."""
+    marks = ["\u200f", "\u200e", "\u202b", "\u202c", "\u2066", "\u2069"]
+    words = text.split(" ")
+    return " ".join(marks[n % len(marks)] + word for n, word in enumerate(words))
 
 
 def _to_simplified(text: str) -> str:
