@@ -84,6 +84,9 @@ def cases() -> list[Case]:
              relation="duplicate"),
         Case("whitespace only differs", {"page": _ARTICLE.replace("。", "。\n\n  "), "web": _ARTICLE}, relation="duplicate"),
         Case("100k tiny documents", _tiny_corpus(100_000), large=True, note="all accounted for, identical pairs found"),
+        # Repeated content (issue 14, class 2): a shingle frequent in one text still anchors the other.
+        Case("an article printed 17 times on a page", {"article": _ARTICLE, "page": "\n\n".join([_ARTICLE] * 17)},
+             relation="contained_by"),
         # Invisible characters (issue 14, class 5): removing them is layout, never a deletion or a script change.
         Case("direction marks and isolates removed", {"marked": _marked(_RTL), "clean": _RTL}, relation="duplicate"),
         Case("zero-width spaces removed", {"zwsp": _PARAGRAPH.replace("，", "\u200b，\u200b"), "clean": _PARAGRAPH},
