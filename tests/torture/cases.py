@@ -87,6 +87,8 @@ def cases() -> list[Case]:
         # Repeated content (issue 14, class 2): a shingle frequent in one text still anchors the other.
         Case("an article printed 17 times on a page", {"article": _ARTICLE, "page": "\n\n".join([_ARTICLE] * 17)},
              relation="contained_by"),
+        # Many short exact islands (issue 14, class 3): every other line of 400 kept.
+        Case("every other line of 400 short lines", _every_other_line(), relation="version"),
         # Invisible characters (issue 14, class 5): removing them is layout, never a deletion or a script change.
         Case("direction marks and isolates removed", {"marked": _marked(_RTL), "clean": _RTL}, relation="duplicate"),
         Case("zero-width spaces removed", {"zwsp": _PARAGRAPH.replace("，", "\u200b，\u200b"), "clean": _PARAGRAPH},
@@ -100,6 +102,13 @@ def cases() -> list[Case]:
 
 
 _RTL = "שלום עולם, זהו טקסט בעברית עם מספרים 123 ומילים באנגלית like this. " * 20 + "مرحبا بالعالم، هذا نص عربي. " * 20
+
+
+def _every_other_line() -> dict[str, str]:
+    rng = _rng()
+    alphabet = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+    lines = ["".join(rng.choice(alphabet) for _ in range(30)) for _ in range(400)]
+    return {"all": "\n".join(lines), "every other": "\n".join(lines[::2])}
 
 
 def _marked(text: str) -> str:
