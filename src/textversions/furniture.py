@@ -93,7 +93,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], str], ..
     )
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)
 def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sorted, disjoint ``(start, end)`` spans of furniture in a normalized text (cached: a pair asks several times)."""
     found = []

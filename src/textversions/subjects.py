@@ -58,7 +58,7 @@ _HAN_SHARE = 0.1
 """Han characters among letters above which Latin words count as subject tokens."""
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)
 def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
@@ -93,8 +93,10 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     average, and the share of chunks the other text lacks is what the texts' own rate
     of change does to a stretch of that length. That many slips, plus one standard
     deviation, twice over (a slip can leave two pieces) — ``2(e + √e)`` — are
-    forgiven; the rest count. ``of="both"`` counts the tokens of both texts; ``"a"``
-    or ``"b"`` one text's (the article's, when the other text is the page around it).
+    forgiven on each side; the rest count, and with both sides counted only if each
+    side has some (two notices each name their own subjects). ``of="both"`` counts
+    the tokens of both texts; ``"a"`` or ``"b"`` one text's (the article's, when the
+    other text is the page around it).
     The slips are weighed only when the share before forgiving reaches ``at_least``
     (below it, no forgiving can matter to the caller).
 
@@ -118,15 +120,21 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
     by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
-    changed = slips = 0
+    per_side = []
     for side, only in zip(sides, lacking):
-        far = _without_slips(only, tokens[1 - side], rate)
-        changed += sum(far.values())
-        slips += sum(only.values()) - sum(far.values())
-    # Slips come at the text's own rate of change: those beyond it (and its spread) are other subjects.
-    # A slip may show twice (a token cut in two leaves two pieces): twice the expected count is forgiven.
-    expected = by_chance * total
-    changed += max(0, slips - math.ceil(2 * (expected + math.sqrt(expected))))
+        # The other text's furniture counts as a source of slips: noise can break a stamp into numbers.
+        other = (text_b, text_a)[side]
+        furniture = Counter(other[start:end] for start, end in furniture_spans(other))
+        far = sum(_without_slips(only, tokens[1 - side] + furniture, rate).values())
+        slips = sum(only.values()) - far
+        # Slips come at the text's own rate of change: those beyond it (and its spread) are other
+        # subjects. A slip may show twice (a token cut in two leaves two pieces): twice the expected
+        # count is forgiven, on each side.
+        expected = by_chance * sum(tokens[side].values())
+        per_side.append(far + max(0, slips - math.ceil(2 * (expected + math.sqrt(expected)))))
+    # Two notices on one template each name their own subjects: with both sides counted, a side
+    # whose subjects all survive (the other's differences being slips) changes none.
+    changed = sum(per_side) if len(per_side) == 1 or min(per_side) else 0
     return SubjectChange(changed / total, changed)
 
 
