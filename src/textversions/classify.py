@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, merge_opcodes
 from .furniture import furniture_spans, within
-from .normalize import _LAYOUT_CHAR, Normalized, _script_chars, normalize
+from .normalize import _LAYOUT_CHAR, Normalized, _script_chars, converter, normalize
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
 
@@ -474,13 +475,10 @@ def _read_alike(around_a: str, around_b: str, traditional: tuple[bool, bool]) ->
     )
 
 
-@functools.cache
-def _phrase_converters() -> tuple[Any, ...]:
+def _phrase_converters() -> tuple[Callable[[str], str], ...]:
     """OpenCC's phrase-level conversions: to simplified (plain, Taiwan's and Hong Kong's vocabulary), then
     simplified to Taiwan's vocabulary and traditional to Taiwan's standard characters."""
-    import opencc
-
-    return tuple(opencc.OpenCC(config).convert for config in ("t2s", "tw2sp", "hk2s", "s2twp", "t2tw"))
+    return tuple(converter(config) for config in ("t2s", "tw2sp", "hk2s", "s2twp", "t2tw"))
 
 
 _SCRIPT_SAMPLE = 4000

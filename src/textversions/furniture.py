@@ -121,7 +121,7 @@ def within(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int
     >>> within([(2, 9)], 3, 5), within([(2, 9)], 8, 11)
     ((2, 9), None)
     """
-    index = bisect.bisect_right(spans, (lo, len(spans) and spans[-1][1] + 1)) - 1
+    index = bisect.bisect_right(spans, lo, key=lambda span: span[0]) - 1  # the last span starting at or before lo
     if index >= 0 and spans[index][0] <= lo and hi <= spans[index][1]:
         return spans[index]
     return None

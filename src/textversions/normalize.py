@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numba
@@ -66,11 +67,13 @@ _LAYOUT_CHAR = re.compile(f"[\\s{_INVISIBLE}]")
 _CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
 _ZERO_WIDTH_CHAR = re.compile(f"[{_INVISIBLE}]")
 
+
 @functools.cache
-def _t2s():  # type: ignore[no-untyped-def]
+def converter(config: str) -> Callable[[str], str]:
+    """OpenCC's ``convert`` for one of its configurations (``t2s``, ``tw2sp`` …), loaded once per process."""
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config).convert  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,8 +142,6 @@ def _script_chars() -> np.ndarray:
     The relation is closed transitively (着 ↔ 著 by ``t2tw``, 干 ↔ 幹 ↔ 乾 by ``t2s`` and
     ``s2t``); a group's representative is the smallest of its members' ``t2s`` forms.
     """
-    import opencc
-
     codes = [c for lo, hi in _T2S_RANGES for c in range(lo, hi)]
     chars = [chr(c) for c in codes]
     joined = "\n".join(chars)
@@ -153,7 +154,7 @@ def _script_chars() -> np.ndarray:
 
     simplified: dict[int, int] = {}
     for config in _SCRIPT_CONVERTERS:
-        out = opencc.OpenCC(config).convert(joined).split("\n")
+        out = converter(config)(joined).split("\n")
         if len(out) != len(codes):
             continue
         for char, other in zip(chars, out):

@@ -50,11 +50,11 @@ def paragraphs(texts: list[str], *, min_length: int = 60) -> list[str]:
     so traditional paragraphs are left out: planting into them would plant a
     script change too.
     """
-    import opencc
+    from .normalize import converter
 
-    to_simplified = opencc.OpenCC("t2s")
+    to_simplified = converter("t2s")
     lines = (line.strip() for text in texts for line in text.splitlines())
-    return [line for line in lines if len(line) >= min_length and to_simplified.convert(line) == line]
+    return [line for line in lines if len(line) >= min_length and to_simplified(line) == line]
 
 
 def ocr_noise(text: str, rate: float, rng: random.Random) -> str:
@@ -233,9 +233,9 @@ def _width(text: str, rng: random.Random) -> str | None:
 
 
 def _script(text: str, rng: random.Random) -> str | None:
-    import opencc
+    from .normalize import converter
 
-    return opencc.OpenCC("s2t").convert(text)
+    return converter("s2t")(text)
 
 
 def _whitespace(text: str, rng: random.Random) -> str | None:

@@ -17,9 +17,9 @@ Subject tokens, found in normalized text:
   word is Latin, so there only numbers, dates and titles count.
 
 Noise changes subject tokens too: an OCR'd page doubles a digit here and drops a
-letter there. So the measure also says what share of them the text's own rate of
-change would alter by chance: that many tokens one character away from one of the
-other text's are slips, not other subjects. A template pair changes far more.
+letter there. So the measure forgives as many slips (a token one character off, or
+cut in two) as the rest of the text's own rate of change explains: a template pair
+changes far more.
 
 Tokens inside furniture (a dateline, an update stamp: :mod:`textversions.furniture`)
 say who sent the story and when, not what it is about: they do not count.
@@ -40,11 +40,11 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .furniture import furniture_spans, within
+from .normalize import converter
 from .numbers import NUMBER
 from .shingle import shingle_hashes
 
@@ -164,15 +164,8 @@ def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
         position = max(position, end)
     kept.append(text[position:])
     letters = _NOT_A_LETTER.sub("", "".join(kept))
-    return _regional()(letters) if _ANY_HAN.search(letters) else letters
-
-
-@functools.cache
-def _regional():  # type: ignore[no-untyped-def]
-    """Taiwan's vocabulary read as the mainland's (檔案 → 文件), so regional words are no change."""
-    import opencc
-
-    return opencc.OpenCC("tw2sp").convert
+    # Taiwan's vocabulary read as the mainland's (檔案 → 文件), so regional words are no change.
+    return converter("tw2sp")(letters) if _ANY_HAN.search(letters) else letters
 
 
 def _without_slips(only: Counter[str], other: Counter[str], rate: float) -> Counter[str]:
