@@ -36,6 +36,8 @@ from collections import Counter, defaultdict
 from math import comb
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -176,14 +178,13 @@ def furniture_misnamed(result, documents: dict[str, dict]) -> dict[str, int]:  #
     """Substitutions and numbers inside furniture on both sides; truncations that are only furniture (a tag)."""
     counts = Counter({"furniture typed as content": 0, "tag typed truncation": 0})
     for relation in result.relations:
-        texts = documents[relation.a]["text"], documents[relation.b]["text"]
+        norms = normalize(documents[relation.a]["text"]), normalize(documents[relation.b]["text"])
         for edit in relation.comparison.edits:
             if edit.kind in ("substitution", "number"):
                 inside = []
-                for text, (lo, hi) in zip(texts, (edit.a_span, edit.b_span)):
-                    norm = normalize(text)
-                    start = next((k for k, off in enumerate(norm.offsets) if off >= lo), len(norm.text))
-                    end = next((k for k, off in enumerate(norm.offsets) if off >= hi), len(norm.text))
+                for norm, (lo, hi) in zip(norms, (edit.a_span, edit.b_span)):
+                    # Original span → normalized span (offsets never decrease).
+                    start, end = (int(k) for k in np.searchsorted(norm.offsets, [lo, hi]))
                     inside.append(end > start and within(furniture_spans(norm.text), start, end) is not None)
                 counts["furniture typed as content"] += all(inside)
             if edit.kind == "truncation" and all(
