@@ -14,6 +14,7 @@ import numpy as np
 
 from textversions import normalize
 from textversions.shingle import shingle_hash, shingles
+from textversions.options import Options
 from textversions.sketch import signatures
 
 NUM_PERM = 128
@@ -22,7 +23,7 @@ SHINGLE = 5
 
 def textversions_sketch(docs: list[str], workers: int = 1) -> list[np.ndarray]:
     """Ours: normalize, rolling shingle hashes and MinHash in one compiled pass per batch (``sketch.signatures``)."""
-    return list(signatures(docs, shingle=SHINGLE, num_perm=NUM_PERM, workers=workers))
+    return list(signatures(docs, Options(shingle=SHINGLE, num_perm=NUM_PERM), workers=workers))
 
 
 def datasketch_update_batch(docs: list[str]) -> list[np.ndarray]:

@@ -78,19 +78,19 @@ def sketch_table(sample: int, repeat: int) -> None:
 
 
 def _window_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    from textversions.index import sketch_keys_batch
+    from textversions.sketch import sketch_keys_batch
 
     return sketch_keys_batch(texts)
 
 
 def _parallel_rate(function, docs: list[str], workers: int, repeat: int) -> float:  # type: ignore[no-untyped-def]
     """Documents per second with ``function`` applied to chunks of 64 texts on ``workers`` threads."""
-    from textversions.find import _chunks, _mapped
+    from textversions.pool import chunks, mapped
 
     rates = []
     for _ in range(repeat):
         started = time.perf_counter()
-        for _ in _mapped(function, _chunks(docs, 64), workers, threads=True):
+        for _ in mapped(function, chunks(docs, 64), workers, threads=True):
             pass
         rates.append(len(docs) / (time.perf_counter() - started))
     return statistics.median(rates)

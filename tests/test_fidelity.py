@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textversions import compare, find_versions
-from textversions.find import relate
+from textversions import Options, compare, find_versions
+from textversions.compare import verify
+from textversions.shingle import prepare
 from textversions.io import seed_corpus
 from textversions.planting import ocr_noise, paragraphs, swap_paragraphs
 from textversions.subjects import subject_change
@@ -28,7 +29,7 @@ RELATIONS = [
     for line in (Path(__file__).parent / "golden" / "relations.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
-OPTIONS = {"shingle": 5, "min_coverage": 0.5, "min_passage": 40, "fold_script": True}
+OPTIONS = Options()
 
 
 @pytest.mark.parametrize("case", RELATIONS, ids=lambda case: case["what"])
@@ -115,13 +116,13 @@ def test_find_versions_and_compare_agree_on_a_page(seed, before, after):
     article = "\n\n".join(rng.sample(NOISY_SOURCES, 4))
     others = [p for p in NOISY_SOURCES if p not in article]
     page = "\n\n".join(rng.sample(others, before) + [article] + rng.sample(others, after))
-    found = relate(article, page, OPTIONS, None)
+    found = verify(prepare(article, OPTIONS), prepare(page, OPTIONS), OPTIONS, None)
     direct = compare(article, page)
     if found is None:
         assert direct.relation in {"unrelated", "contained_by"} - JOINING | {"unrelated"}
         return
-    swapped, comparison = found
-    oriented = {"contains": "contained_by"}.get(comparison.relation, comparison.relation) if swapped else comparison.relation
+    comparison = found.with_edits()
+    oriented = {"contains": "contained_by"}.get(comparison.relation, comparison.relation) if found.swapped else comparison.relation
     assert oriented == direct.relation
 
 

@@ -84,7 +84,7 @@ def test_wrong_version_is_named(tmp_path):
 
 def test_buckets_refuse_counts_that_do_not_add_up():
     from textversions import InvalidInput
-    from textversions.index import Buckets
+    from textversions.candidates import Buckets
 
     buckets = Buckets()
     with pytest.raises(InvalidInput, match="counts add up to 3 keys, got 2"):
@@ -92,12 +92,15 @@ def test_buckets_refuse_counts_that_do_not_add_up():
     assert len(buckets) == 0  # nothing half-added
 
 
-def test_located_then_comparison_is_compare(seeds):
-    from textversions import compare
-    from textversions.compare import located
-    from textversions.normalize import normalize
+def test_judgement_with_edits_is_compare(seeds):
+    from textversions import Options, compare
+    from textversions.compare import judge
+    from textversions.shingle import prepare
 
-    page, web = normalize(seeds[PAGE]), normalize(seeds[WEB])
-    found = located(page, web, shingle=5, min_coverage=0.5, min_passage=40, common=None)
+    options = Options()
+    found = judge(prepare(seeds[PAGE], options), prepare(seeds[WEB], options), options)
     assert found.relation == "contains"
-    assert found.comparison() == compare(seeds[PAGE], seeds[WEB])
+    assert found.with_edits() == compare(seeds[PAGE], seeds[WEB])
+    backwards = found.transposed().with_edits()  # read from the article, without aligning again
+    assert backwards.relation == "contained_by"
+    assert backwards.apply(seeds[WEB]) == seeds[PAGE]

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textversions import compare, normalize
-from textversions.index import sketch_keys, sketch_keys_batch
+from textversions.options import Options
 from textversions.shingle import shingle_hash, shingle_hashes, shingles
-from textversions.sketch import minhash, signatures, window_minhashes
+from textversions.sketch import minhash, signatures, sketch_keys, sketch_keys_batch, window_minhashes
 
 # Real-world hostility: CJK, full-width forms, astral characters, emoji, combining
 # marks, CR/CRLF, zero-width characters, traditional script.
@@ -94,7 +94,7 @@ def test_signatures_equal_datasketch(tokens, seed):
 
 @given(st.lists(texty, max_size=70), st.integers(1, 7), st.booleans(), st.sampled_from([1, 2]))
 def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_script, workers):
-    rows = signatures(texts, shingle=shingle, num_perm=16, fold_script=fold_script, workers=workers)
+    rows = signatures(texts, Options(shingle=shingle, num_perm=16, fold_script=fold_script), workers=workers)
     assert rows.shape == (len(texts), 16)
     for text, row in zip(texts, rows):
         grams = shingles(normalize(text, fold_script=fold_script).text, shingle)
@@ -105,9 +105,10 @@ def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_scri
 
 @given(st.lists(texty, max_size=40), st.integers(2, 40), st.booleans())
 def test_batch_lsh_keys_equal_those_of_each_text(texts, window, fold_script):
-    counts, keys = sketch_keys_batch(texts, window=window, fold_script=fold_script)
-    assert counts.tolist() == [len(sketch_keys(t, window=window, fold_script=fold_script)) for t in texts]
-    expected = [sketch_keys(t, window=window, fold_script=fold_script) for t in texts]
+    options = Options(window=window, fold_script=fold_script)
+    counts, keys = sketch_keys_batch(texts, options)
+    assert counts.tolist() == [len(sketch_keys(t, options)) for t in texts]
+    expected = [sketch_keys(t, options) for t in texts]
     assert keys.tolist() == (np.concatenate(expected).tolist() if expected else [])
 
 
@@ -123,8 +124,8 @@ def test_window_signatures_equal_datasketch_per_window(text, window):
         assert np.array_equal(reference.hashvalues, signature)
 
 
-def _reference_bucket_pairs(keys, max_bucket):
-    """bucket_pairs' rules written plainly: dicts and loops, no packing, no partitions."""
+def _reference_bucket_pairs(keys, max_bucket, min_shared):
+    """The candidate rules written plainly: dicts and loops, no packing, no partitions."""
     width = max(1, len(keys))
     bits = width.bit_length()
     members: dict[int, list[int]] = {}
@@ -145,22 +146,25 @@ def _reference_bucket_pairs(keys, max_bucket):
             links = [(x, y) for i, x in enumerate(group) for y in group[i + 1 :]]
         for link in links:
             found[link] = found.get(link, 0) + 1
-    return found
+    return {
+        (x, y): count for (x, y), count in found.items() if count >= min(min_shared, len(keys[x]), len(keys[y]))
+    }
 
 
 @given(
     st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=40),
     st.integers(2, 6),
+    st.integers(1, 4),
     st.sampled_from([1, 2]),
 )
-def test_bucket_pairs_follow_their_rules(docs, max_bucket, workers):
-    from textversions.index import Buckets
+def test_bucket_pairs_follow_their_rules(docs, max_bucket, min_shared, workers):
+    from textversions.candidates import Buckets
 
     # Keys spread over the whole 64-bit space (so every partition is used), few distinct ones (so buckets fill).
     keys = [np.array(sorted({(k * 0x9E3779B97F4A7C15) % 2**64 for k in doc}), dtype=np.uint64) for doc in docs]
-    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket, workers=workers)
+    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket, min_shared=min_shared, workers=workers)
     found = dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
-    assert found == _reference_bucket_pairs(keys, max_bucket)
+    assert found == _reference_bucket_pairs(keys, max_bucket, min_shared)
 
 
 @given(st.text(alphabet="abc中文", max_size=80), st.text(alphabet="abc中文", max_size=80), st.integers(1, 6))

@@ -99,7 +99,7 @@ def test_bad_input_is_a_clear_error(spark):  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput, match="null id or text: 'b'"):
         find_versions_spark(spark.createDataFrame([("a", "x"), ("b", None)], "id string, text string"))
     with pytest.raises(InvalidInput, match="no column 'body'"):
-        find_versions_spark(spark.createDataFrame([("a", "x")], "id string, text string"), text_col="body")
+        find_versions_spark(spark.createDataFrame([("a", "x")], "id string, text string"), text_field="body")
     with pytest.raises(InvalidInput, match="must hold strings"):
         find_versions_spark(spark.createDataFrame([("a", 1)], "id string, text long"))
     with pytest.raises(InvalidInput, match="threshold"):

@@ -13,6 +13,8 @@ from .find import Relation, Result, find_versions
 from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
 from .index import SketchIndex
 from .normalize import Normalized, normalize
+from .options import Options
+from . import report  # noqa: F401  (registers how a notebook shows results)
 
 try:
     __version__ = version("textversions")
@@ -27,6 +29,7 @@ __all__ = [
     "InvalidInput",
     "Normalized",
     "NotText",
+    "Options",
     "Passage",
     "Relation",
     "Result",

@@ -35,7 +35,8 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
-from .shingle import DEFAULT_SHINGLE, _empty_table, _slot, shingle_hashes
+from .options import DEFAULT_SHINGLE
+from .shingle import _empty_table, _slot, shingle_hashes
 
 __all__ = ["Anchor", "Alignment", "alignment", "anchors", "chain", "Opcode"]
 
@@ -99,11 +100,17 @@ class Alignment:
         )
 
 
-def anchors(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE) -> list[Anchor]:
-    """Maximal exact matches of at least ``shingle`` characters, by diagonal."""
+def anchors(
+    a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, hashes: tuple[np.ndarray, np.ndarray] | None = None
+) -> list[Anchor]:
+    """Maximal exact matches of at least ``shingle`` characters, by diagonal.
+
+    ``hashes`` are the two texts' shingle hashes when the caller has them
+    (:class:`~textversions.shingle.Prepared`); else they are computed here.
+    """
     if len(a) < shingle or len(b) < shingle:
         return []
-    hashes_a, hashes_b = shingle_hashes(a, shingle), shingle_hashes(b, shingle)
+    hashes_a, hashes_b = hashes if hashes is not None else (shingle_hashes(a, shingle), shingle_hashes(b, shingle))
     run_a, run_diagonal, run_shingles = _matching_runs(hashes_a, hashes_b, MAX_OCCURRENCES)
     lengths = run_shingles + (shingle - 1)
     kept = (lengths >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
@@ -400,9 +407,16 @@ def _edit_tag(i1: int, i2: int, j1: int, j2: int) -> str:
     return "replace"
 
 
-def alignment(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, gap_cost: float = GAP_COST) -> Alignment:
-    """Align two normalized texts; see the module docstring for the method."""
-    found = anchors(a, b, shingle=shingle)
+def alignment(
+    a: str,
+    b: str,
+    *,
+    shingle: int = DEFAULT_SHINGLE,
+    gap_cost: float = GAP_COST,
+    hashes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Alignment:
+    """Align two normalized texts; see the module docstring for the method (``hashes`` as for :func:`anchors`)."""
+    found = anchors(a, b, shingle=shingle, hashes=hashes)
     picked = chain(found, gap_cost=gap_cost)
     if not picked:
         ops, approximate = _align_gap(a, b, 0, 0)

@@ -1,42 +1,241 @@
-"""Stage 5 — candidate pairs: documents that may share text, from window sketches.
+"""Stage 5 — candidate pairs: documents that may share text, from their windows' bucket keys.
 
-Each document's normalized text is cut into overlapping windows of ``window``
-shingles; each window gets a MinHash signature and goes into a banded LSH index
-tuned for a low Jaccard ``threshold``. Two documents become candidates when any
-of their windows share a bucket, so the index surfaces near-duplicates (every
+Two documents become candidates when their windows share LSH buckets
+(:mod:`textversions.sketch`), so the sketches surface near-duplicates (every
 window collides), an article inside a page (the article's windows collide with
 one block of the page's) and passages shared by different stories (a few
-windows collide) — all three in one pass.
+windows collide) — all three in one pass. The rules:
+
+* a pair must share ``MIN_SHARED_BUCKETS`` buckets (one is chance, a shared
+  passage fills several), or every bucket the smaller document has;
+* a bucket of more than ``MAX_BUCKET`` documents is text that many share (a
+  template, masthead, footer, or one story reprinted everywhere): it links each
+  member to the next only, and only members made mostly of such text
+  (``SATURATED``): reprints end up connected, a template joins nothing, and
+  neither costs quadratic work.
 
 Candidates are only candidates: :func:`shares_passage` then checks, exactly,
-that a pair shares a run of shingles long enough to be a passage; only the
-survivors go to alignment.
+that a pair shares shingles densely enough somewhere to hold a passage; only
+the survivors go to alignment.
 
+>>> from textversions.options import Options
+>>> from textversions.shingle import prepare
+>>> from textversions.sketch import sketch_keys
+>>> options = Options(window=16, min_passage=20)
 >>> texts = ["越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨" * 2,
 ...          "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨", "天气晴朗"]
->>> keys = [sketch_keys(text, window=16) for text in texts]
->>> sorted(candidate_pairs(keys))
+>>> sorted(candidate_pairs([sketch_keys(text, options) for text in texts]))
 [(0, 1)]
->>> shares_passage(texts[0], texts[1], min_passage=20)
+>>> shares_passage(prepare(texts[0], options), prepare(texts[1], options), min_passage=20)
 True
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
 
-from .index import DEFAULT_THRESHOLD, DEFAULT_WINDOW, MAX_BUCKET, Buckets, sketch_keys
-from .normalize import normalize
-from .shingle import DEFAULT_SHINGLE, found_in, shingle_hashes
+from .errors import InvalidInput
+from .shingle import Prepared
 
-__all__ = [
-    "sketch_keys", "candidate_pairs", "shares_passage", "passage_in_common", "DEFAULT_WINDOW", "DEFAULT_THRESHOLD"
-]
+__all__ = ["Buckets", "candidate_pairs", "shares_passage", "MAX_BUCKET", "SATURATED", "MIN_SHARED_BUCKETS"]
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
+
+MAX_BUCKET = 16
+"""A bucket of more documents than this is text many share (a template, a reprinted story)."""
+SATURATED = 0.8
+"""Share of a document's buckets that must be big for it to count as a reprint of a common story."""
+
+
+class Buckets:
+    """The LSH bucket keys of a stream of documents, added a batch at a time, then paired.
+
+    Pairing sorts ``(bucket, document)`` words one partition of the key space
+    at a time, so memory holds the keys once plus one partition. A bucket of
+    more than ``max_bucket`` documents is text that many share: it links each
+    member to the next only, and only members made mostly of such text (reprints
+    of one story), never documents that merely share a template (masthead,
+    footer, boilerplate) around text of their own.
+
+    Each (key, document) becomes one 64-bit word, the key's top bits above the
+    document's number; dropping the key's low bits merges two buckets only by
+    chance (about one in 2**40 for 100k documents).
+
+    >>> buckets = Buckets()
+    >>> buckets.add(np.array([2, 1]), np.array([1 << 40, 2 << 40, 1 << 40], dtype=np.uint64))
+    >>> [a.tolist() for a in buckets.pairs()]
+    [[0], [1], [1]]
+    """
+
+    PARTITION_BITS = 3
+
+    def __init__(self) -> None:
+        self._counts: list[np.ndarray] = []
+        self._keys: list[np.ndarray] = []
+
+    @classmethod
+    def of(cls, keys: Sequence[np.ndarray]) -> Buckets:
+        """Buckets holding ``keys[n]``, the keys of document ``n``."""
+        buckets = cls()
+        if len(keys):
+            counts = np.array([len(k) for k in keys])
+            buckets.add(counts, np.concatenate([np.asarray(k, dtype=np.uint64) for k in keys]))
+        return buckets
+
+    def __len__(self) -> int:
+        return sum(len(counts) for counts in self._counts)
+
+    def counts(self) -> np.ndarray:
+        """How many keys each document has."""
+        return np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
+
+    def add(self, counts: np.ndarray, keys: np.ndarray) -> None:
+        """The keys of the next ``len(counts)`` documents, one document's after the other."""
+        counts = np.asarray(counts, dtype=np.int64)
+        if int(counts.sum()) != len(keys):
+            raise InvalidInput(f"counts add up to {int(counts.sum())} keys, got {len(keys)}")
+        self._counts.append(counts)
+        self._keys.append(np.asarray(keys, dtype=np.uint64))
+
+    def pairs(
+        self, *, max_bucket: int = MAX_BUCKET, min_shared: int = MIN_SHARED_BUCKETS, workers: int = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order.
+
+        Only pairs sharing at least ``min_shared`` buckets, or all the buckets the
+        smaller of the two has. ``workers`` threads take the key-space partitions
+        (compiled kernels that hold no GIL).
+        """
+        key_counts = self.counts()
+        totals = np.maximum(1, key_counts)
+        width = max(1, len(totals))
+        bits = np.uint64(width.bit_length())
+        shift = np.uint64(64 - self.PARTITION_BITS)
+        sizes = sum(
+            (np.bincount((keys >> shift).astype(np.intp), minlength=1 << self.PARTITION_BITS) for keys in self._keys),
+            np.zeros(1 << self.PARTITION_BITS, dtype=np.int64),
+        )
+
+        def partition(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            packed = np.empty(sizes[part], dtype=np.uint64)
+            position, first = 0, 0
+            for counts, keys in zip(self._counts, self._keys):
+                position = _pack_partition(keys, counts, first, bits, shift, np.uint64(part), packed, position)
+                first += len(counts)
+            packed.sort()
+            in_big = np.zeros(width, dtype=np.int64)
+            codes, members, bucket_numbers = _bucket_codes(packed, bits, max_bucket, width, in_big)
+            return codes, members, bucket_numbers + (part << 40), in_big
+
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            parts = list(pool.map(partition, range(1 << self.PARTITION_BITS)))
+        codes = [part[0] for part in parts]
+        in_big = sum((part[3] for part in parts), np.zeros(width, dtype=np.int64))
+        # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
+        members, buckets = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
+        saturated = in_big[members] >= SATURATED * totals[members]
+        members, buckets = members[saturated], buckets[saturated]
+        link = buckets[1:] == buckets[:-1]
+        codes.append(members[:-1][link] * width + members[1:][link])
+        del parts
+        all_codes = np.concatenate(codes)
+        del codes
+        all_codes.sort()
+        return _counted_pairs(all_codes, width, key_counts, min_shared)
+
+
+@numba.njit(cache=True, nogil=True)
+def _counted_pairs(codes, width, key_counts, min_shared):  # type: ignore[no-untyped-def]
+    """From sorted pair codes ``low * width + high``: the pairs that occur often enough, and how often."""
+    kept = 0
+    for sweep in range(2):
+        if sweep == 1:
+            first = np.empty(kept, dtype=np.int64)
+            second = np.empty(kept, dtype=np.int64)
+            shared = np.empty(kept, dtype=np.int64)
+            kept = 0
+        start = 0
+        while start < len(codes):
+            end = start + 1
+            while end < len(codes) and codes[end] == codes[start]:
+                end += 1
+            low, high = codes[start] // width, codes[start] % width
+            if end - start >= min(min_shared, key_counts[low], key_counts[high]):
+                if sweep == 1:
+                    first[kept], second[kept], shared[kept] = low, high, end - start
+                kept += 1
+            start = end
+    return first, second, shared
+
+
+@numba.njit(cache=True, nogil=True)
+def _pack_partition(keys, counts, first, bits, shift, part, out, position):  # type: ignore[no-untyped-def]
+    """Write ``(key's top bits | document number)`` for one batch's keys in partition ``part``; the next position."""
+    k = 0
+    for d in range(len(counts)):
+        document = np.uint64(first + d)
+        for _ in range(counts[d]):
+            key = keys[k]
+            k += 1
+            if key >> shift == part:
+                out[position] = ((key >> bits) << bits) | document
+                position += 1
+    return position
+
+
+@numba.njit(cache=True, nogil=True)
+def _bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-untyped-def]
+    """Walk sorted ``(bucket | document)`` words: pair codes of small buckets, members of big ones.
+
+    A document counts once per bucket. Codes are ``low * width + high``; a big
+    bucket's members are listed with its ordinal and counted into ``in_big``.
+    """
+    low = (np.uint64(1) << bits) - np.uint64(1)
+    n = len(packed)
+    members = np.empty(n, dtype=np.int64)
+    n_codes = 0
+    n_big = 0
+    for sweep in range(2):
+        if sweep == 1:
+            codes = np.empty(n_codes, dtype=np.int64)
+            big_members = np.empty(n_big, dtype=np.int64)
+            big_buckets = np.empty(n_big, dtype=np.int64)
+            n_codes = 0
+            n_big = 0
+        start = 0
+        ordinal = 0
+        while start < n:
+            bucket = packed[start] >> bits
+            size = 0
+            end = start
+            while end < n and packed[end] >> bits == bucket:
+                if end == start or packed[end] != packed[end - 1]:
+                    members[size] = np.int64(packed[end] & low)
+                    size += 1
+                end += 1
+            if 2 <= size <= max_bucket:
+                if sweep == 1:
+                    for x in range(size):
+                        for y in range(x + 1, size):
+                            codes[n_codes] = members[x] * width + members[y]
+                            n_codes += 1
+                else:
+                    n_codes += size * (size - 1) // 2
+            elif size > max_bucket:
+                if sweep == 1:
+                    for x in range(size):
+                        big_members[n_big + x] = members[x]
+                        big_buckets[n_big + x] = ordinal
+                        in_big[members[x]] += 1
+                n_big += size
+                ordinal += 1
+            start = end
+    return codes, big_members, big_buckets
 
 
 def candidate_pairs(
@@ -44,40 +243,31 @@ def candidate_pairs(
 ) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
-    ``keys`` is each document's bucket keys, or a :class:`~textversions.index.Buckets`
-    holding them; ``workers`` threads share the pairing.
+    ``keys`` is each document's bucket keys, or a :class:`Buckets` holding them;
+    ``workers`` threads share the pairing.
     """
     if not isinstance(keys, Buckets):
         keys = Buckets.of(keys)
-    first, second, shared = keys.pairs(max_bucket=max_bucket, min_shared=MIN_SHARED_BUCKETS, workers=workers)
+    first, second, shared = keys.pairs(max_bucket=max_bucket, workers=workers)
     return dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
 
 
 _DENSITY = 0.25
 
 
-def shares_passage(a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, min_passage: int, fold_script: bool = True) -> bool:
-    """Exactly: do two raw texts share shingles densely somewhere, as a shared passage does?
+def shares_passage(a: Prepared, b: Prepared, *, min_passage: int) -> bool:
+    """Exactly: do two prepared texts share shingles densely somewhere, as a shared passage does?
 
     Shared shingles of unrelated texts are scattered (common phrases); a version,
     a page holding an article, or a reused passage shares them close together:
     at least a quarter of the shingles of some stretch of ``min_passage``
     characters (edits every few characters still leave that much).
     """
-    norm_a, norm_b = normalize(a, fold_script=fold_script).text, normalize(b, fold_script=fold_script).text
-    return passage_in_common(norm_a, norm_b, shingle=shingle, min_passage=min_passage)
-
-
-def passage_in_common(a: str, b: str, *, shingle: int, min_passage: int) -> bool:
-    """:func:`shares_passage` of two texts already normalized."""
-    ha = shingle_hashes(a, shingle)
-    hb = shingle_hashes(b, shingle)
-    if len(ha) == 0 or len(hb) == 0:
+    if len(a.hashes) == 0 or len(b.hashes) == 0:
         return False
-    if len(hb) < len(ha):
-        ha, hb = hb, ha
-    shared = found_in(ha, hb).astype(np.int64)
-    span = min(len(ha), max(1, min_passage - shingle + 1))
+    shorter, longer = (b, a) if len(b.hashes) < len(a.hashes) else (a, b)
+    shared = longer.hash_set.contains(shorter.hashes).astype(np.int64)
+    span = min(len(shorter.hashes), max(1, min_passage - shorter.shingle + 1))
     counts = np.cumsum(np.r_[0, shared])
     densest = int((counts[span:] - counts[:-span]).max())
     return densest >= max(1, int(_DENSITY * span))

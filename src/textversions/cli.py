@@ -20,14 +20,15 @@ from rich.progress import Progress
 from rich.text import Text
 
 from . import __version__
-from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW
-from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, compare
+from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
 from .report import comparison_html, comparison_markdown, result_html, result_markdown
-from .shingle import DEFAULT_SHINGLE
-from .sketch import DEFAULT_NUM_PERM
+from .options import (
+    DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SHINGLE, DEFAULT_THRESHOLD, DEFAULT_WINDOW,
+    Options,
+)  # fmt: skip
 
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
 
@@ -147,18 +148,27 @@ def find(
       cat articles.jsonl | textversions find - --format json
       textversions find archive.parquet --engine spark --master spark://host:7077 --out found/
     """
+    settings = _options(options)
     if engine == "spark":
         if fmt or skip_unreadable:
             raise click.UsageError("--engine spark writes Parquet folders to --out; --format and --skip-unreadable are local-only")
         if out is None:
             raise click.UsageError("--engine spark needs --out: a folder for relations.parquet and families.parquet")
-        settings = dict(_setting(entry) for entry in spark_conf)
-        _find_on_spark(paths, out, master, settings, id_field, text_field, options)
+        spark_settings = dict(_setting(entry) for entry in spark_conf)
+        _find_on_spark(paths, out, master, spark_settings, id_field, text_field, settings)
         return
     _find_locally(
         [Path(path) for path in paths], fmt, Path(out) if out else None, id_field, text_field, workers, quiet,
-        skip_unreadable, options,
+        skip_unreadable, settings,
     )  # fmt: skip
+
+
+def _options(flags: dict[str, Any]) -> Options:
+    """The flags shared with the library as one :class:`Options`, checked before any work is done."""
+    try:
+        return Options(**flags)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _find_locally(
@@ -170,7 +180,7 @@ def _find_locally(
     workers: int,
     quiet: bool,
     skip_unreadable: bool,
-    options: dict[str, Any],
+    options: Options,
 ) -> None:
     if out is not None and out.is_dir():
         raise click.UsageError(f"--out {out} is a folder; give a file name")
@@ -187,7 +197,9 @@ def _find_locally(
         if fmt == "html":
             docs = list(docs)  # the page shows the texts; other formats stream them
         with _progress(quiet) as report:
-            result = find_versions(docs, progress=report, workers=workers or os.cpu_count() or 1, **options)
+            result = find_versions(
+                docs, options=options, progress=report, workers=workers or os.cpu_count() or 1
+            )
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
     if fmt == "json":
@@ -226,7 +238,7 @@ def _find_on_spark(
     settings: dict[str, str],
     id_field: str,
     text_field: str,
-    options: dict[str, Any],
+    options: Options,
 ) -> None:
     try:
         from .spark import find_versions_spark, read_documents, spark_session
@@ -239,7 +251,7 @@ def _find_on_spark(
             table = read_documents(spark, list(paths))
         else:
             table = spark.createDataFrame(seed_corpus(), f"{id_field} string, {text_field} string")
-        found = find_versions_spark(table, id_col=id_field, text_col=text_field, **options)
+        found = find_versions_spark(table, id_field=id_field, text_field=text_field, options=options)
         where = out.rstrip("/")
         found.relations.write.mode("overwrite").parquet(f"{where}/relations.parquet")
         found.families.write.mode("overwrite").parquet(f"{where}/families.parquet")
@@ -267,9 +279,10 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **
     Example:
       textversions diff web.txt print.txt --format html --out diff.html
     """
+    settings = _options(options)
     try:
         text_a, text_b = read_text_file(a), read_text_file(b)
-        comparison = compare(text_a, text_b, **options)
+        comparison = compare(text_a, text_b, options=settings)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
     fmt = _format(fmt, out, "text")

@@ -41,26 +41,30 @@ import itertools
 import json
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from .align import Alignment, Anchor, alignment
+from .candidates import shares_passage
 from .classify import KINDS, Edit, typed_edits
+from .common import own_text
 from .errors import InvalidInput
-from .normalize import Normalized, check_text, normalize
+from .normalize import check_text
+from .options import OptionKeywords, Options
+from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .subjects import subject_change
-from .shingle import DEFAULT_SHINGLE, ShingleSet, covered, distinct_overlap, shingle_hashes
 
 __all__ = [
-    "Comparison", "Located", "Passage", "Scores", "compare", "located",
-    "RELATIONS", "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE", "TEMPLATE_SUBJECT_CHANGE", "TEMPLATE_MIN_CHANGED",
+    "Comparison", "Judgement", "Passage", "Scores", "compare", "judge", "verify",
+    "RELATIONS", "TEMPLATE_SUBJECT_CHANGE", "TEMPLATE_MIN_CHANGED", "HTML_VIEWS",
 ]  # fmt: skip
 
 RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
-DEFAULT_MIN_COVERAGE = 0.5
-DEFAULT_MIN_PASSAGE = 40
+HTML_VIEWS: dict[type, Callable[[Any], str]] = {}
+"""How a notebook shows a result, by type: filled in by :mod:`textversions.report` (no stage imports the report layer)."""
 TEMPLATE_SUBJECT_CHANGE = 0.25
 TEMPLATE_MIN_CHANGED = 4
 _PASSAGE_GAP = 12
@@ -168,9 +172,7 @@ class Comparison:
         return json.dumps(self.to_dict(), **dumps_options)
 
     def _repr_html_(self) -> str:
-        from .report import comparison_overview_html
-
-        return comparison_overview_html(self)
+        return HTML_VIEWS[type(self)](self)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Edits travel as columns (one string of all their texts, one array of spans) and
@@ -223,16 +225,14 @@ def _unpacked(*fields: Any) -> Comparison:
     return comparison
 
 
-def _shingle_scores(a: str, b: str, shingle: int) -> tuple[float, float, float]:
-    distinct_a, distinct_b, shared = distinct_overlap(shingle_hashes(a, shingle), shingle_hashes(b, shingle))
+def _shingle_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
+    distinct_a, distinct_b, shared = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
     if distinct_a == 0 or distinct_b == 0:
-        return (1.0 if a == b else 0.0), 0.0, 0.0
+        return (1.0 if a.text == b.text else 0.0), 0.0, 0.0
     return shared / (distinct_a + distinct_b - shared), shared / distinct_a, shared / distinct_b
 
 
-def _passages(
-    found: list[Anchor], na: Normalized, nb: Normalized, min_passage: int, own_a: np.ndarray | None
-) -> tuple[Passage, ...]:
+def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, own_a: np.ndarray | None) -> tuple[Passage, ...]:
     """Shared passages: anchors on one diagonal joined across small edits; common text is no passage."""
     merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched
     for anchor in sorted(found, key=lambda m: (m.a_start, m.b_start)):
@@ -244,29 +244,10 @@ def _passages(
                 continue
         merged.append([anchor.a_start, anchor.a_end, anchor.b_start, anchor.b_end, anchor.length])
     return tuple(
-        Passage(na.original_span(a0, a1), nb.original_span(b0, b1), matched)
+        Passage(a.normalized.original_span(a0, a1), b.normalized.original_span(b0, b1), matched)
         for a0, a1, b0, b1, matched in merged
         if matched >= min_passage and (own_a is None or own_a[a0:a1].mean() >= 0.5)
     )
-
-
-_OWN_SHARE = 0.2
-"""A document with less of its own text than this (the rest common) is a reprint: judged as it is."""
-
-
-def own_text(norm: Normalized, common: ShingleSet | None, shingle: int) -> np.ndarray | None:
-    """Mask of the normalized characters that are the document's own, not corpus-common text.
-
-    ``None`` when nothing is discounted: no common shingles given or found, or the
-    document is nearly all common text (a reprint of a widely shared story).
-    """
-    if common is None or not len(common) or len(norm.text) < shingle:
-        return None
-    hit = common.contains(shingle_hashes(norm.text, shingle))
-    if not hit.any():
-        return None
-    own = ~covered(hit, shingle, len(norm.text))
-    return own if own.mean() >= _OWN_SHARE else None
 
 
 def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> tuple[np.ndarray, np.ndarray]:
@@ -302,27 +283,26 @@ def _coverage(matched: np.ndarray, own: np.ndarray | None) -> float:
 
 
 def _relation(
-    na: Normalized,
-    nb: Normalized,
+    a: Prepared,
+    b: Prepared,
     aligned: Alignment,
     passages: tuple[Passage, ...],
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
-    shingle: int,
 ) -> tuple[str, float, float, float]:
     """``(relation, coverage_a, coverage_b, subject_change)`` by the rule of the module docstring."""
-    matched_a, matched_b = _matched(aligned, len(na.text), len(nb.text), shingle)
+    matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
-    if na.text == nb.text:
+    if a.text == b.text:
         return "duplicate", 1.0, 1.0, 0.0
     relation = "reuse" if passages else "unrelated"
-    a_shorter = len(na.text) <= len(nb.text)
+    a_shorter = len(a.text) <= len(b.text)
     short_coverage = coverage_a if a_shorter else coverage_b
     if coverage_a >= min_coverage and coverage_b >= min_coverage:
         relation = "version"
     elif short_coverage >= min_coverage and aligned.chain:
         lo, hi = aligned.b_region if a_shorter else aligned.a_region  # type: ignore[misc]
-        long_length = len(nb.text) if a_shorter else len(na.text)
+        long_length = len(b.text) if a_shorter else len(a.text)
         long_coverage = coverage_b if a_shorter else coverage_a
         if (hi - lo) >= min_coverage * long_length:
             # New paragraphs woven into the story, not a short story quoted in a long one.
@@ -333,7 +313,7 @@ def _relation(
         return relation, coverage_a, coverage_b, 0.0
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
-    subjects = subject_change(na.text, nb.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
+    subjects = subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
     if subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED:
         relation = "reuse" if passages else "unrelated"
     return relation, coverage_a, coverage_b, subjects.share
@@ -343,68 +323,62 @@ def compare(
     a: str,
     b: str,
     *,
-    shingle: int = DEFAULT_SHINGLE,
-    min_coverage: float = DEFAULT_MIN_COVERAGE,
-    min_passage: int = DEFAULT_MIN_PASSAGE,
-    fold_script: bool = True,
+    options: Options | None = None,
     common: np.ndarray | None = None,
+    **keywords: Unpack[OptionKeywords],
 ) -> Comparison:
     """Relate two texts and list every edit from ``a`` to ``b``.
 
-    Options: ``shingle`` (characters per n-gram), ``min_coverage`` (share of the
-    shorter text that must align for a version or containment), ``min_passage``
-    (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
-    traditional and simplified script as equal when matching), ``common`` (sorted
-    ``uint32`` shingle hashes of text common in the corpus — a template, a
-    footer — which then counts toward neither coverage nor shared passages;
-    :func:`~textversions.find_versions` measures it).
+    Options (:class:`~textversions.options.Options`, or its fields as keywords)
+    that matter here: ``shingle`` (characters per n-gram), ``min_coverage``
+    (share of the shorter text that must align for a version or containment),
+    ``min_passage`` (characters a shared passage needs for ``reuse``),
+    ``fold_script`` (treat traditional and simplified script as equal when
+    matching). ``common`` (sorted ``uint32`` shingle hashes of text common in
+    the corpus — a template, a footer — which then counts toward neither
+    coverage nor shared passages; :func:`~textversions.find_versions` measures it).
     """
     check_text(a, "a")
     check_text(b, "b")
-    if shingle < 1:
-        raise InvalidInput(f"shingle must be at least 1, got {shingle}")
-    if not 0.0 < min_coverage <= 1.0:
-        raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
-    na = normalize(a, fold_script=fold_script)
-    nb = normalize(b, fold_script=fold_script)
-    found = located(na, nb, shingle=shingle, min_coverage=min_coverage, min_passage=min_passage, common=common)
-    return found.comparison()
+    options = Options.of(options, **keywords)
+    return judge(prepare(a, options), prepare(b, options), options, common).with_edits()
 
 
 @dataclass(frozen=True)
-class Located:
-    """How two normalized texts relate, before their edits are typed: the cheap half of :func:`compare`.
+class Judgement:
+    """How two prepared texts relate, before their edits are typed: the cheap half of :func:`compare`.
 
     ``relation`` is final except that a ``version`` whose edits all prove
-    cosmetic becomes a ``duplicate`` in :meth:`comparison`.
+    cosmetic becomes a ``duplicate`` in :meth:`with_edits`. ``swapped`` says the
+    judgement reads from the second text of the call to the first (see :func:`verify`).
     """
 
-    na: Normalized
-    nb: Normalized
+    a: Prepared
+    b: Prepared
     aligned: Alignment
     passages: tuple[Passage, ...]
     relation: str
     coverage: tuple[float, float]
     subject_change: float
-    shingle: int
+    swapped: bool = False
 
-    def transposed(self) -> Located:
+    def transposed(self) -> Judgement:
         """The same finding read from ``b`` to ``a`` (a page before its article), without aligning again."""
         swap = {"contains": "contained_by", "contained_by": "contains"}
-        return Located(
-            self.nb,
-            self.na,
+        return Judgement(
+            self.b,
+            self.a,
             self.aligned.transposed(),
             tuple(Passage(p.b_span, p.a_span, p.length) for p in self.passages),
             swap.get(self.relation, self.relation),
             (self.coverage[1], self.coverage[0]),
             self.subject_change,
-            self.shingle,
+            not self.swapped,
         )
 
-    def comparison(self) -> Comparison:
+    def with_edits(self) -> Comparison:
         """The full :class:`Comparison`: typed edits, scores, regions on the original texts."""
-        na, nb, aligned, relation = self.na, self.nb, self.aligned, self.relation
+        na, nb, aligned, relation = self.a.normalized, self.b.normalized, self.aligned, self.relation
         container = {"contains": "a", "contained_by": "b"}.get(relation)
         regions = (aligned.a_region, aligned.b_region) if aligned.chain else None
         edits = typed_edits(na, nb, aligned.opcodes, regions=regions, container=container)  # type: ignore[arg-type]
@@ -412,7 +386,7 @@ class Located:
             relation = "duplicate"
         equal = sum(op[2] - op[1] for op in aligned.opcodes if op[0] == "equal")
         total = len(na.text) + len(nb.text)
-        jaccard, containment_a, containment_b = _shingle_scores(na.text, nb.text, self.shingle)
+        jaccard, containment_a, containment_b = _shingle_scores(self.a, self.b)
         scores = Scores(
             jaccard=round(jaccard, 6),
             containment_a=round(containment_a, 6),
@@ -436,23 +410,32 @@ class Located:
         )
 
 
-def located(
-    na: Normalized,
-    nb: Normalized,
-    *,
-    shingle: int,
-    min_coverage: float,
-    min_passage: int,
-    common: np.ndarray | ShingleSet | None,
-) -> Located:
-    """Align two normalized texts and decide how they relate (options as in :func:`compare`, already checked).
+def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | ShingleSet | None = None) -> Judgement:
+    """Align two prepared texts and decide how they relate (by the rule of the module docstring).
 
     ``common`` may be a :class:`~textversions.shingle.ShingleSet`, built once for many pairs.
     """
     if common is not None and not isinstance(common, ShingleSet):
         common = ShingleSet(common)
-    aligned = alignment(na.text, nb.text, shingle=shingle)
-    own = (own_text(na, common, shingle), own_text(nb, common, shingle))
-    passages = _passages(aligned.anchors, na, nb, min_passage, own[0])
-    relation, coverage_a, coverage_b, subjects = _relation(na, nb, aligned, passages, min_coverage, own, shingle)
-    return Located(na, nb, aligned, passages, relation, (coverage_a, coverage_b), subjects, shingle)
+    aligned = alignment(a.text, b.text, shingle=options.shingle, hashes=(a.hashes, b.hashes))
+    own = (own_text(a, common), own_text(b, common))
+    passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
+    relation, coverage_a, coverage_b, subjects = _relation(a, b, aligned, passages, options.min_coverage, own)
+    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects)
+
+
+def verify(a: Prepared, b: Prepared, options: Options, common: ShingleSet | None) -> Judgement | None:
+    """One candidate pair checked and judged: ``None`` when it is unrelated, else its judgement, holder first.
+
+    A pure function of its arguments, shared by every engine. The pair must
+    first share a passage (:func:`~textversions.candidates.shares_passage`, cheap),
+    then is aligned. A page holding its article is read page first —
+    ``swapped`` is then true — so that ``contains`` always reads "first holds
+    second"; the relation is known before the (costly) edits are typed.
+    """
+    if not shares_passage(a, b, min_passage=options.min_passage):
+        return None
+    found = judge(a, b, options, common)
+    if found.relation == "contained_by":
+        found = found.transposed()
+    return None if found.relation in ("unrelated", "contained_by") else found

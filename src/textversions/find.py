@@ -1,10 +1,11 @@
 """find_versions — every version of every story in a pile of documents.
 
-The pipeline, one module per stage:
-:mod:`~textversions.normalize` → :mod:`~textversions.shingle` →
-:mod:`~textversions.sketch` → :mod:`~textversions.index` →
-:mod:`~textversions.candidates` → :mod:`~textversions.compare` (alignment and
-typed edits) → :mod:`~textversions.families`.
+This module only orchestrates; each stage is its own module, opened in this
+order: :mod:`~textversions.normalize` → :mod:`~textversions.shingle` →
+:mod:`~textversions.sketch` → :mod:`~textversions.candidates` →
+:mod:`~textversions.align` → :mod:`~textversions.classify` →
+:mod:`~textversions.compare` → :mod:`~textversions.families`, with corpus-wide
+statistics in :mod:`~textversions.common` and the workers in :mod:`~textversions.pool`.
 
 >>> result = find_versions({"web": "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。",
 ...                         "print": "越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨。",
@@ -17,25 +18,24 @@ typed edits) → :mod:`~textversions.families`.
 
 from __future__ import annotations
 
-import itertools
 import json
-import multiprocessing
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from dataclasses import dataclass, field
+from typing import Any, Unpack
 
 import numpy as np
 
-from .candidates import DEFAULT_THRESHOLD, DEFAULT_WINDOW, candidate_pairs, passage_in_common
-from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison, Scores, located
+from .candidates import Buckets, candidate_pairs
+from .common import common_sample, common_shingles
+from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .index import Buckets, sketch_keys_batch
-from .normalize import check_text, normalize
-from .shingle import DEFAULT_SHINGLE, ShingleSet, shingle_hashes
-from .sketch import DEFAULT_NUM_PERM
+from .normalize import check_text
+from .options import OptionKeywords, Options
+from .pool import chunks, installed, mapped
+from .shingle import Prepared, ShingleSet, prepare
+from .sketch import sketch_keys_batch
 from .spill import SpilledTexts
 
 __all__ = ["find_versions", "Result", "Relation", "SCHEMA_VERSION"]
@@ -105,9 +105,7 @@ class Result:
         return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
     def _repr_html_(self) -> str:
-        from .report import result_overview_html
-
-        return result_overview_html(self)
+        return HTML_VIEWS[type(self)](self)
 
 
 def _checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
@@ -130,180 +128,46 @@ def _checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> I
         yield doc_id, text
 
 
-SKETCH_OPTIONS = ("shingle", "window", "num_perm", "threshold", "fold_script")
-COMPARE_OPTIONS = ("shingle", "min_coverage", "min_passage", "fold_script")
+_PREPARED_PER_PROCESS = 64
+"""Prepared texts a worker keeps: pairs come sorted, so one document's pairs follow each other."""
 
 
-def checked_options(
-    *,
-    shingle: int,
-    window: int,
-    num_perm: int,
-    threshold: float,
-    min_coverage: float,
-    min_passage: int,
-    fold_script: bool,
-) -> dict[str, Any]:
-    """The options of :func:`find_versions` as a dict, or an error naming the one out of range."""
-    if shingle < 1:
-        raise InvalidInput(f"shingle must be at least 1, got {shingle}")
-    if window < 2:
-        raise InvalidInput(f"window must be at least 2, got {window}")
-    if num_perm < 1:
-        raise InvalidInput(f"num_perm must be at least 1, got {num_perm}")
-    if not 0.0 < threshold < 1.0:
-        raise InvalidInput(f"threshold must be in (0, 1), got {threshold}")
-    if not 0.0 < min_coverage <= 1.0:
-        raise InvalidInput(f"min_coverage must be in (0, 1], got {min_coverage}")
-    return {
-        "shingle": shingle,
-        "window": window,
-        "num_perm": num_perm,
-        "threshold": threshold,
-        "min_coverage": min_coverage,
-        "min_passage": min_passage,
-        "fold_script": fold_script,
-    }
-
-
-COMMON_SAMPLE = 2000
-"""Documents sampled to measure which shingles are common (template text)."""
-_COMMON_MIN_DOCS = 10
-_COMMON_SHARE = 0.02
-
-
-def common_sample(count: int) -> range:
-    """Positions of the evenly spread sample (at most ``COMMON_SAMPLE``) of a corpus of ``count`` documents."""
-    step = max(1, count // COMMON_SAMPLE)
-    return range(0, min(count, step * COMMON_SAMPLE), step)
-
-
-def common_shingles(sample: Sequence[str], *, shingle: int, fold_script: bool) -> np.ndarray:
-    """Sorted hashes of shingles found in many documents of ``sample``: a template, a footer, boilerplate.
-
-    ``sample`` is the texts at :func:`common_sample`'s positions. A shingle is
-    common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it; a small
-    corpus has none.
-    """
-    needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
-    if len(sample) < needed:
-        return np.zeros(0, dtype=np.uint32)
-    per_text = [_distinct(shingle_hashes(normalize(text, fold_script=fold_script).text, shingle)) for text in sample]
-    hashes = np.sort(np.concatenate(per_text))
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    counts = np.diff(np.r_[starts, len(hashes)])
-    return hashes[starts[counts >= needed]]
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
-
-
-def relate(
-    text_a: str, text_b: str, options: Mapping[str, Any], common: np.ndarray | ShingleSet | None
-) -> tuple[bool, Comparison] | None:
-    """Verify and align one candidate pair: ``None`` if unrelated, else ``(swapped, comparison)``.
-
-    A pure function of its arguments, shared by every engine. ``swapped`` is true
-    when ``b`` holds ``a`` (a page holding its article): the comparison is then
-    of ``b`` against ``a``, so that ``contains`` always reads "first holds second".
-    """
-    na = normalize(text_a, fold_script=options["fold_script"])
-    nb = normalize(text_b, fold_script=options["fold_script"])
-    if not passage_in_common(na.text, nb.text, shingle=options["shingle"], min_passage=options["min_passage"]):
-        return None
-    settings = {name: options[name] for name in ("shingle", "min_coverage", "min_passage")}
-    found = located(na, nb, **settings, common=common)
-    # Orient a page before the article it holds; the relation is known before the (costly) edits are typed.
-    swapped = found.relation == "contained_by"
-    if swapped:
-        found = found.transposed()
-    if found.relation in ("unrelated", "contained_by"):
-        return None
-    return swapped, found.comparison()
-
-
-@dataclass(frozen=True)
+@dataclass
 class _PairContext:
     """What every pair task needs, installed once per process instead of pickled per task."""
 
     texts: SpilledTexts
-    options: dict[str, Any]
+    options: Options
     common: ShingleSet | None
+    prepared: OrderedDict[int, Prepared] = field(default_factory=OrderedDict)
+
+    def document(self, position: int) -> Prepared:
+        """The document at ``position``, prepared once in this process (while it stays among the recent)."""
+        found = self.prepared.get(position)
+        if found is None:
+            found = self.prepared[position] = prepare(self.texts[position], self.options)
+            if len(self.prepared) > _PREPARED_PER_PROCESS:
+                self.prepared.popitem(last=False)
+        else:
+            self.prepared.move_to_end(position)
+        return found
 
 
-_context: _PairContext | None = None
-
-
-def _install(context: _PairContext | None) -> None:
-    global _context
-    _context = context
-
-
-def _sketch_chunk(task: tuple[list[str], dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+def _sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
     """LSH keys of a chunk of texts, packed: key counts per text, then all keys."""
     texts, options = task
-    return sketch_keys_batch(texts, **options)
+    return sketch_keys_batch(texts, options)
 
 
 def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparison]]:
     """The related pairs among ``pairs`` as ``(a, b, comparison)``, a page before the article it holds."""
-    assert _context is not None
+    context: _PairContext = installed()
     related = []
     for i, j in pairs:
-        found = relate(_context.texts[i], _context.texts[j], _context.options, _context.common)
+        found = verify(context.document(i), context.document(j), context.options, context.common)
         if found is not None:
-            swapped, comparison = found
-            related.append((j, i, comparison) if swapped else (i, j, comparison))
+            related.append((j, i, found.with_edits()) if found.swapped else (i, j, found.with_edits()))
     return related
-
-
-_IN_FLIGHT = 4
-"""Tasks queued per worker: enough to keep it busy, few enough that memory stays bounded."""
-
-
-def _mapped(
-    function: Callable[[Any], Any],
-    tasks: Iterable[Any],
-    workers: int,
-    context: _PairContext | None = None,
-    *,
-    threads: bool = False,
-) -> Iterator[Any]:
-    """``map`` in order, over ``workers`` processes (``context`` installed in each) or threads when more than one.
-
-    Threads suit work done by compiled kernels that release the GIL (sketching);
-    processes suit Python work (alignment and classification).
-    """
-    if workers == 1:
-        _install(context)
-        try:
-            yield from map(function, tasks)
-        finally:
-            _install(None)
-        return
-    start = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    executor: Executor = (
-        ThreadPoolExecutor(workers)
-        if threads
-        else ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context,))
-    )
-    with executor as pool:
-        pending: deque[Future[Any]] = deque()
-        for task in tasks:
-            pending.append(pool.submit(function, task))
-            if len(pending) >= _IN_FLIGHT * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 _SKETCH_CHUNK = 512
@@ -315,15 +179,10 @@ _PAIR_CHUNK = 8
 def find_versions(
     docs: Mapping[str, str] | Iterable[tuple[str, str]],
     *,
-    shingle: int = DEFAULT_SHINGLE,
-    window: int = DEFAULT_WINDOW,
-    num_perm: int = DEFAULT_NUM_PERM,
-    threshold: float = DEFAULT_THRESHOLD,
-    min_coverage: float = DEFAULT_MIN_COVERAGE,
-    min_passage: int = DEFAULT_MIN_PASSAGE,
-    fold_script: bool = True,
+    options: Options | None = None,
     workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
+    **keywords: Unpack[OptionKeywords],
 ) -> Result:
     """Find duplicate, version, contains and reuse relations, and story families.
 
@@ -333,10 +192,11 @@ def find_versions(
     it, so memory holds the sketches, not the corpus. Every candidate from the
     sketch index is verified by an exact shared run of shingles and then aligned
     with :func:`~textversions.compare`; only what the alignment confirms is
-    reported. Options are those of :func:`~textversions.compare` plus the
-    index's: ``window`` (shingles per sketched window), ``num_perm`` (MinHash
-    permutations) and ``threshold`` (window Jaccard similarity the LSH bands are
-    tuned for). ``workers`` threads share the sketching (compiled, GIL-free) and
+    reported. ``options`` is an :class:`~textversions.options.Options` (or its
+    fields given as keywords): those of :func:`~textversions.compare` plus the
+    sketches': ``window`` (shingles per sketched window), ``num_perm`` (MinHash
+    permutations), ``threshold`` (window Jaccard similarity the LSH bands are
+    tuned for) and ``seed``. ``workers`` threads share the sketching (compiled, GIL-free) and
     ``workers`` processes the alignment; the result is the same for any number.
     ``progress``, if given, is called as ``progress(stage, done, total)``;
     while a streamed input's length is unknown, ``total`` is what has been read
@@ -344,30 +204,21 @@ def find_versions(
     """
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}")
-    options = checked_options(
-        shingle=shingle,
-        window=window,
-        num_perm=num_perm,
-        threshold=threshold,
-        min_coverage=min_coverage,
-        min_passage=min_passage,
-        fold_script=fold_script,
-    )
-    sketch_options = {k: options[k] for k in SKETCH_OPTIONS}
+    options = Options.of(options, **keywords)
     expected = len(docs) if isinstance(docs, Sized) else 0
     ids: list[str] = []
     buckets = Buckets()
     relations = []
     with SpilledTexts() as texts:
 
-        def sketch_tasks() -> Iterator[tuple[list[str], dict[str, Any]]]:
-            for chunk in _chunks(_checked_documents(docs), _SKETCH_CHUNK):
+        def sketch_tasks() -> Iterator[tuple[list[str], Options]]:
+            for chunk in chunks(_checked_documents(docs), _SKETCH_CHUNK):
                 ids.extend(doc_id for doc_id, _ in chunk)
                 texts.extend(text for _, text in chunk)
-                yield [text for _, text in chunk], sketch_options
+                yield [text for _, text in chunk], options
 
         sketched = 0
-        for counts, keys in _mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
+        for counts, keys in mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
             buckets.add(counts, keys)
             sketched += len(counts)
             if progress is not None:
@@ -378,10 +229,10 @@ def find_versions(
         common = None
         if pairs:  # built once here, shared by every pair task
             sample = [texts[position] for position in common_sample(len(texts))]
-            common = ShingleSet(common_shingles(sample, shingle=shingle, fold_script=fold_script))
-        context = _PairContext(texts, {k: options[k] for k in COMPARE_OPTIONS}, common)
+            common = ShingleSet(common_shingles(sample, options))
+        context = _PairContext(texts, options, common)
         done = 0
-        for related in _mapped(_relate_chunk, _chunks(pairs, _PAIR_CHUNK), workers, context):
+        for related in mapped(_relate_chunk, chunks(pairs, _PAIR_CHUNK), workers, context):
             relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)
             done += _PAIR_CHUNK
             if progress is not None:
@@ -393,5 +244,5 @@ def find_versions(
         lengths=lengths,
         relations=tuple(relations),
         families=tuple(tuple(family) for family in families),
-        options=options,
+        options=options.to_dict(),
     )

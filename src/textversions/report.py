@@ -14,7 +14,7 @@ import html
 from collections.abc import Mapping
 
 from .classify import COSMETIC_KINDS, KINDS, Edit
-from .compare import Comparison
+from .compare import HTML_VIEWS, Comparison
 from .find import Relation, Result
 
 __all__ = [
@@ -348,3 +348,7 @@ def _by_importance(result: Result) -> list[tuple[int, Relation]]:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+HTML_VIEWS[Result] = result_overview_html
+HTML_VIEWS[Comparison] = comparison_overview_html

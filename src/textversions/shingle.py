@@ -20,15 +20,20 @@ True
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numba
 import numpy as np
 
+from .normalize import Normalized, normalize
+from .options import DEFAULT_SHINGLE, Options
+
 __all__ = [
     "shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered",
-    "DEFAULT_SHINGLE",
+    "Prepared", "prepare", "DEFAULT_SHINGLE",
 ]  # fmt: skip
 
-DEFAULT_SHINGLE = 5
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
 _MASK64 = (1 << 64) - 1
 
@@ -86,6 +91,45 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _rolling_hashes(codes, min(size, len(codes)))
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """One document made ready for every check of a pair: normalized once, its shingles hashed once.
+
+    The candidate check, the anchors of the alignment, the corpus-common mask
+    and the shingle scores all read these; the hash set and the sorted hashes
+    are built the first time one of them asks.
+
+    >>> doc = prepare("奮戰在一線", Options(shingle=2))
+    >>> doc.text, len(doc.hashes)
+    ('奋战在一线', 4)
+    """
+
+    normalized: Normalized
+    hashes: np.ndarray
+    shingle: int
+
+    @property
+    def text(self) -> str:
+        """The normalized text."""
+        return self.normalized.text
+
+    @functools.cached_property
+    def hash_set(self) -> ShingleSet:
+        """The shingle hashes as a set, for asking which of another text's are here."""
+        return ShingleSet(self.hashes)
+
+    @functools.cached_property
+    def sorted_hashes(self) -> np.ndarray:
+        """The shingle hashes in ascending order (repeats kept)."""
+        return np.sort(self.hashes)
+
+
+def prepare(text: str, options: Options) -> Prepared:
+    """Normalize ``text`` and hash its shingles, as ``options`` say."""
+    normalized = normalize(text, fold_script=options.fold_script)
+    return Prepared(normalized, shingle_hashes(normalized.text, options.shingle), options.shingle)
 
 
 def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Stage 3 — MinHash sketches of whole documents and of their windows.
+"""Stage 3 — MinHash sketches of whole documents and of their windows, and their LSH band keys.
 
 Signatures are exactly those of ``datasketch.MinHash(num_perm, seed,
 hashfunc=shingle_hash)`` (datasketch 2's default ``affine32`` scheme: a
@@ -12,10 +12,21 @@ A document-level sketch cannot see an article inside a page ten times its size
 *windows* of shingles: a window of the article and the matching window of the
 page are near-identical even when the documents as wholes are not.
 
+Each window's signature is then cut into ``bands`` bands of ``rows`` values and
+each band hashed to one 64-bit *bucket key*: two windows whose signatures agree
+on a whole band share that key. For windows of Jaccard similarity ``s`` that
+happens with probability ``1 - (1 - s**rows) ** bands`` — an S-curve whose steep
+part sits at the threshold. ``bands`` and ``rows`` are chosen by datasketch's own
+optimiser (the one ``MinHashLSH`` uses), weighing false positives and false
+negatives equally. :func:`sketch_keys_batch` runs normalize → shingle →
+MinHash → band keys for a batch of raw texts in one compiled call.
+
 >>> from textversions.shingle import shingle_hashes
 >>> sig = minhash(shingle_hashes("把最美的身影留在战疫最前线"), num_perm=8)
 >>> sig.dtype, sig.shape
 (dtype('uint32'), (8,))
+>>> lsh_params(0.5, 64)
+(14, 4)
 """
 
 from __future__ import annotations
@@ -26,14 +37,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
+from datasketch.lsh import _optimal_param
 
 from .normalize import _fold_kernel, _tables, batch_codes, normalize
-from .shingle import DEFAULT_SHINGLE, _rolling_hashes, shingle_hashes
+from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
+from .shingle import _rolling_hashes, shingle_hashes
 
-__all__ = ["minhash", "signatures", "window_minhashes", "permutations", "DEFAULT_NUM_PERM", "DEFAULT_SEED"]
+__all__ = [
+    "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
+    "document_keys", "sketch_keys", "sketch_keys_batch",
+]  # fmt: skip
 
-DEFAULT_NUM_PERM = 32
-DEFAULT_SEED = 1
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
@@ -116,28 +130,21 @@ def _signature_rows(codes, starts, width, a, b, expand_length, expand_start, exp
 _BATCH = 64
 
 
-def _signature_batch(texts: list[str], shingle: int, num_perm: int, seed: int, fold_script: bool) -> np.ndarray:
-    tables = _tables(fold_script)
-    a, b = permutations(num_perm, seed)
-    codes, starts, needs_cluster = batch_codes(texts, fold_script)
+def _signature_batch(texts: list[str], options: Options) -> np.ndarray:
+    tables = _tables(options.fold_script)
+    a, b = permutations(options.num_perm, options.seed)
+    codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     rows = _signature_rows(
-        codes, starts, shingle, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
+        codes, starts, options.shingle, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
         tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     for n in needs_cluster:
-        rows[n] = minhash(shingle_hashes(normalize(texts[n], fold_script=fold_script).text, shingle), num_perm=num_perm, seed=seed)
+        hashes = shingle_hashes(normalize(texts[n], fold_script=options.fold_script).text, options.shingle)
+        rows[n] = minhash(hashes, num_perm=options.num_perm, seed=options.seed)
     return rows
 
 
-def signatures(
-    texts: Sequence[str],
-    *,
-    shingle: int = DEFAULT_SHINGLE,
-    num_perm: int = DEFAULT_NUM_PERM,
-    seed: int = DEFAULT_SEED,
-    fold_script: bool = True,
-    workers: int = 1,
-) -> np.ndarray:
+def signatures(texts: Sequence[str], options: Options | None = None, *, workers: int = 1) -> np.ndarray:
     """MinHash signatures of raw texts, one row each: normalize, shingle and sketch in one compiled pass.
 
     Row ``n`` is ``minhash(shingle_hashes(normalize(texts[n]).text, shingle))`` —
@@ -145,18 +152,118 @@ def signatures(
     over those shingles. ``workers`` threads share the batches (the kernel holds
     no GIL).
 
-    >>> rows = signatures(["奮戰在一線", "奋战在一线"], num_perm=4)
+    >>> rows = signatures(["奮戰在一線", "奋战在一线"], Options(num_perm=4))
     >>> rows.shape, bool((rows[0] == rows[1]).all())
     ((2, 4), True)
     """
+    options = options or Options()
     batches = [list(texts[start : start + _BATCH]) for start in range(0, len(texts), _BATCH)]
     if not batches:
-        return np.zeros((0, num_perm), dtype=np.uint32)
+        return np.zeros((0, options.num_perm), dtype=np.uint32)
 
     def run(batch: list[str]) -> np.ndarray:
-        return _signature_batch(batch, shingle, num_perm, seed, fold_script)
+        return _signature_batch(batch, options)
 
     if workers == 1:
         return np.concatenate([run(batch) for batch in batches])
     with ThreadPoolExecutor(workers) as pool:
         return np.concatenate(list(pool.map(run, batches)))
+
+
+@functools.lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` for a Jaccard ``threshold`` and ``num_perm`` permutations."""
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+@numba.njit(cache=True, nogil=True)
+def _band_keys(signatures, bands, rows):  # type: ignore[no-untyped-def]
+    keys = np.empty((len(signatures), bands), dtype=np.uint64)
+    for w in range(len(signatures)):
+        for band in range(bands):
+            key = np.uint64(0)
+            for r in range(rows):
+                key = (key ^ np.uint64(signatures[w, band * rows + r])) * np.uint64(0x100000001B3) + np.uint64(r + 1)
+                key ^= key >> np.uint64(29)
+            # Keys of different bands never meet: the band number is part of the key.
+            keys[w, band] = key ^ (np.uint64(band) * np.uint64(0x9E3779B97F4A7C15))
+    return keys
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per (window, band): an array ``(windows, bands)``."""
+    return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
+
+
+def document_keys(normalized: str, options: Options) -> np.ndarray:
+    """The distinct LSH bucket keys of one normalized document's windows (sorted)."""
+    bands, rows = lsh_params(options.threshold, options.num_perm)
+    hashes = shingle_hashes(normalized, options.shingle)
+    signatures = window_minhashes(hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
+    if len(signatures) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    keys = np.sort(band_keys(signatures, bands, rows).reshape(-1))
+    return keys[np.r_[True, keys[1:] != keys[:-1]]]
+
+
+def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
+    """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
+    options = options or Options()
+    return document_keys(normalize(text, fold_script=options.fold_script).text, options)
+
+
+@numba.njit(cache=True, nogil=True)
+def _key_rows(codes, starts, width, step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys."""
+    count = len(starts) - 1
+    sizes = np.zeros(count, dtype=np.int64)
+    found = [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    for d in range(count):
+        folded, _ = _fold_kernel(
+            codes[starts[d] : starts[d + 1]], expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold
+        )
+        if len(folded) == 0:
+            continue
+        blocks = _block_minima(_rolling_hashes(folded, min(width, len(folded))), step, a, b)
+        windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
+        keys = np.sort(_band_keys(windows, bands, rows).ravel())
+        distinct = np.ones(len(keys), dtype=np.bool_)
+        distinct[1:] = keys[1:] != keys[:-1]
+        found[d] = keys[distinct]
+        sizes[d] = len(found[d])
+    out = np.empty(sizes.sum(), dtype=np.uint64)
+    position = 0
+    for d in range(count):
+        out[position : position + sizes[d]] = found[d]
+        position += sizes[d]
+    return sizes, out
+
+
+def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sketch_keys` of many raw texts in one compiled call: ``(key counts, all keys one after the other)``.
+
+    The same keys as ``sketch_keys`` text by text; the call holds no GIL, so
+    threads running batches use every core.
+
+    >>> options = Options(window=16)
+    >>> counts, keys = sketch_keys_batch(["党组织就是主心骨" * 20, ""], options)
+    >>> counts.tolist() == [len(sketch_keys("党组织就是主心骨" * 20, options)), 0]
+    True
+    """
+    options = options or Options()
+    tables = _tables(options.fold_script)
+    a, b = permutations(options.num_perm, options.seed)
+    bands, rows = lsh_params(options.threshold, options.num_perm)
+    codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
+    sizes, keys = _key_rows(
+        codes, starts, options.shingle, max(1, options.window // 2), a, b, bands, rows, tables.expand_length,
+        tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
+    )  # fmt: skip
+    if needs_cluster:
+        per_text = np.split(keys, np.cumsum(sizes)[:-1])
+        for n in needs_cluster:
+            per_text[n] = sketch_keys(texts[n], options)
+        sizes = np.array([len(k) for k in per_text], dtype=np.int64)
+        keys = np.concatenate(per_text) if per_text else keys
+    return sizes, keys

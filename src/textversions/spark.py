@@ -33,7 +33,7 @@ Needs ``pip install 'textversions[spark]'`` and Java 17 or newer. Example::
 
     spark = SparkSession.builder.master("local[*]").getOrCreate()
     docs = spark.read.parquet("articles.parquet")
-    found = find_versions_spark(docs, id_col="url", text_col="body")
+    found = find_versions_spark(docs, id_field="url", text_field="body")
     found.relations.write.parquet("relations.parquet")
     found.families.write.parquet("families.parquet")
 """
@@ -44,19 +44,19 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MIN_SHARED_BUCKETS, DEFAULT_THRESHOLD, DEFAULT_WINDOW, sketch_keys
-from .compare import DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, Comparison
+from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, SATURATED
+from .common import common_sample, common_shingles
+from .compare import Comparison, verify
 from .errors import DuplicateId, InvalidInput
 from .families import JOINING
-from .find import COMPARE_OPTIONS, SKETCH_OPTIONS, checked_options, common_sample, common_shingles, relate
-from .index import MAX_BUCKET, SATURATED
 from .io import TEXT_SUFFIXES
-from .shingle import DEFAULT_SHINGLE, ShingleSet
-from .sketch import DEFAULT_NUM_PERM
+from .options import OptionKeywords, Options
+from .shingle import Prepared, ShingleSet, prepare
+from .sketch import sketch_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -162,40 +162,29 @@ def read_documents(spark: SparkSession, paths: list[str]) -> DataFrame:
 def find_versions_spark(
     df: DataFrame,
     *,
-    id_col: str = "id",
-    text_col: str = "text",
-    shingle: int = DEFAULT_SHINGLE,
-    window: int = DEFAULT_WINDOW,
-    num_perm: int = DEFAULT_NUM_PERM,
-    threshold: float = DEFAULT_THRESHOLD,
-    min_coverage: float = DEFAULT_MIN_COVERAGE,
-    min_passage: int = DEFAULT_MIN_PASSAGE,
-    fold_script: bool = True,
+    id_field: str = "id",
+    text_field: str = "text",
+    options: Options | None = None,
+    **keywords: Unpack[OptionKeywords],
 ) -> SparkVersions:
     """:func:`~textversions.find_versions` over a Spark DataFrame of documents.
 
-    ``df`` has an id column (strings, or integers that become strings; unique,
-    never null) and a text column (strings, never null). Options and answers are
-    those of the local engine: the same relations, scores, edits and families.
+    ``df`` has an id column ``id_field`` (strings, or integers that become
+    strings; unique, never null) and a text column ``text_field`` (strings, never
+    null). Options (an :class:`~textversions.options.Options`, or its fields as
+    keywords) and answers are those of the local engine: the same relations,
+    scores, edits and families.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    options = checked_options(
-        shingle=shingle,
-        window=window,
-        num_perm=num_perm,
-        threshold=threshold,
-        min_coverage=min_coverage,
-        min_passage=min_passage,
-        fold_script=fold_script,
-    )
-    docs = _positioned(_checked_documents(df, id_col, text_col))
+    options = Options.of(options, **keywords)
+    docs = _positioned(_checked_documents(df, id_field, text_field))
     count = docs.count()
     bits = max(1, count).bit_length()
     sketches = (
         docs.select("position", "text")
-        .mapInArrow(_sketcher({k: options[k] for k in SKETCH_OPTIONS}, bits), "position long, keys long, buckets array<long>")
+        .mapInArrow(_sketcher(options, bits), "position long, keys long, buckets array<long>")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     pairs = _candidate_pairs(sketches)
@@ -209,7 +198,7 @@ def find_versions_spark(
         )
         .select("low", "high", "low_id", "high_id", "low_text", "high_text")
     )
-    found = tasks.mapInArrow(_relater({k: options[k] for k in COMPARE_OPTIONS}, common), _pair_schema())
+    found = tasks.mapInArrow(_relater(options, common), _pair_schema())
     found = found.localCheckpoint()
     sketches.unpersist()
     relations = found.orderBy("low", "high").drop("low", "high")
@@ -218,20 +207,20 @@ def find_versions_spark(
     return SparkVersions(relations=relations, families=families)
 
 
-def _checked_documents(df: DataFrame, id_col: str, text_col: str) -> DataFrame:
+def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFrame:
     """``(id, text)`` columns, or an error naming what is wrong: a missing or mistyped column, a null, a duplicate id."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
     fields = {field.name: field.dataType for field in df.schema.fields}
-    for column in (id_col, text_col):
+    for column in (id_field, text_field):
         if column not in fields:
             raise InvalidInput(f"no column {column!r} (columns: {', '.join(fields) or 'none'})")
-    if not isinstance(fields[id_col], (T.StringType, T.IntegralType)):
-        raise InvalidInput(f"id column {id_col!r} must hold strings or integers, not {fields[id_col].simpleString()}")
-    if not isinstance(fields[text_col], T.StringType):
-        raise InvalidInput(f"text column {text_col!r} must hold strings, not {fields[text_col].simpleString()}")
-    docs = df.select(F.col(id_col).cast("string").alias("id"), F.col(text_col).alias("text"))
+    if not isinstance(fields[id_field], (T.StringType, T.IntegralType)):
+        raise InvalidInput(f"id column {id_field!r} must hold strings or integers, not {fields[id_field].simpleString()}")
+    if not isinstance(fields[text_field], T.StringType):
+        raise InvalidInput(f"text column {text_field!r} must hold strings, not {fields[text_field].simpleString()}")
+    docs = df.select(F.col(id_field).cast("string").alias("id"), F.col(text_field).alias("text"))
     nulls = docs.filter(F.col("id").isNull() | F.col("text").isNull()).select("id").limit(3).collect()
     if nulls:
         named = ", ".join("(null id)" if row.id is None else repr(row.id) for row in nulls)
@@ -267,14 +256,14 @@ def _positioned(docs: DataFrame) -> DataFrame:
     return positioned
 
 
-def _sketcher(options: dict[str, Any], bits: int) -> Any:
-    """The sketch step for ``mapInArrow``: each document's LSH buckets, truncated as ``bucket_pairs`` does."""
+def _sketcher(options: Options, bits: int) -> Any:
+    """The sketch step for ``mapInArrow``: each document's LSH buckets, truncated as :class:`~textversions.candidates.Buckets` does."""
 
     def sketch(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
         for batch in batches:
-            keys = [sketch_keys(text, **options) for text in batch.column("text").to_pylist()]
+            keys = [sketch_keys(text, options) for text in batch.column("text").to_pylist()]
             buckets = [np.unique(doc_keys >> np.uint64(bits)).astype(np.int64) for doc_keys in keys]
             offsets = np.zeros(len(buckets) + 1, dtype=np.int32)
             np.cumsum([len(b) for b in buckets], out=offsets[1:])
@@ -341,8 +330,8 @@ def _candidate_pairs(sketches: DataFrame) -> DataFrame:
     return pairs
 
 
-def _common_shingles(docs: DataFrame, count: int, options: dict[str, Any]) -> np.ndarray:
-    """:func:`~textversions.find.common_shingles` on the same evenly spread sample the local engine takes."""
+def _common_shingles(docs: DataFrame, count: int, options: Options) -> np.ndarray:
+    """:func:`~textversions.common.common_shingles` on the same evenly spread sample the local engine takes."""
     from pyspark.sql import functions as F
 
     positions = common_sample(count)
@@ -352,10 +341,10 @@ def _common_shingles(docs: DataFrame, count: int, options: dict[str, Any]) -> np
         .collect()
     )
     texts = [row["text"] for row in sorted(sample)]
-    return common_shingles(texts, shingle=options["shingle"], fold_script=options["fold_script"])
+    return common_shingles(texts, options)
 
 
-def _relater(options: dict[str, Any], common: np.ndarray) -> Any:
+def _relater(options: Options, common: np.ndarray) -> Any:
     """The verify-and-align step for ``mapInArrow``: one row per related pair."""
     from pyspark.sql.pandas.types import to_arrow_schema
 
@@ -367,12 +356,15 @@ def _relater(options: dict[str, Any], common: np.ndarray) -> Any:
 
         for batch in batches:
             rows = []
+            prepared: dict[int, Prepared] = {}  # each document of a batch prepared once
             for task in batch.to_pylist():
-                found = relate(task["low_text"], task["high_text"], options, common_or_none)
+                for side in ("low", "high"):
+                    if task[side] not in prepared:
+                        prepared[task[side]] = prepare(task[f"{side}_text"], options)
+                found = verify(prepared[task["low"]], prepared[task["high"]], options, common_or_none)
                 if found is not None:
-                    swapped, comparison = found
-                    a, b = (task["high_id"], task["low_id"]) if swapped else (task["low_id"], task["high_id"])
-                    rows.append({"low": task["low"], "high": task["high"], **relation_row(a, b, comparison)})
+                    a, b = (task["high_id"], task["low_id"]) if found.swapped else (task["low_id"], task["high_id"])
+                    rows.append({"low": task["low"], "high": task["high"], **relation_row(a, b, found.with_edits())})
             if rows:
                 yield pa.RecordBatch.from_pylist(rows, schema=schema)
 

@@ -1,0 +1,74 @@
+"""Text common across the corpus — a template, a footer, boilerplate — measured once, then masked per document.
+
+:func:`common_shingles` finds the shingles that many documents of an evenly
+spread sample hold; :func:`own_text` then marks, in one document, the
+characters that are its own. Common text counts toward neither coverage nor
+shared passages, so two notices built on one template are not versions of each
+other because of it.
+
+>>> sample = ["本报讯 记者 今日天气晴朗。"] * 12 + [f"第{n}篇自己的文字。" for n in range(40)]
+>>> len(common_shingles(sample, Options(shingle=3))) > 0
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .options import Options
+from .shingle import Prepared, ShingleSet, covered, prepare
+
+__all__ = ["COMMON_SAMPLE", "common_sample", "common_shingles", "own_text"]
+
+COMMON_SAMPLE = 2000
+"""Documents sampled to measure which shingles are common (template text)."""
+_COMMON_MIN_DOCS = 10
+_COMMON_SHARE = 0.02
+_OWN_SHARE = 0.2
+"""A document with less of its own text than this (the rest common) is a reprint: judged as it is."""
+
+
+def common_sample(count: int) -> range:
+    """Positions of the evenly spread sample (at most ``COMMON_SAMPLE``) of a corpus of ``count`` documents."""
+    step = max(1, count // COMMON_SAMPLE)
+    return range(0, min(count, step * COMMON_SAMPLE), step)
+
+
+def common_shingles(sample: Sequence[str], options: Options) -> np.ndarray:
+    """Sorted hashes of shingles found in many documents of ``sample``: a template, a footer, boilerplate.
+
+    ``sample`` is the texts at :func:`common_sample`'s positions. A shingle is
+    common when at least ``_COMMON_MIN_DOCS`` and 2% of them hold it; a small
+    corpus has none.
+    """
+    needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
+    if len(sample) < needed:
+        return np.zeros(0, dtype=np.uint32)
+    per_text = [_distinct(prepare(text, options).hashes) for text in sample]
+    hashes = np.sort(np.concatenate(per_text))
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    counts = np.diff(np.r_[starts, len(hashes)])
+    return hashes[starts[counts >= needed]]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def own_text(doc: Prepared, common: ShingleSet | None) -> np.ndarray | None:
+    """Mask of the normalized characters that are the document's own, not corpus-common text.
+
+    ``None`` when nothing is discounted: no common shingles given or found, or the
+    document is nearly all common text (a reprint of a widely shared story).
+    """
+    if common is None or not len(common) or len(doc.text) < doc.shingle:
+        return None
+    hit = common.contains(doc.hashes)
+    if not hit.any():
+        return None
+    own = ~covered(hit, doc.shingle, len(doc.text))
+    return own if own.mean() >= _OWN_SHARE else None
