@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textversions import compare
-from textversions.classify import COSMETIC_KINDS
+from textversions.edits import COSMETIC_KINDS
 from textversions.io import seed_corpus
 from textversions.planting import PLANTABLE, paragraphs, plant
 

@@ -7,7 +7,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .classify import Edit
+from .edits import Edit
 from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
 from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument

@@ -28,6 +28,7 @@ The result is a list of difflib-style opcodes over the normalized texts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numba
@@ -35,10 +36,12 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
+from .normalize import Normalized, only_punctuation
+from .numbers import NUMBER
 from .options import DEFAULT_SHINGLE
 from .shingle import _empty_table, _slot, shingle_hashes
 
-__all__ = ["Anchor", "Alignment", "alignment", "anchors", "chain", "Opcode"]
+__all__ = ["Anchor", "Alignment", "Segment", "alignment", "anchors", "chain", "chunked", "placed", "segments", "Opcode"]
 
 Opcode = tuple[str, int, int, int, int]
 
@@ -482,3 +485,216 @@ def _flank(a: str, b: str, a_off: int, b_off: int, *, at_end: bool) -> tuple[lis
     if b:
         ops.append(("insert", a_off + len(a), a_off + len(a), b_off, b_off + len(b)))
     return ops, False, False
+
+
+# Placing the edits: where an editor would draw them, and where they lie in the original texts.
+
+_CHUNK = 2000
+"""Longest equal run handed to the cosmetic diff in one piece."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One opcode on both the normalized texts and the original ones (``a_orig``, ``b_orig``)."""
+
+    tag: str
+    a: tuple[int, int]  # normalized
+    b: tuple[int, int]
+    a_orig: tuple[int, int]
+    b_orig: tuple[int, int]
+    flank: bool = False
+    furniture: bool = False
+
+
+_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+
+
+_TOKEN_REACH = 32
+"""Characters either side of an edit searched for the number or word it belongs to."""
+
+
+def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found in a window around it."""
+    start = max(0, lo - _TOKEN_REACH)
+    window = text[start : hi + _TOKEN_REACH]
+    spans = [(m.start() + start, m.end() + start) for m in NUMBER.finditer(window)]
+    spans += [(m.start() + start, m.end() + start) for m in _LATIN_WORD.finditer(window)]
+    return spans
+
+
+def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """How far tokens overlapping the changed characters ``[lo, hi)`` stick out left and right."""
+    left = right = 0
+    for start, end in spans:
+        if start < hi and end > lo:
+            left = max(left, lo - start)
+            right = max(right, end - hi)
+    return left, right
+
+
+def _edge_reach(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """How far the tokens under the first and the last changed character stick out."""
+    if hi <= lo:
+        return 0, 0
+    left, _ = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)
+    _, right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)
+    return left, right
+
+
+def _widened(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    """Grow each edit that touches a number, date or Latin word to the whole token on both sides."""
+    rows = [list(op) for op in ops]
+    for k, op in enumerate(rows):
+        if op[0] == "equal":
+            continue
+        left_a, right_a = _edge_reach(a, op[1], op[2])
+        left_b, right_b = _edge_reach(b, op[3], op[4])
+        left, right = max(left_a, left_b), max(right_a, right_b)
+        if left and k > 0 and rows[k - 1][0] == "equal":
+            prev = rows[k - 1]
+            grow = min(left, prev[2] - prev[1])
+            prev[2] -= grow
+            prev[4] -= grow
+            op[1] -= grow
+            op[3] -= grow
+        if right and k + 1 < len(rows) and rows[k + 1][0] == "equal":
+            nxt = rows[k + 1]
+            grow = min(right, nxt[2] - nxt[1])
+            nxt[1] += grow
+            nxt[3] += grow
+            op[2] += grow
+            op[4] += grow
+        op[0] = "replace" if op[1] < op[2] and op[3] < op[4] else op[0]
+    return merge_opcodes([tuple(op) for op in rows])  # type: ignore[misc]
+
+
+_SENTENCE_END = frozenset("。！？!?.;；")
+
+
+def _boundary(text: str, pos: int) -> int:
+    """How good a place ``pos`` is for an edit to start or end: 0 inside a word … 5 at a line or text edge."""
+    if pos <= 0 or pos >= len(text):
+        return 5
+    left, right = text[pos - 1], text[pos]
+    if left == "\n" or right == "\n":
+        return 5
+    if left in _SENTENCE_END:
+        return 4
+    if only_punctuation(left) and not left.isspace() or only_punctuation(right) and not right.isspace():
+        return 3
+    if left.isspace() or right.isspace():
+        return 2
+    return 1 if not (left.isalnum() and right.isalnum()) else 0
+
+
+def _slid(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    """Each insertion or deletion that could sit at several places, put where an editor puts it.
+
+    A run inserted next to text it repeats can slide (疫情防[控防]治 / 疫情[防控]防治);
+    it is placed at the best word, clause or line boundary, and among equals as far
+    left as it goes, so the run reads as the editor typed it: insertion ``防控``.
+    """
+    rows = [list(op) for op in ops]
+    for k in range(1, len(rows) - 1):
+        tag, i1, i2, j1, j2 = rows[k]
+        before, after = rows[k - 1], rows[k + 1]
+        if tag not in ("insert", "delete") or before[0] != "equal" or after[0] != "equal":
+            continue
+        text, lo, hi = (b, j1, j2) if tag == "insert" else (a, i1, i2)
+        left = 0
+        while left < before[2] - before[1] and text[lo - left - 1] == text[hi - left - 1]:
+            left += 1
+        right = 0
+        while right < after[2] - after[1] and text[lo + right] == text[hi + right]:
+            right += 1
+        if not (left or right):
+            continue
+        best = max(range(-left, right + 1), key=lambda s: (_boundary(text, lo + s) + _boundary(text, hi + s), -s))
+        if best:
+            before[2] += best
+            before[4] += best
+            after[1] += best
+            after[3] += best
+            rows[k] = [tag, i1 + best, i2 + best, j1 + best, j2 + best]
+    return merge_opcodes([tuple(row) for row in rows])  # type: ignore[misc]
+
+
+def placed(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
+    """The opcodes as an editor would draw them: each insertion or deletion that could sit at several
+    places put at the best boundary, and each edit that touches a number, date or Latin word grown to
+    the whole token on both sides.
+
+    >>> placed([("equal", 0, 3, 0, 3), ("insert", 3, 3, 3, 5), ("equal", 3, 4, 5, 6)], "疫情防治", "疫情防控防治")
+    [('equal', 0, 2, 0, 2), ('insert', 2, 2, 2, 4), ('equal', 2, 4, 4, 6)]
+    """
+    return _widened(_slid(ops, a, b), a, b)
+
+
+def chunked(ops: list[Opcode], marked: set[int]) -> tuple[list[Opcode], set[int]]:
+    """Long equal runs cut into pieces, so the cosmetic diff inside each stays small (``marked`` indexes follow)."""
+    out: list[Opcode] = []
+    still_marked: set[int] = set()
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if index in marked:
+            still_marked.add(len(out))
+        if tag != "equal" or i2 - i1 <= _CHUNK:
+            out.append((tag, i1, i2, j1, j2))
+            continue
+        for start in range(0, i2 - i1, _CHUNK):
+            stop = min(start + _CHUNK, i2 - i1)
+            out.append(("equal", i1 + start, i1 + stop, j1 + start, j1 + stop))
+    return out, still_marked
+
+
+def segments(
+    na: Normalized,
+    nb: Normalized,
+    ops: list[Opcode],
+    *,
+    regions: tuple[tuple[int, int], tuple[int, int]] | None,
+    furniture: set[int],
+) -> list[Segment]:
+    """Original spans for each opcode; layout between texts goes to equal segments.
+
+    An insertion or deletion wholly outside ``regions`` (the normalized spans the
+    chain covers) at a text's start or end is a ``flank``; the opcodes numbered in
+    ``furniture`` are marked so.
+    """
+    flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, len(na.text), len(nb.text))}
+
+    def starts(norm: Normalized, lo: int) -> int:
+        return int(norm.offsets[lo]) if lo < len(norm.text) else len(norm.original)
+
+    def ends(norm: Normalized, hi: int) -> int:
+        return norm.end(hi - 1) if hi > 0 else 0
+
+    segments: list[Segment] = []
+    a_pos = starts(na, 0) if na.text else 0
+    b_pos = starts(nb, 0) if nb.text else 0
+    segments.append(Segment("equal", (0, 0), (0, 0), (0, a_pos), (0, b_pos)))
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            next_edit = index + 1 < len(ops)
+            a_end = starts(na, i2) if next_edit else ends(na, i2)
+            b_end = starts(nb, j2) if next_edit else ends(nb, j2)
+        else:
+            a_end = ends(na, i2) if i2 > i1 else a_pos
+            b_end = ends(nb, j2) if j2 > j1 else b_pos
+        a_end, b_end = max(a_end, a_pos), max(b_end, b_pos)
+        segments.append(
+            Segment(tag, (i1, i2), (j1, j2), (a_pos, a_end), (b_pos, b_end), index in flanks, index in furniture)
+        )
+        a_pos, b_pos = a_end, b_end
+    n_a, n_b = len(na.text), len(nb.text)
+    segments.append(Segment("equal", (n_a, n_a), (n_b, n_b), (a_pos, len(na.original)), (b_pos, len(nb.original))))
+    return segments
+
+
+def _is_flank(op: Opcode, regions: tuple[tuple[int, int], tuple[int, int]], length_a: int, length_b: int) -> bool:
+    tag, i1, i2, j1, j2 = op
+    (a_lo, a_hi), (b_lo, b_hi) = regions
+    if tag == "delete":
+        return (i1 == 0 and i2 <= a_lo) or (i2 == length_a and i1 >= a_hi)
+    if tag == "insert":
+        return (j1 == 0 and j2 <= b_lo) or (j2 == length_b and j1 >= b_hi)
+    return False

@@ -1,29 +1,10 @@
-"""Stage 7 — typed edits on the original texts.
+"""Stage 7 — typed edits: each difference named.
 
-The aligner speaks in opcodes over *normalized* text. This stage turns them into
-:class:`Edit` values on the *original* texts and names each one:
-
-=============  =========  ==================================================
-kind           cosmetic   what it is
-=============  =========  ==================================================
-whitespace     yes        line breaks, indentation, spaces (layout only)
-width          yes        full-width against ASCII forms (，/ ,)
-case           yes        letter case only
-script         yes        script variants (奮戰 / 奋战, 着 / 著) and regional words (软件 / 軟體)
-numeral        yes        one value in another numeral form (两千 / 2000, 百分之六 / 6%)
-punctuation    yes        punctuation marks only
-surrounding    yes        the rest of a page around a located article
-number         no         a number changed (1.1万 → 11万), values attached
-substitution   no         characters replaced (星锋 → 星峰); ``detail.likely_ocr`` when one character
-                          became a look-alike (an OCR slip as much as an editor's)
-insertion      no         text only in b (``detail.likely_ocr``: a doubled character)
-deletion       no         text only in a (``detail.likely_ocr``: a doubled character)
-caption        no         a photo caption (▲…, 图为…) only in one version
-boilerplate    no         web, page or wire furniture (来源, 责编, 新华社北京1月28日电, [视频]…)
-truncation     no         one version stops where the other goes on
-moved          no         the same passage at another position
-repeated       no         a passage printed twice in one version
-=============  =========  ==================================================
+The aligner speaks in opcodes over *normalized* text and places them on the
+*original* texts (:func:`~textversions.align.segments`). This stage names each
+one — whitespace, script, number, substitution, caption, truncation … (the kinds
+are listed in :mod:`textversions.edits`) — joining the edits that together make
+one furniture line or one regional word.
 
 Edits tile the texts: replacing, in order, each ``a[a_span]`` by ``b_text``
 turns ``a`` into ``b`` exactly, cosmetic edits included.
@@ -35,34 +16,21 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .align import MAX_CELLS, Opcode, merge_opcodes
+from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
+from .edits import COSMETIC_KINDS, KINDS, Edit
 from .furniture import furniture_spans, within
-from .normalize import _LAYOUT_CHAR, Normalized, _script_chars, converter, normalize
+from .normalize import (
+    _LAYOUT_CHAR, Normalized, _script_chars, converter, normalize, only_punctuation, without_punctuation,
+)  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
 
-__all__ = ["Edit", "KINDS", "COSMETIC_KINDS", "typed_edits"]
-
-COSMETIC_KINDS = ("whitespace", "width", "case", "script", "numeral", "punctuation", "surrounding")
-SUBSTANTIVE_KINDS = (
-    "number",
-    "substitution",
-    "insertion",
-    "deletion",
-    "caption",
-    "boilerplate",
-    "truncation",
-    "moved",
-    "repeated",
-)
-KINDS = SUBSTANTIVE_KINDS + COSMETIC_KINDS
-"""Every edit kind, substantive ones first (the order summaries use)."""
+__all__ = ["typed_edits", "is_traditional"]
 
 _CAPTION = re.compile(r"^\s*(?:[▲△■□●◆]|图为|圖為|图片|圖片|\(图|（图|photo:|caption:)", re.IGNORECASE)
 _BOILERPLATE = re.compile(
@@ -78,87 +46,6 @@ _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千�
 _MIN_MOVED = 6
 _MIN_TRUNCATION = 8
 """Word characters a flank needs to be where one version goes on (a 3-character web tag is not)."""
-_CHUNK = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One difference: ``a[a_span] == a_text`` became ``b[b_span] == b_text``.
-
-    >>> from textversions import compare
-    >>> edit = compare("共1.1万个", "共11万个").edits[0]
-    >>> edit.kind, edit.a_text, edit.b_text, edit.detail["ratio"]
-    ('number', '1.1万', '11万', 10.0)
-    """
-
-    kind: str
-    a_text: str
-    b_text: str
-    a_span: tuple[int, int]
-    b_span: tuple[int, int]
-    cosmetic: bool
-    detail: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its fields: half the time of a frozen dataclass's default (find_versions'
-        # workers send back hundreds of thousands of edits).
-        fields = (self.kind, self.a_text, self.b_text, self.a_span, self.b_span, self.cosmetic)
-        return Edit, (*fields, self.detail) if self.detail else fields
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (spans as ``[start, end]`` lists)."""
-        return {
-            "kind": self.kind,
-            "cosmetic": self.cosmetic,
-            "a_span": list(self.a_span),
-            "b_span": list(self.b_span),
-            "a_text": self.a_text,
-            "b_text": self.b_text,
-            "detail": self.detail,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    tag: str
-    a: tuple[int, int]  # normalized
-    b: tuple[int, int]
-    a_orig: tuple[int, int]
-    b_orig: tuple[int, int]
-    flank: bool = False
-    furniture: bool = False
-
-
-_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
-
-
-_TOKEN_REACH = 32
-"""Characters either side of an edit searched for the number or word it belongs to."""
-
-
-def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found in a window around it."""
-    start = max(0, lo - _TOKEN_REACH)
-    window = text[start : hi + _TOKEN_REACH]
-    spans = [(m.start() + start, m.end() + start) for m in NUMBER.finditer(window)]
-    spans += [(m.start() + start, m.end() + start) for m in _LATIN_WORD.finditer(window)]
-    return spans
-
-
-def _chunked(ops: list[Opcode], marked: set[int]) -> tuple[list[Opcode], set[int]]:
-    """Long equal runs cut into pieces, so the cosmetic diff inside each stays small (``marked`` indexes follow)."""
-    out: list[Opcode] = []
-    still_marked: set[int] = set()
-    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
-        if index in marked:
-            still_marked.add(len(out))
-        if tag != "equal" or i2 - i1 <= _CHUNK:
-            out.append((tag, i1, i2, j1, j2))
-            continue
-        for start in range(0, i2 - i1, _CHUNK):
-            stop = min(start + _CHUNK, i2 - i1)
-            out.append(("equal", i1 + start, i1 + stop, j1 + start, j1 + stop))
-    return out, still_marked
 
 
 _REGIONAL_GAP = 2
@@ -174,7 +61,7 @@ def _regional_runs(
     交互式 / 互動式); the aligner matches the characters they share and leaves two
     edits around them. Edits at most ``_REGIONAL_GAP`` characters apart whose joined
     span reads the same through OpenCC's phrase tables become one ``replace``, which
-    :func:`_substantive` then names ``script``. Only between texts of different scripts.
+    :func:`_named` then names ``script``. Only between texts of different scripts.
     """
     if traditional[0] == traditional[1]:
         return ops
@@ -243,136 +130,6 @@ def _furniture_runs(ops: list[Opcode], a: str, b: str) -> tuple[list[Opcode], se
     return out, marked
 
 
-def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
-    """How far tokens overlapping the changed characters ``[lo, hi)`` stick out left and right."""
-    left = right = 0
-    for start, end in spans:
-        if start < hi and end > lo:
-            left = max(left, lo - start)
-            right = max(right, end - hi)
-    return left, right
-
-
-def _edge_reach(text: str, lo: int, hi: int) -> tuple[int, int]:
-    """How far the tokens under the first and the last changed character stick out."""
-    if hi <= lo:
-        return 0, 0
-    left, _ = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)
-    _, right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)
-    return left, right
-
-
-def _widen(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
-    """Grow each edit that touches a number, date or Latin word to the whole token on both sides."""
-    rows = [list(op) for op in ops]
-    for k, op in enumerate(rows):
-        if op[0] == "equal":
-            continue
-        left_a, right_a = _edge_reach(a, op[1], op[2])
-        left_b, right_b = _edge_reach(b, op[3], op[4])
-        left, right = max(left_a, left_b), max(right_a, right_b)
-        if left and k > 0 and rows[k - 1][0] == "equal":
-            prev = rows[k - 1]
-            grow = min(left, prev[2] - prev[1])
-            prev[2] -= grow
-            prev[4] -= grow
-            op[1] -= grow
-            op[3] -= grow
-        if right and k + 1 < len(rows) and rows[k + 1][0] == "equal":
-            nxt = rows[k + 1]
-            grow = min(right, nxt[2] - nxt[1])
-            nxt[1] += grow
-            nxt[3] += grow
-            op[2] += grow
-            op[4] += grow
-        op[0] = "replace" if op[1] < op[2] and op[3] < op[4] else op[0]
-    return merge_opcodes([tuple(op) for op in rows])  # type: ignore[misc]
-
-
-_SENTENCE_END = frozenset("。！？!?.;；")
-
-
-def _boundary(text: str, pos: int) -> int:
-    """How good a place ``pos`` is for an edit to start or end: 0 inside a word … 5 at a line or text edge."""
-    if pos <= 0 or pos >= len(text):
-        return 5
-    left, right = text[pos - 1], text[pos]
-    if left == "\n" or right == "\n":
-        return 5
-    if left in _SENTENCE_END:
-        return 4
-    if _only_punctuation(left) and not left.isspace() or _only_punctuation(right) and not right.isspace():
-        return 3
-    if left.isspace() or right.isspace():
-        return 2
-    return 1 if not (left.isalnum() and right.isalnum()) else 0
-
-
-def _slide(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
-    """Each insertion or deletion that could sit at several places, put where an editor puts it.
-
-    A run inserted next to text it repeats can slide (疫情防[控防]治 / 疫情[防控]防治);
-    it is placed at the best word, clause or line boundary, and among equals as far
-    left as it goes, so the run reads as the editor typed it: insertion ``防控``.
-    """
-    rows = [list(op) for op in ops]
-    for k in range(1, len(rows) - 1):
-        tag, i1, i2, j1, j2 = rows[k]
-        before, after = rows[k - 1], rows[k + 1]
-        if tag not in ("insert", "delete") or before[0] != "equal" or after[0] != "equal":
-            continue
-        text, lo, hi = (b, j1, j2) if tag == "insert" else (a, i1, i2)
-        left = 0
-        while left < before[2] - before[1] and text[lo - left - 1] == text[hi - left - 1]:
-            left += 1
-        right = 0
-        while right < after[2] - after[1] and text[lo + right] == text[hi + right]:
-            right += 1
-        if not (left or right):
-            continue
-        best = max(range(-left, right + 1), key=lambda s: (_boundary(text, lo + s) + _boundary(text, hi + s), -s))
-        if best:
-            before[2] += best
-            before[4] += best
-            after[1] += best
-            after[3] += best
-            rows[k] = [tag, i1 + best, i2 + best, j1 + best, j2 + best]
-    return merge_opcodes([tuple(row) for row in rows])  # type: ignore[misc]
-
-
-def _segments(
-    na: Normalized, nb: Normalized, ops: list[Opcode], flanks: set[int], furniture: set[int]
-) -> list[_Segment]:
-    """Original spans for each opcode; layout between texts goes to equal segments."""
-
-    def starts(norm: Normalized, lo: int) -> int:
-        return int(norm.offsets[lo]) if lo < len(norm.text) else len(norm.original)
-
-    def ends(norm: Normalized, hi: int) -> int:
-        return norm.end(hi - 1) if hi > 0 else 0
-
-    segments: list[_Segment] = []
-    a_pos = starts(na, 0) if na.text else 0
-    b_pos = starts(nb, 0) if nb.text else 0
-    segments.append(_Segment("equal", (0, 0), (0, 0), (0, a_pos), (0, b_pos)))
-    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
-        if tag == "equal":
-            next_edit = index + 1 < len(ops)
-            a_end = starts(na, i2) if next_edit else ends(na, i2)
-            b_end = starts(nb, j2) if next_edit else ends(nb, j2)
-        else:
-            a_end = ends(na, i2) if i2 > i1 else a_pos
-            b_end = ends(nb, j2) if j2 > j1 else b_pos
-        a_end, b_end = max(a_end, a_pos), max(b_end, b_pos)
-        segments.append(
-            _Segment(tag, (i1, i2), (j1, j2), (a_pos, a_end), (b_pos, b_end), index in flanks, index in furniture)
-        )
-        a_pos, b_pos = a_end, b_end
-    n_a, n_b = len(na.text), len(nb.text)
-    segments.append(_Segment("equal", (n_a, n_a), (n_b, n_b), (a_pos, len(na.original)), (b_pos, len(nb.original))))
-    return segments
-
-
 def _cosmetic_edits(a: str, b: str, a_off: int, b_off: int) -> list[Edit]:
     """Edits inside text that normalizes equal: whitespace, width, case, script."""
     if a == b:
@@ -399,36 +156,9 @@ def _cosmetic_kind(a: str, b: str) -> str:
         return "width"
     if "".join(wa.lower().split()) == "".join(wb.lower().split()):
         return "case"
-    if _only_punctuation(a) and _only_punctuation(b):
+    if only_punctuation(a) and only_punctuation(b):
         return "punctuation"
     return "script"
-
-
-@functools.cache
-def _punctuation_table() -> dict[int, None]:
-    """``str.translate`` table deleting punctuation, symbols and separators (Unicode P*, S*, Z*)."""
-    return {code: None for code in range(0x30000) if unicodedata.category(chr(code))[0] in "PSZ"}
-
-
-def _without_punctuation(text: str) -> str:
-    return "".join(text.translate(_punctuation_table()).split())
-
-
-def _only_punctuation(text: str) -> bool:
-    """``not _without_punctuation(text)``, answered at the first word character (a page's flank is long)."""
-    return _word_character().search(text) is None
-
-
-@functools.cache
-def _word_character() -> re.Pattern[str]:
-    """A character that is neither punctuation, symbol or separator (Unicode P*, S*, Z*) nor whitespace."""
-    gone = sorted(set(_punctuation_table()) | {code for code in range(0x30000) if chr(code).isspace()})
-    ranges, start = [], gone[0]
-    for previous, code in zip(gone, gone[1:] + [-1]):
-        if code != previous + 1:
-            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
-            start = code
-    return re.compile("[^" + "".join(ranges) + "]")
 
 
 _CONTEXT = 3
@@ -557,17 +287,18 @@ def _unit(text: str) -> str:
     return "word"
 
 
-def _substantive(
-    seg: _Segment, na: Normalized, nb: Normalized, *, container: str | None, traditional: tuple[bool, bool]
+def _named(
+    seg: Segment, na: Normalized, nb: Normalized, *, container: str | None, traditional: tuple[bool, bool]
 ) -> list[Edit]:
+    """The edit (or edits: a flank's furniture lines and truncation) that a changed segment is, cosmetic or not."""
     a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
     a_norm, b_norm = na.text[seg.a[0] : seg.a[1]], nb.text[seg.b[0] : seg.b[1]]
     detail: dict[str, Any] = {}
     if a_norm and b_norm:
-        same_words = _without_punctuation(a_norm) == _without_punctuation(b_norm)
+        same_words = without_punctuation(a_norm) == without_punctuation(b_norm)
     else:
-        same_words = _only_punctuation(a_norm or b_norm)
+        same_words = only_punctuation(a_norm or b_norm)
     number = _number_detail(a_norm, b_norm) if same_words else None
     punctuation_only = same_words and number is None
     if punctuation_only:
@@ -579,7 +310,7 @@ def _substantive(
         side = "a" if a_text else "b"
         if container == side:
             return [Edit("surrounding", a_text, b_text, seg.a_orig, seg.b_orig, True)]
-        if len(_without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION:
+        if len(without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION:
             return _split_boilerplate(seg, a_text, b_text)
     if not same_words:  # looked for only now: a page's flank is long, and never a number
         number = _number_detail(a_norm, b_norm)
@@ -616,7 +347,7 @@ def _substantive(
 _SLACK = 8
 
 
-def _is_repeat(seg: _Segment, text: str) -> bool:
+def _is_repeat(seg: Segment, text: str) -> bool:
     """Is the inserted (or deleted) run a second copy of the text right beside it?
 
     The aligner may slide the copy along the text it repeats, which turns it
@@ -632,14 +363,14 @@ def _is_repeat(seg: _Segment, text: str) -> bool:
     return any(beside[k : k + size] in doubled for k in range(len(beside) - size + 1))
 
 
-def _split_boilerplate(seg: _Segment, a_text: str, b_text: str) -> list[Edit]:
+def _split_boilerplate(seg: Segment, a_text: str, b_text: str) -> list[Edit]:
     """A flank of one text: web header and footer lines are boilerplate, the rest truncation."""
     text = a_text or b_text
     start = seg.a_orig[0] if a_text else seg.b_orig[0]
     lines = text.splitlines(keepends=True)
 
     def furniture(line: str) -> bool:
-        return _only_punctuation(line) or _BOILERPLATE.search(line) is not None or _furniture_line(line)
+        return only_punctuation(line) or _BOILERPLATE.search(line) is not None or _furniture_line(line)
 
     head = 0
     while head < len(lines) and furniture(lines[head]):
@@ -666,7 +397,7 @@ def _furniture_line(line: str) -> bool:
     text = normalize(line).text
     spans = list(furniture_spans(text))
     rest = "".join(text[end:start] for (_, end), (start, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
-    return bool(spans) and _only_punctuation(rest)
+    return bool(spans) and only_punctuation(rest)
 
 
 def _absorb_blank(edits: list[Edit]) -> list[Edit]:
@@ -687,7 +418,7 @@ def _blank(edit: Edit) -> bool:
 
 def _moved_key(text: str) -> str:
     """What must be equal for a passage to count as moved: its words, not its punctuation."""
-    return _without_punctuation(normalize(text).text)
+    return without_punctuation(normalize(text).text)
 
 
 _MOVED_SIMILARITY = 0.85
@@ -755,19 +486,18 @@ def typed_edits(
     ``"b"`` or ``None``) says which text is the page around the other.
     """
     traditional = (is_traditional(na.original), is_traditional(nb.original))
-    ops = _widen(_slide(ops, na.text, nb.text), na.text, nb.text)
+    ops = placed(ops, na.text, nb.text)
     ops = _regional_runs(ops, na, nb, traditional)
     ops, furniture = _furniture_runs(ops, na.text, nb.text)
-    ops, furniture = _chunked(ops, furniture)
-    flanks = {index for index, op in enumerate(ops) if regions and _is_flank(op, regions, na, nb)}
+    ops, furniture = chunked(ops, furniture)
     edits: list[Edit] = []
-    for seg in _segments(na, nb, ops, flanks, furniture):
+    for seg in segments(na, nb, ops, regions=regions, furniture=furniture):
         if seg.tag == "equal":
             a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
             b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
-            edits.extend(_substantive(seg, na, nb, container=container, traditional=traditional))
+            edits.extend(_named(seg, na, nb, container=container, traditional=traditional))
     return _mark_moved(_absorb_layout(edits))
 
 
@@ -801,15 +531,3 @@ def _absorb_layout(edits: list[Edit]) -> list[Edit]:
                 continue
         out.append(edit)
     return out
-
-
-def _is_flank(
-    op: Opcode, regions: tuple[tuple[int, int], tuple[int, int]], na: Normalized, nb: Normalized
-) -> bool:
-    tag, i1, i2, j1, j2 = op
-    (a_lo, a_hi), (b_lo, b_hi) = regions
-    if tag == "delete":
-        return (i1 == 0 and i2 <= a_lo) or (i2 == len(na.text) and i1 >= a_hi)
-    if tag == "insert":
-        return (j1 == 0 and j2 <= b_lo) or (j2 == len(nb.text) and j1 >= b_hi)
-    return False

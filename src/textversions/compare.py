@@ -37,9 +37,7 @@ True
 
 from __future__ import annotations
 
-import itertools
 import json
-from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,9 +45,10 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from .align import Alignment, Anchor, alignment
+from .align import Alignment, Anchor, Opcode, alignment
 from .candidates import shares_passage
-from .classify import KINDS, Edit, typed_edits
+from .classify import typed_edits
+from .edits import KINDS, Edit, EditTable
 from .common import own_text
 from .errors import InvalidInput
 from .normalize import check_text
@@ -135,8 +134,7 @@ class Comparison:
 
     def summary(self) -> dict[str, int]:
         """Edit counts per kind, substantive kinds first, kinds absent left out."""
-        counts = Counter(edit.kind for edit in self.edits)
-        return {kind: counts[kind] for kind in KINDS if counts[kind]}
+        return _summary(self.edit_table().kinds)
 
     def apply(self, a: str) -> str:
         """Replay every edit on ``a``; gives ``b`` exactly."""
@@ -151,8 +149,65 @@ class Comparison:
         pieces.append(a[position:])
         return "".join(pieces)
 
+    def as_opcodes(self) -> list[Opcode]:
+        """difflib-style ``(tag, a_start, a_end, b_start, b_end)`` over the original texts, tiling both.
+
+        Tags are ``equal``, ``replace``, ``insert`` and ``delete``; each edit is one
+        opcode (cosmetic ones too), the text between edits ``equal``.
+
+        >>> compare("共1.1万个", "共11万个").as_opcodes()
+        [('equal', 0, 1, 0, 1), ('replace', 1, 5, 1, 4), ('equal', 5, 6, 4, 5)]
+        """
+        ops: list[Opcode] = []
+        a_pos = b_pos = 0
+        for edit in sorted(self.edits, key=lambda e: (e.a_span, e.b_span)):
+            (a0, a1), (b0, b1) = edit.a_span, edit.b_span
+            if a0 > a_pos:
+                ops.append(("equal", a_pos, a0, b_pos, b0))
+            tag = "replace" if a1 > a0 and b1 > b0 else "delete" if a1 > a0 else "insert"
+            ops.append((tag, a0, a1, b0, b1))
+            a_pos, b_pos = a1, b1
+        if a_pos < self.a_length:
+            ops.append(("equal", a_pos, self.a_length, b_pos, self.b_length))
+        return ops
+
+    def inverse(self) -> Comparison:
+        """The comparison read from ``b`` to ``a``: ``inverse().apply(b) == a``.
+
+        >>> c = compare("共1.1万个", "共11万个")
+        >>> c.inverse().apply("共11万个"), c.inverse().edits[0].detail["ratio"]
+        ('共1.1万个', 0.1)
+        """
+        swap = {"contains": "contained_by", "contained_by": "contains"}
+        scores = self.scores
+        return Comparison(
+            relation=swap.get(self.relation, self.relation),
+            scores=Scores(
+                jaccard=scores.jaccard,
+                containment_a=scores.containment_b,
+                containment_b=scores.containment_a,
+                coverage_a=scores.coverage_b,
+                coverage_b=scores.coverage_a,
+                similarity=scores.similarity,
+                subject_change=scores.subject_change,
+            ),
+            edits=tuple(sorted((edit.inverse() for edit in self.edits), key=lambda e: (e.a_span, e.b_span))),
+            passages=tuple(Passage(p.b_span, p.a_span, p.length) for p in self.passages),
+            a_region=self.b_region,
+            b_region=self.a_region,
+            a_length=self.b_length,
+            b_length=self.a_length,
+            approximate=self.approximate,
+        )
+
+    def edit_table(self) -> EditTable:
+        """The edits as columns (what pickling, JSON and Spark rows are written from)."""
+        table = self.__dict__.get("_edit_table")
+        return table if table is not None else EditTable.of(self.edits)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""
+        table = self.edit_table()
         return {
             "relation": self.relation,
             "scores": self.scores.to_dict(),
@@ -161,9 +216,9 @@ class Comparison:
             "a_region": list(self.a_region) if self.a_region else None,
             "b_region": list(self.b_region) if self.b_region else None,
             "approximate": self.approximate,
-            "summary": self.summary(),
+            "summary": _summary(table.kinds),
             "passages": [passage.to_dict() for passage in self.passages],
-            "edits": [edit.to_dict() for edit in self.edits],
+            "edits": table.records(),
         }
 
     def to_json(self, **dumps_options: Any) -> str:
@@ -175,53 +230,30 @@ class Comparison:
         return HTML_VIEWS[type(self)](self)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Edits travel as columns (one string of all their texts, one array of spans) and
-        # become Edit objects only when first read: find_versions' workers send back
-        # hundreds of thousands of edits, and the process collecting them has no time to spare.
+        # Edits travel as one EditTable and become Edit objects only when first read: find_versions'
+        # workers send back hundreds of thousands of edits, and the process collecting them has no time to spare.
         fields = [getattr(self, name) for name in self.__dataclass_fields__ if name != "edits"]
-        packed = self.__dict__.get("_packed_edits") or _packed_edits(self.edits)
-        return _unpacked, (*fields, packed)
+        return _with_edit_table, (*fields, self.edit_table())
 
     def __getattr__(self, name: str) -> Any:
-        # Reached only when normal lookup fails: the edits of an unpickled comparison, still packed.
-        packed = self.__dict__.get("_packed_edits")
-        if name != "edits" or packed is None:
+        # Reached only when normal lookup fails: the edits of an unpickled comparison, still a table.
+        table = self.__dict__.get("_edit_table")
+        if name != "edits" or table is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        edits = self.__dict__.setdefault("edits", _edits_from(packed))
-        self.__dict__.pop("_packed_edits", None)
-        return edits
+        return self.__dict__.setdefault("edits", table.edits())
 
 
-def _packed_edits(edits: tuple[Edit, ...]) -> tuple[Any, ...]:
-    texts = [edit.a_text for edit in edits] + [edit.b_text for edit in edits]
-    numbers = array("q", [len(text) for text in texts])
-    for edit in edits:
-        numbers.extend((*edit.a_span, *edit.b_span, edit.cosmetic))
-    details = {n: edit.detail for n, edit in enumerate(edits) if edit.detail}
-    return [edit.kind for edit in edits], "".join(texts), numbers.tobytes(), details
+def _summary(kinds: list[str]) -> dict[str, int]:
+    counts = Counter(kinds)
+    return {kind: counts[kind] for kind in KINDS if counts[kind]}
 
 
-def _edits_from(packed: tuple[Any, ...]) -> tuple[Edit, ...]:
-    kinds, joined, number_bytes, details = packed
-    count = len(kinds)
-    numbers = array("q")
-    numbers.frombytes(number_bytes)
-    cuts = list(itertools.accumulate(numbers[: 2 * count], initial=0))
-    texts = [joined[start:end] for start, end in zip(cuts, cuts[1:])]
-    spans = iter(numbers[2 * count :])
-    rows = zip(kinds, texts[:count], texts[count:], spans, spans, spans, spans, spans)
-    return tuple(
-        Edit(kind, a_text, b_text, (a0, a1), (b0, b1), cosmetic == 1, details[n] if n in details else {})
-        for n, (kind, a_text, b_text, a0, a1, b0, b1, cosmetic) in enumerate(rows)
-    )
-
-
-def _unpacked(*fields: Any) -> Comparison:
+def _with_edit_table(*fields: Any) -> Comparison:
     """A comparison from :meth:`Comparison.__reduce__`; its edits are built when first read."""
     comparison = object.__new__(Comparison)
     names = [name for name in Comparison.__dataclass_fields__ if name != "edits"]
     comparison.__dict__.update(zip(names, fields[:-1]))
-    comparison.__dict__["_packed_edits"] = fields[-1]
+    comparison.__dict__["_edit_table"] = fields[-1]
     return comparison
 
 

@@ -380,3 +380,35 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
             tables.fold,
         )
     return Normalized(original=text, text=_text(folded), offsets=offsets, ends=ends)
+
+
+@functools.cache
+def _punctuation_table() -> dict[int, None]:
+    """``str.translate`` table deleting punctuation, symbols and separators (Unicode P*, S*, Z*)."""
+    return {code: None for code in range(0x30000) if unicodedata.category(chr(code))[0] in "PSZ"}
+
+
+def without_punctuation(text: str) -> str:
+    """``text`` without punctuation, symbols and white space: the words a reader compares.
+
+    >>> without_punctuation("新华社，北京 电")
+    '新华社北京电'
+    """
+    return "".join(text.translate(_punctuation_table()).split())
+
+
+def only_punctuation(text: str) -> bool:
+    """``not without_punctuation(text)``, answered at the first word character (a page's flank is long)."""
+    return _word_character().search(text) is None
+
+
+@functools.cache
+def _word_character() -> re.Pattern[str]:
+    """A character that is neither punctuation, symbol or separator (Unicode P*, S*, Z*) nor whitespace."""
+    gone = sorted(set(_punctuation_table()) | {code for code in range(0x30000) if chr(code).isspace()})
+    ranges, start = [], gone[0]
+    for previous, code in zip(gone, gone[1:] + [-1]):
+        if code != previous + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous)) if previous > start else ""))
+            start = code
+    return re.compile("[^" + "".join(ranges) + "]")

@@ -15,7 +15,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .classify import SUBSTANTIVE_KINDS
+from .edits import SUBSTANTIVE_KINDS
 from .numbers import NUMBER
 
 __all__ = ["Planted", "PLANTABLE", "plant", "paragraphs", "ocr_noise", "swap_paragraphs"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from .classify import COSMETIC_KINDS, KINDS, Edit
+from .edits import COSMETIC_KINDS, KINDS, Edit
 from .compare import HTML_VIEWS, Comparison
 from .find import Relation, Result
 

@@ -40,7 +40,6 @@ Needs ``pip install 'textversions[spark]'`` and Java 17 or newer. Example::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -387,20 +386,7 @@ def relation_row(a: str, b: str, comparison: Comparison) -> dict[str, Any]:
             {"a_start": p.a_span[0], "a_end": p.a_span[1], "b_start": p.b_span[0], "b_end": p.b_span[1], "length": p.length}
             for p in comparison.passages
         ],
-        "edits": [
-            {
-                "kind": e.kind,
-                "cosmetic": e.cosmetic,
-                "a_start": e.a_span[0],
-                "a_end": e.a_span[1],
-                "b_start": e.b_span[0],
-                "b_end": e.b_span[1],
-                "a_text": e.a_text,
-                "b_text": e.b_text,
-                "detail": json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
-            }
-            for e in comparison.edits
-        ],
+        "edits": comparison.edit_table().records(flat=True),
     }
 
 
