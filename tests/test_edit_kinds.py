@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import functools
 import random
 from pathlib import Path
 
@@ -25,9 +26,16 @@ def named_kinds(original: str, edited: str) -> set[str]:
     return {edit.kind for edit in comparison.edits}
 
 
+@functools.cache
+def _hosts(kind: str) -> list[str]:
+    """The paragraphs that offer a place for ``kind`` (a moved passage needs several sentences, a number a number)."""
+    return [p for p in PARAGRAPHS if any(plant(p, kind, random.Random(seed)) for seed in range(4))]
+
+
 @pytest.mark.parametrize("kind", PLANTABLE)
-@given(paragraph=st.sampled_from(PARAGRAPHS), seed=st.integers(0, 2**32 - 1))
-def test_planted_edit_is_named(kind, paragraph, seed):
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_planted_edit_is_named(kind, data, seed):
+    paragraph = data.draw(st.sampled_from(_hosts(kind)))
     planted = plant(paragraph, kind, random.Random(seed))
     assume(planted is not None)  # this paragraph offers no place for the kind: draw another
     assert named_kinds(planted.original, planted.edited) == {kind}
