@@ -26,8 +26,8 @@ from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
 from .report import comparison_html, comparison_markdown, result_html, result_markdown
 from .options import (
-    DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SHINGLE, DEFAULT_THRESHOLD, DEFAULT_WINDOW,
-    Options,
+    DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE, DEFAULT_THRESHOLD,
+    DEFAULT_WINDOW, Options,
 )  # fmt: skip
 
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
@@ -99,6 +99,7 @@ def main() -> None:
 @click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the MinHash permutations.")
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option(
