@@ -14,7 +14,6 @@ checked out once, as a git worktree under ``benchmarks/.cache/``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import statistics

@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
-from .edits import COSMETIC_KINDS, KINDS, Edit
+from .edits import Edit
 from .furniture import furniture_spans, within
 from .normalize import (
     _LAYOUT_CHAR, Normalized, _script_chars, converter, normalize, only_punctuation, without_punctuation,
