@@ -56,3 +56,58 @@ def test_progress_counts_a_stream_whose_length_is_unknown(seeds):  # type: ignor
     sketched = [(done, total) for stage, done, total in calls if stage == "sketch"]
     assert sketched[-1] == (5, 5)
     assert calls[-1][0] == "align" and calls[-1][1] == calls[-1][2]
+
+
+def _read_all(store: SpilledTexts) -> list[str]:
+    return [store[n] for n in range(len(store))]
+
+
+def test_a_spawned_process_reads_the_nameless_file(tmp_path):  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    with SpilledTexts() as store:
+        store.extend(["党组织", "主心骨 𠀀", ""])
+        store.flush()
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            assert pool.apply(_read_all, (store,)) == ["党组织", "主心骨 𠀀", ""]
+
+
+def _big_corpus(path, seeds, count=3000):  # type: ignore[no-untyped-def]
+    """A JSONL corpus that keeps ``textversions find`` busy for several seconds."""
+    import json
+    import random
+
+    alphabet = "".join(seeds.values())
+    rng = random.Random(7)
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            start = rng.randrange(len(alphabet) - 2000)
+            text = alphabet[start : start + 2000] if n % 3 else "".join(rng.choices(alphabet, k=2000))
+            out.write(json.dumps({"id": f"d{n}", "text": text}, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
+def test_a_killed_run_leaves_no_spill_file(seeds, tmp_path, signal_name):  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "corpus.jsonl"
+    _big_corpus(corpus, seeds)
+    spill_dir = tmp_path / "tmp"
+    spill_dir.mkdir()
+    from pathlib import Path
+
+    command = [str(Path(sys.executable).parent / "textversions"), "find", str(corpus), "--workers", "2", "--out", str(tmp_path / "r.json")]
+    env = {**os.environ, "TMPDIR": str(spill_dir)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)  # reading, sketching or aligning by now
+    assert process.poll() is None, "the run ended before it could be killed: make the corpus bigger"
+    assert not list(spill_dir.iterdir())  # the texts live in a file with no name
+    process.send_signal(getattr(signal, signal_name))
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    assert not list(spill_dir.iterdir())
+    assert not (tmp_path / "r.json").exists()

@@ -121,37 +121,49 @@ class Buckets:
             np.zeros(1 << self.PARTITION_BITS, dtype=np.int64),
         )
 
-        def partition(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-            packed = np.empty(sizes[part], dtype=np.uint64)
+        def packed(part: int) -> np.ndarray:
+            """The sorted ``(bucket | document)`` words of one partition of the key space."""
+            words = np.empty(sizes[part], dtype=np.uint64)
             position, first = 0, 0
             for counts, keys in zip(self._counts, self._keys):
-                position = _pack_partition(keys, counts, first, bits, shift, np.uint64(part), packed, position)
+                position = _pack_partition(keys, counts, first, bits, shift, np.uint64(part), words, position)
                 first += len(counts)
-            packed.sort()
-            in_big = np.zeros(width, dtype=np.int64)
-            codes, members, bucket_numbers = _bucket_codes(packed, bits, max_bucket, width, in_big)
-            return codes, members, bucket_numbers + (part << 40), in_big
+            words.sort()
+            return words
 
+        def small_buckets(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            in_big = np.zeros(width, dtype=np.int64)
+            codes = _small_bucket_codes(packed(part), bits, max_bucket, width, in_big)
+            return (*_runs(codes), in_big)
+
+        parts = range(1 << self.PARTITION_BITS)
         with ThreadPoolExecutor(max(1, workers)) as pool:
-            parts = list(pool.map(partition, range(1 << self.PARTITION_BITS)))
-        codes = [part[0] for part in parts]
-        in_big = sum((part[3] for part in parts), np.zeros(width, dtype=np.int64))
-        # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
-        members, buckets = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
-        saturated = in_big[members] >= SATURATED * totals[members]
-        members, buckets = members[saturated], buckets[saturated]
-        link = buckets[1:] == buckets[:-1]
-        codes.append(members[:-1][link] * width + members[1:][link])
-        del parts
-        all_codes = np.concatenate(codes)
-        del codes
-        all_codes.sort()
-        return _counted_pairs(all_codes, width, key_counts, min_shared)
+            found = list(pool.map(small_buckets, parts))
+            in_big = sum((part[2] for part in found), np.zeros(width, dtype=np.int64))
+            # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
+            saturated = in_big >= SATURATED * totals
+            if saturated.any():
+                found += pool.map(lambda part: _runs(_chain_codes(packed(part), bits, max_bucket, width, saturated)), parts)
+        codes = np.concatenate([part[0] for part in found])
+        shared = np.concatenate([part[1] for part in found])
+        del found
+        order = np.argsort(codes, kind="stable")
+        return _counted_pairs(codes[order], shared[order], width, key_counts, min_shared)
+
+
+def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``codes`` and how often each occurs (a sort, then run lengths)."""
+    codes = np.sort(codes)
+    if not len(codes):
+        return codes, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.diff(np.r_[starts, len(codes)])
 
 
 @numba.njit(cache=True, nogil=True)
-def _counted_pairs(codes, width, key_counts, min_shared):  # type: ignore[no-untyped-def]
-    """From sorted pair codes ``low * width + high``: the pairs that occur often enough, and how often."""
+def _counted_pairs(codes, counts, width, key_counts, min_shared):  # type: ignore[no-untyped-def]
+    """From sorted pair codes ``low * width + high`` with counts (a code may repeat): the pairs that
+    occur often enough, and how often."""
     kept = 0
     for sweep in range(2):
         if sweep == 1:
@@ -161,13 +173,15 @@ def _counted_pairs(codes, width, key_counts, min_shared):  # type: ignore[no-unt
             kept = 0
         start = 0
         while start < len(codes):
-            end = start + 1
+            end = start
+            total = 0
             while end < len(codes) and codes[end] == codes[start]:
+                total += counts[end]
                 end += 1
             low, high = codes[start] // width, codes[start] % width
-            if end - start >= min(min_shared, key_counts[low], key_counts[high]):
+            if total >= min(min_shared, key_counts[low], key_counts[high]):
                 if sweep == 1:
-                    first[kept], second[kept], shared[kept] = low, high, end - start
+                    first[kept], second[kept], shared[kept] = low, high, total
                 kept += 1
             start = end
     return first, second, shared
@@ -189,35 +203,33 @@ def _pack_partition(keys, counts, first, bits, shift, part, out, position):  # t
 
 
 @numba.njit(cache=True, nogil=True)
-def _bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-untyped-def]
-    """Walk sorted ``(bucket | document)`` words: pair codes of small buckets, members of big ones.
-
-    A document counts once per bucket. Codes are ``low * width + high``; a big
-    bucket's members are listed with its ordinal and counted into ``in_big``.
-    """
+def _bucket_members(packed, start, bits, members):  # type: ignore[no-untyped-def]
+    """The documents of the bucket whose words start at ``start`` (each once): ``(count, end)``."""
     low = (np.uint64(1) << bits) - np.uint64(1)
-    n = len(packed)
-    members = np.empty(n, dtype=np.int64)
+    bucket = packed[start] >> bits
+    size = 0
+    end = start
+    while end < len(packed) and packed[end] >> bits == bucket:
+        if end == start or packed[end] != packed[end - 1]:
+            members[size] = np.int64(packed[end] & low)
+            size += 1
+        end += 1
+    return size, end
+
+
+@numba.njit(cache=True, nogil=True)
+def _small_bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-untyped-def]
+    """Walk sorted ``(bucket | document)`` words: the pair codes ``low * width + high`` of every small
+    bucket; each big bucket only counted into ``in_big`` for its members."""
+    members = np.empty(len(packed), dtype=np.int64)
     n_codes = 0
-    n_big = 0
     for sweep in range(2):
         if sweep == 1:
             codes = np.empty(n_codes, dtype=np.int64)
-            big_members = np.empty(n_big, dtype=np.int64)
-            big_buckets = np.empty(n_big, dtype=np.int64)
             n_codes = 0
-            n_big = 0
         start = 0
-        ordinal = 0
-        while start < n:
-            bucket = packed[start] >> bits
-            size = 0
-            end = start
-            while end < n and packed[end] >> bits == bucket:
-                if end == start or packed[end] != packed[end - 1]:
-                    members[size] = np.int64(packed[end] & low)
-                    size += 1
-                end += 1
+        while start < len(packed):
+            size, start = _bucket_members(packed, start, bits, members)
             if 2 <= size <= max_bucket:
                 if sweep == 1:
                     for x in range(size):
@@ -226,16 +238,35 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-u
                             n_codes += 1
                 else:
                     n_codes += size * (size - 1) // 2
-            elif size > max_bucket:
-                if sweep == 1:
-                    for x in range(size):
-                        big_members[n_big + x] = members[x]
-                        big_buckets[n_big + x] = ordinal
-                        in_big[members[x]] += 1
-                n_big += size
-                ordinal += 1
-            start = end
-    return codes, big_members, big_buckets
+            elif size > max_bucket and sweep == 0:
+                for x in range(size):
+                    in_big[members[x]] += 1
+    return codes
+
+
+@numba.njit(cache=True, nogil=True)
+def _chain_codes(packed, bits, max_bucket, width, saturated):  # type: ignore[no-untyped-def]
+    """In each big bucket, the pair codes linking each saturated member to the next saturated one."""
+    members = np.empty(len(packed), dtype=np.int64)
+    n_codes = 0
+    for sweep in range(2):
+        if sweep == 1:
+            codes = np.empty(n_codes, dtype=np.int64)
+            n_codes = 0
+        start = 0
+        while start < len(packed):
+            size, start = _bucket_members(packed, start, bits, members)
+            if size <= max_bucket:
+                continue
+            previous = -1
+            for x in range(size):
+                if saturated[members[x]]:
+                    if previous >= 0:
+                        if sweep == 1:
+                            codes[n_codes] = previous * width + members[x]
+                        n_codes += 1
+                    previous = members[x]
+    return codes
 
 
 def candidate_pairs(

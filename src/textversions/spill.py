@@ -1,9 +1,13 @@
 """Texts spilled to a temporary file, so a corpus is never held in memory as Python strings.
 
 :func:`~textversions.find_versions` streams its input: each text is sketched and
-appended here as UTF-8, and read back only when a candidate pair needs it. The
-store pickles as its file name and offsets, so worker processes (forked or
-spawned) open it themselves and read with ``os.pread`` — no shared file position.
+appended here as UTF-8, and read back only when a candidate pair needs it.
+
+The file has no name: it is unlinked the moment it is made, so nothing is left
+behind when the process ends, however it ends (SIGKILL included). The store
+pickles as its file descriptor and the creating process's id: a forked worker
+reads the descriptor it inherited, any other process on Linux opens it through
+``/proc/<pid>/fd``; all read with ``os.pread`` — no shared file position.
 
 >>> with SpilledTexts() as texts:
 ...     texts.extend(["党组织", "主心骨 𠀀"])
@@ -27,8 +31,9 @@ class SpilledTexts:
     """An append-only list of texts in a temporary file, read back by position."""
 
     def __init__(self) -> None:
-        handle, self.path = tempfile.mkstemp(prefix="textversions-", suffix=".utf8")
-        self._writer = os.fdopen(handle, "wb", buffering=1 << 20)
+        self._file = tempfile.TemporaryFile(prefix="textversions-", suffix=".utf8", buffering=1 << 20)
+        self._owner = os.getpid()
+        self._descriptor = self._file.fileno()
         self._offsets = array("q", [0])
         self.lengths: list[int] = []
         self._reader: int | None = None
@@ -37,35 +42,46 @@ class SpilledTexts:
         """Append texts (each must be encodable as UTF-8: no lone surrogates)."""
         for text in texts:
             data = text.encode("utf-8")
-            self._writer.write(data)
+            self._file.write(data)
             self._offsets.append(self._offsets[-1] + len(data))
             self.lengths.append(len(text))
 
     def flush(self) -> None:
         """Make everything appended so far readable, here and in other processes."""
-        self._writer.flush()
+        self._file.flush()
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
     def __getitem__(self, position: int) -> str:
         if self._reader is None:
-            self._reader = os.open(self.path, os.O_RDONLY)
+            self._reader = self._open()
         start, end = self._offsets[position], self._offsets[position + 1]
         return os.pread(self._reader, end - start, start).decode("utf-8")
 
+    def _open(self) -> int:
+        """A descriptor to read from: the store's own, inherited on fork, else the owner's through /proc."""
+        if os.getpid() == self._owner:
+            return self._descriptor
+        try:
+            return os.open(f"/proc/{self._owner}/fd/{self._descriptor}", os.O_RDONLY)
+        except OSError:
+            return self._descriptor  # a forked worker: the descriptor is inherited
+
     def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "_offsets": self._offsets, "lengths": [], "_reader": None, "_writer": None}
+        return {
+            "_owner": self._owner, "_descriptor": self._descriptor, "_offsets": self._offsets,
+            "lengths": [], "_reader": None, "_file": None,
+        }  # fmt: skip
 
     def close(self) -> None:
-        """Delete the file (only the process that made the store does this)."""
-        if self._reader is not None:
+        """Close the file; the system frees it (it never had a name). Only the process that made the store does this."""
+        if self._reader is not None and self._reader != self._descriptor:
             os.close(self._reader)
-            self._reader = None
-        if self._writer is not None:
-            self._writer.close()
-            os.unlink(self.path)
-            self._writer = None  # type: ignore[assignment]
+        self._reader = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None  # type: ignore[assignment]
 
     def __enter__(self) -> SpilledTexts:
         return self
