@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,19 +63,37 @@ def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _write(text: str, out: Path | None) -> None:
+    """``text`` to stdout, or to ``out`` whole or not at all: a temporary file beside it, then renamed."""
     if out is None:
         click.echo(text)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False) as stream:
+            stream.write(text)
+        os.replace(stream.name, out)
+    except OSError as error:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(stream.name)
+        raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
 
 
-def _format(requested: str | None, out: Path | None, default: str) -> str:
-    if requested:
-        return requested
-    if out is not None and out.suffix.lower() in _SUFFIX_FORMATS:
-        return _SUFFIX_FORMATS[out.suffix.lower()]
-    return default
+def _check_out(out: Path | None, requested: str | None, default: str) -> str:
+    """The format to write, decided and the target checked before any work: a known suffix, a writable folder."""
+    if out is None:
+        return requested or default
+    if out.is_dir():
+        raise click.ClickException(f"--out {out} is a folder; give a file name")
+    suffix = out.suffix.lower()
+    if requested is None and suffix not in _SUFFIX_FORMATS:
+        known = ", ".join(sorted(_SUFFIX_FORMATS))
+        raise click.ClickException(f"--out {out}: unknown suffix {suffix or '(none)'!r}; use {known}, or say --format")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as error:
+        raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
+    return requested or _SUFFIX_FORMATS[suffix]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,15 +202,13 @@ def _find_locally(
     skip_unreadable: bool,
     options: Options,
 ) -> None:
-    if out is not None and out.is_dir():
-        raise click.UsageError(f"--out {out} is a folder; give a file name")
+    fmt = _check_out(out, fmt, "json")
     skipped: list[dict[str, str]] = []
 
     def skip(source: str, reason: str) -> None:
         skipped.append({"source": source, "reason": reason})
         click.echo(f"skipped {reason}", err=True)
 
-    fmt = _format(fmt, out, "json")
     try:
         on_error = skip if skip_unreadable else None
         docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
@@ -203,6 +220,8 @@ def _find_locally(
             )
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
+    if paths and not result.ids:
+        raise click.ClickException(f"no documents in {', '.join(map(str, paths))}" + (" (every one skipped)" if skipped else ""))
     if fmt == "json":
         data = result.to_dict()
         if skip_unreadable:
@@ -241,10 +260,12 @@ def _find_on_spark(
     text_field: str,
     options: Options,
 ) -> None:
-    try:
-        from .spark import find_versions_spark, read_documents, spark_session
-    except ImportError as error:
-        raise click.ClickException(f"--engine spark needs pyspark: pip install 'textversions[spark]' ({error})") from error
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise click.ClickException("--engine spark needs pyspark: pip install 'textversions[spark]'")
+    from .spark import find_versions_spark, read_documents, spark_session
+
     spark = spark_session(master, config=settings)
     spark.sparkContext.setLogLevel("ERROR")
     try:
@@ -281,12 +302,12 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **
       textversions diff web.txt print.txt --format html --out diff.html
     """
     settings = _options(options)
+    fmt = _check_out(out, fmt, "text")
     try:
         text_a, text_b = read_text_file(a), read_text_file(b)
         comparison = compare(text_a, text_b, options=settings)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
-    fmt = _format(fmt, out, "text")
     if fmt == "json":
         _write(comparison.to_json(indent=2), out)
     elif fmt == "md":

@@ -317,6 +317,26 @@ def batch_codes(texts: list[str], fold_script: bool) -> tuple[np.ndarray, np.nda
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def check_id(doc_id: str) -> str:
+    """``doc_id`` if every output can write it; a lone surrogate is refused, the id named.
+
+    >>> check_id("web" + chr(0xD800))
+    Traceback (most recent call last):
+    ...
+    textversions.errors.InvalidInput: document id 'web\\ud800' holds a lone surrogate (U+D800 at 3): ids must be valid Unicode
+    """
+    from .errors import InvalidInput
+
+    try:
+        doc_id.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidInput(
+            f"document id {doc_id!r} holds a lone surrogate (U+{ord(doc_id[error.start]):04X} at {error.start}): "
+            "ids must be valid Unicode"
+        ) from None
+    return doc_id
+
+
 def check_text(text: object, name: str) -> str:
     """``text`` if it is a ``str`` of valid Unicode; otherwise a clear error naming ``name``.
 
