@@ -14,10 +14,12 @@ unrelated stories of the page. Instead:
    story on the same page are too far away to pay for their gap and drop out;
    the chain's extent is the *located region* of one text in the other.
 3. **Gaps** between anchors are aligned exactly with RapidFuzz's Levenshtein
-   opcodes; diff-match-patch's semantic cleanup then merges the splinters into
-   edits a person would name. A gap too large for the cell budget becomes one
-   replacement and the alignment says it is ``approximate`` — never a silent
-   time-out.
+   opcodes (over the whole matrix while it is small, else within a band around
+   the diagonal as wide as the edit distance: linear in length for texts that
+   differ little); diff-match-patch's semantic cleanup then merges the
+   splinters into edits a person would name. A gap too large for either budget
+   becomes one replacement and the alignment says it is ``approximate`` —
+   never a silent time-out.
 
 The result is a list of difflib-style opcodes over the normalized texts.
 
@@ -46,7 +48,9 @@ __all__ = ["Anchor", "Alignment", "Segment", "alignment", "anchors", "chain", "c
 Opcode = tuple[str, int, int, int, int]
 
 MAX_CELLS = 50_000_000
-"""Largest gap (``len(a) * len(b)``) aligned character by character."""
+"""Largest gap (``len(a) * len(b)``) aligned character by character over the whole matrix."""
+MAX_BAND_CELLS = 10_000_000_000
+"""Largest ``length × edit distance`` of a longer gap aligned exactly in a band (about 6 s, 120 MB)."""
 MAX_OCCURRENCES = 16
 """A shingle seen more often than this in either text is too common to anchor on."""
 MAX_ANCHORS = 4000
@@ -115,18 +119,49 @@ def anchors(
         return []
     hashes_a, hashes_b = hashes if hashes is not None else (shingle_hashes(a, shingle), shingle_hashes(b, shingle))
     run_a, run_diagonal, run_shingles = _matching_runs(hashes_a, hashes_b, MAX_OCCURRENCES)
-    lengths = run_shingles + (shingle - 1)
-    kept = (lengths >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
-    found = []
-    for i, diagonal, length in zip(run_a[kept].tolist(), run_diagonal[kept].tolist(), lengths[kept].tolist()):
-        j = i + diagonal
-        # Hash runs are candidates; the characters decide.
-        while length > 0 and a[i : i + length] != b[j : j + length]:
-            length -= 1
-        if length >= shingle:
-            found.append(Anchor(i, j, length))
+    # Hash runs are seeds (a short one alone, far from any other, is a phrase shared by chance);
+    # the characters decide, and grow each to the whole exact match on its diagonal: a run cut
+    # where a shingle too common to anchor on sits (" the ", "的一") is one match.
+    codes_a = np.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes_b = np.frombuffer(b.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    run_length = run_shingles + (shingle - 1)
+    kept = (run_length >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
+    starts_a, starts_b, lengths = _exact_matches(codes_a, codes_b, run_a[kept], run_diagonal[kept], run_length[kept], shingle)
+    found = [Anchor(i, j, n) for i, j, n in zip(starts_a.tolist(), starts_b.tolist(), lengths.tolist())]
     found.sort(key=lambda m: (m.a_start, m.b_start))
     return found
+
+
+@numba.njit(cache=True, nogil=True)
+def _exact_matches(codes_a, codes_b, run_a, run_diagonal, run_length, shingle):  # type: ignore[no-untyped-def]
+    """Each seed run checked character by character (a hash collision is dropped) and grown both ways to
+    the maximal exact match on its diagonal; seeds inside a match already grown are skipped."""
+    order = np.argsort(run_diagonal * (len(codes_a) + 1) + run_a)
+    starts_a = np.empty(len(order), dtype=np.int64)
+    starts_b = np.empty(len(order), dtype=np.int64)
+    lengths = np.empty(len(order), dtype=np.int64)
+    count = 0
+    last_diagonal, last_end = np.int64(-(1 << 62)), np.int64(-1)
+    for k in order:
+        i, diagonal = run_a[k], run_diagonal[k]
+        j = i + diagonal
+        if diagonal == last_diagonal and i < last_end:
+            continue
+        matched = 0
+        while matched < run_length[k] and codes_a[i + matched] == codes_b[j + matched]:
+            matched += 1
+        if matched < shingle:
+            continue
+        while i > 0 and j > 0 and codes_a[i - 1] == codes_b[j - 1]:
+            i -= 1
+            j -= 1
+        end = run_a[k] + matched
+        while end < len(codes_a) and end + diagonal < len(codes_b) and codes_a[end] == codes_b[end + diagonal]:
+            end += 1
+        starts_a[count], starts_b[count], lengths[count] = i, j, end - i
+        count += 1
+        last_diagonal, last_end = diagonal, end
+    return starts_a[:count], starts_b[:count], lengths[:count]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -297,9 +332,9 @@ def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bo
         if tail:
             ops.append(("equal", a_off + len(a) - tail, a_off + len(a), b_off + len(b) - tail, b_off + len(b)))
         return ops, approximate
-    if len(a) * len(b) > MAX_CELLS:
+    found = Levenshtein.opcodes(a, b).as_list() if len(a) * len(b) <= MAX_CELLS else _banded(a, b)
+    if found is None:
         return [("replace", a_off, a_off + len(a), b_off, b_off + len(b))], True
-    found = Levenshtein.opcodes(a, b).as_list()
     shorter = min(len(a), len(b))
     if shorter > _JUNK_GAP:
         # Two unrelated stretches always share scattered characters (的, 疫情…);
@@ -308,6 +343,26 @@ def _align_gap(a: str, b: str, a_off: int, b_off: int) -> tuple[list[Opcode], bo
         if meaningful < _JUNK_SHARE * shorter:
             return [("replace", a_off, a_off + len(a), b_off, b_off + len(b))], False
     return [(tag, i1 + a_off, i2 + a_off, j1 + b_off, j2 + b_off) for tag, i1, i2, j1, j2 in found], False
+
+
+def _banded(a: str, b: str) -> list[Opcode] | None:
+    """Exact opcodes of two long stretches that differ little, or ``None`` when they differ too much.
+
+    RapidFuzz aligns within a band of the edit distance around the diagonal,
+    bit-parallel: time and memory grow with length × distance, not length².
+    So a megabyte of one repeated character with two letters changed, or two
+    5-million-character files differing in a hundred places, align exactly and
+    in linear time. Only when length × distance exceeds ``MAX_BAND_CELLS`` is the
+    stretch one replacement, and the alignment says it is approximate.
+    """
+    longer = max(len(a), len(b))
+    budget = MAX_BAND_CELLS // longer
+    if abs(len(a) - len(b)) > budget:
+        return None
+    distance = Levenshtein.distance(a, b, score_cutoff=budget)
+    if distance > budget:
+        return None
+    return Levenshtein.opcodes(a, b, score_hint=max(1, distance)).as_list()
 
 
 _ISLAND_EQUAL = 64
@@ -514,12 +569,20 @@ _TOKEN_REACH = 32
 
 
 def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found in a window around it."""
+    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found whole in a window around it.
+
+    A run that reaches the window's edge is longer than any word (``abcabc…``
+    repeated, a line of digits): no token to grow an edit to.
+    """
     start = max(0, lo - _TOKEN_REACH)
-    window = text[start : hi + _TOKEN_REACH]
-    spans = [(m.start() + start, m.end() + start) for m in NUMBER.finditer(window)]
-    spans += [(m.start() + start, m.end() + start) for m in _LATIN_WORD.finditer(window)]
-    return spans
+    stop = min(len(text), hi + _TOKEN_REACH)
+    window = text[start:stop]
+    found = [*NUMBER.finditer(window), *_LATIN_WORD.finditer(window)]
+    return [
+        (m.start() + start, m.end() + start)
+        for m in found
+        if (m.start() > 0 or start == 0) and (m.end() < len(window) or stop == len(text))
+    ]
 
 
 def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import zipfile
@@ -291,3 +292,71 @@ def test_csv_rows_with_an_extra_or_a_missing_cell_are_named(tmp_path: Path) -> N
     done = _run("find", "-q", str(short))
     _one_clear_line(done, "short.csv:3", "no cell for column 'text'")
     assert "NoneType" not in done.stderr.decode()
+
+
+# Classes 1, 4 and 10: long, repetitive and near-identical texts align exactly, in time linear in length.
+
+_MEASURED = r"""
+import json, random, resource, sys, time
+from textversions import compare
+a, b = json.loads(sys.stdin.read())
+started = time.perf_counter()
+c = compare(a, b)
+print(json.dumps({"seconds": time.perf_counter() - started, "relation": c.relation, "approximate": c.approximate,
+                  "apply": c.apply(a) == b, "coverage": min(c.scores.coverage_a, c.scores.coverage_b),
+                  "edits": [[e.kind, e.a_text, e.b_text, e.a_span] for e in c.substantive_edits],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _measured_compare(a: str, b: str) -> dict:
+    """compare(a, b) in a fresh process: its own time and peak memory, its answer."""
+    done = subprocess.run([sys.executable, "-c", _MEASURED], input=json.dumps([a, b]), capture_output=True, text=True,
+                          timeout=600, check=True)
+    return json.loads(done.stdout)
+
+
+def _changed(text: str, changes: dict[int, str]) -> str:
+    chars = list(text)
+    for position, char in changes.items():
+        chars[position] = char
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("unit, length", [("a", 1_000_000), ("abc", 99_000), ("党组织", 600_000)], ids=str)
+def test_periodic_text_with_two_changes_gives_two_exact_edits_quickly(unit: str, length: int) -> None:
+    a = (unit * (length // len(unit) + 1))[:length]
+    b = _changed(a, {length // 7: "X", length // 2: "Y"})
+    found = _measured_compare(a, b)
+    assert found["relation"] == "version" and not found["approximate"] and found["apply"]
+    assert [(kind, b_text) for kind, _, b_text, _ in found["edits"]] == [("substitution", "X"), ("substitution", "Y")]
+    assert [span for *_, span in found["edits"]] == [[length // 7, length // 7 + 1], [length // 2, length // 2 + 1]]
+    assert found["seconds"] < 60  # was over two minutes at 1,000,000 characters: quadratic
+
+
+def test_a_long_latin_text_with_replaced_words_stays_aligned_word_by_word() -> None:
+    rng = random.Random(0)
+    vocabulary = ["".join(rng.choice("etaoinshrdlucmfwypvbgkjqxz") for _ in range(rng.randint(2, 9))) for _ in range(5000)]
+    words = rng.choices(vocabulary, [1 / (rank + 1) for rank in range(5000)], k=420_000)  # Zipf: " the " everywhere
+    text = " ".join(words)
+    replaced = sorted(rng.sample(range(len(words)), 500))
+    edited_words = list(words)
+    for position in replaced:
+        edited_words[position] = f"new{position}"
+    found = _measured_compare(text, " ".join(edited_words))
+    assert len(text) > 2_400_000
+    assert found["relation"] == "version" and not found["approximate"] and found["apply"]
+    assert found["coverage"] >= 0.95
+    assert all(len(a_text.split()) <= 3 for _, a_text, _, _ in found["edits"])  # word-level edits, not a megabyte of one
+    assert 480 <= len(found["edits"]) <= 500  # neighbouring replaced words may be one edit
+
+
+def test_two_long_near_identical_files_align_exactly_within_memory() -> None:
+    rng = random.Random(1)
+    a = "".join(rng.choice("党组织主心骨风急浪骤越是需中流砥柱关键时刻生死头就") for _ in range(2_000_000))
+    positions = sorted(rng.sample(range(len(a)), 100))
+    b = _changed(a, {position: "Ж" for position in positions})
+    found = _measured_compare(a, b)
+    assert found["relation"] == "version" and not found["approximate"] and found["apply"]
+    assert [span[0] for *_, span in found["edits"]] == positions
+    assert found["peak_mb"] < 2000
