@@ -31,6 +31,8 @@ from .options import (
     DEFAULT_WINDOW, Options,
 )  # fmt: skip
 
+APPROXIMATE_EXIT = 3
+"""``diff``'s exit status when the alignment is approximate (the edits still rebuild b, but coarsely)."""
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
 
 
@@ -242,6 +244,9 @@ def _find_locally(
             f"{len(result.relations)} relations)",
             err=True,
         )
+    approximate = sum(relation.comparison.approximate for relation in result.relations)
+    if approximate:
+        click.echo(f"approximate: {approximate} relation(s) hold a stretch too long to align character by character", err=True)
 
 
 def _setting(entry: str) -> tuple[str, str]:
@@ -317,6 +322,9 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
         _print_terminal(console, comparison, a.stem, b.stem, cosmetic)
+    if comparison.approximate:
+        click.echo(f"approximate: {a} and {b} differ too much in places to align them character by character", err=True)
+        sys.exit(APPROXIMATE_EXIT)
 
 
 @contextlib.contextmanager
@@ -338,7 +346,8 @@ _COLOURS = {"number": "bold red", "substitution": "yellow", "insertion": "green"
 
 
 def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_name: str, cosmetic: bool) -> None:
-    console.print(Text(f"{a_name} → {b_name}: {comparison.relation}", style="bold"))
+    approximate = " (approximate: a stretch too long to align character by character)" if comparison.approximate else ""
+    console.print(Text(f"{a_name} → {b_name}: {comparison.relation}{approximate}", style="bold"))
     console.print(Text(", ".join(f"{k} {v:.3f}" for k, v in comparison.scores.to_dict().items()), style="dim"))
     console.print(Text(", ".join(f"{k}: {n}" for k, n in comparison.summary().items()), style="dim"))
     for edit in comparison.edits:

@@ -360,3 +360,23 @@ def test_two_long_near_identical_files_align_exactly_within_memory() -> None:
     assert found["relation"] == "version" and not found["approximate"] and found["apply"]
     assert [span[0] for *_, span in found["edits"]] == positions
     assert found["peak_mb"] < 2000
+
+
+def test_diff_says_approximate_everywhere_and_exits_3(tmp_path: Path) -> None:
+    from textversions import align
+
+    rng = random.Random(2)
+    alphabet = "党组织主心骨风急浪骤越是需中流砥柱关键时刻生死头就"
+    (tmp_path / "a.txt").write_text("".join(rng.choice(alphabet) for _ in range(9000)), encoding="utf-8")
+    (tmp_path / "b.txt").write_text("".join(rng.choice(alphabet) for _ in range(9000)), encoding="utf-8")
+    script = (
+        "import sys; from textversions import align; align.MAX_CELLS = 1000; align.MAX_BAND_CELLS = 1000\n"
+        "from textversions.cli import main; sys.exit(main())"
+    )
+    assert align.MAX_CELLS > 1000  # the budgets are lowered only in the child
+    for fmt in ("text", "json", "md", "html"):
+        done = subprocess.run([sys.executable, "-c", script, "diff", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                               "--format", fmt], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.startswith("approximate:")
+        assert "pproximate" in done.stdout
