@@ -144,3 +144,29 @@ def test_same_bytes_for_any_number_of_workers():
     one = run("find", "--workers", "1").stdout
     assert run("find", "--workers", "2").stdout == one
     assert run("find", "--workers", "0").stdout == one
+
+
+def test_jsonl_streams_each_relation_as_it_is_found(tmp_path, seeds):
+    """The first relation line arrives while the run is still aligning; the whole output equals to_jsonl()."""
+    import random
+
+    from textversions import find_versions
+
+    rng = random.Random(3)
+    alphabet = "".join(seeds.values())
+    rows = []
+    for n in range(400):
+        start = rng.randrange(len(alphabet) - 1500)
+        rows.append({"id": f"d{n}", "text": alphabet[start : start + 1500] if n % 2 else "".join(rng.choices(alphabet, k=1500))})
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    process = subprocess.Popen([EXE, "find", str(corpus), "--format", "jsonl", "-q"], stdout=subprocess.PIPE, text=True)
+    first = process.stdout.readline()
+    still_running = process.poll() is None
+    rest = process.stdout.read()
+    assert process.wait(timeout=300) == 0
+    assert json.loads(first)["record"] == "relation" and still_running
+    lines = [first] + rest.splitlines(keepends=True)
+    records = [json.loads(line)["record"] for line in lines]
+    assert records == sorted(records, key=["relation", "document", "family"].index)  # relations first, as found
+    assert "".join(lines) == find_versions([(row["id"], row["text"]) for row in rows]).to_jsonl()

@@ -79,6 +79,30 @@ def _write(text: str, out: Path | None) -> None:
         raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
 
 
+@contextlib.contextmanager
+def _record_writer(out: Path | None) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Write JSON records a line each, flushed as they come: to stdout, or to a temporary file beside
+    ``out`` that becomes ``out`` when the run succeeds (and is removed when it fails)."""
+    if out is None:
+        yield lambda record: click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    stream = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
+    try:
+
+        def write(record: dict[str, Any]) -> None:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.flush()
+
+        yield write
+        stream.close()
+        os.replace(stream.name, out)
+    except BaseException:
+        stream.close()
+        with contextlib.suppress(OSError):
+            os.unlink(stream.name)
+        raise
+
+
 def _check_out(out: Path | None, requested: str | None, default: str) -> str:
     """The format to write, decided and the target checked before any work: a known suffix, a writable folder."""
     if out is None:
@@ -211,32 +235,34 @@ def _find_locally(
         skipped.append({"source": source, "reason": reason})
         click.echo(f"skipped {reason}", err=True)
 
-    try:
-        on_error = skip if skip_unreadable else None
-        docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
-        if fmt == "html":
-            docs = list(docs)  # the page shows the texts; other formats stream them
-        with _progress(quiet) as report:
-            result = find_versions(
-                docs, options=options, progress=report, workers=workers or os.cpu_count() or 1
-            )
-    except TextVersionsError as error:
-        raise click.ClickException(str(error)) from error
-    if paths and not result.ids:
-        raise click.ClickException(f"no documents in {', '.join(map(str, paths))}" + (" (every one skipped)" if skipped else ""))
+    with contextlib.ExitStack() as stack:
+        # JSON lines are streamed: each relation written (and flushed) as soon as it is verified.
+        write = stack.enter_context(_record_writer(out)) if fmt == "jsonl" else None
+        try:
+            on_error = skip if skip_unreadable else None
+            docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
+            if fmt == "html":
+                docs = list(docs)  # the page shows the texts; other formats stream them
+            with _progress(quiet) as report:
+                result = find_versions(
+                    docs, options=options, progress=report, workers=workers or os.cpu_count() or 1,
+                    on_relation=(lambda relation: write(relation.record())) if write else None,
+                )  # fmt: skip
+        except TextVersionsError as error:
+            raise click.ClickException(str(error)) from error
+        if paths and not result.ids:
+            raise click.ClickException(f"no documents in {', '.join(map(str, paths))}" + (" (every one skipped)" if skipped else ""))
+        if write is not None:
+            for record in result.closing_records() + [{"record": "skipped", **entry} for entry in skipped]:
+                write(record)
     if fmt == "json":
         data = result.to_dict()
         if skip_unreadable:
             data["skipped"] = skipped
         _write(json.dumps(data, ensure_ascii=False, indent=2), out)
-    elif fmt == "jsonl":
-        lines = result.to_jsonl() + "".join(
-            json.dumps({"record": "skipped", **entry}, ensure_ascii=False) + "\n" for entry in skipped
-        )
-        _write(lines.rstrip("\n"), out)
     elif fmt == "md":
         _write(result_markdown(result), out)
-    else:
+    elif fmt == "html":
         _write(result_html(result, dict(docs)), out)  # type: ignore[arg-type]
     if out is not None:
         click.echo(

@@ -59,6 +59,10 @@ class Relation:
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kind": self.kind, "comparison": self.comparison.to_dict()}
 
+    def record(self) -> dict[str, Any]:
+        """The relation as a JSON-lines record (``{"record": "relation", ...}``)."""
+        return {"record": "relation", **self.to_dict()}
+
 
 @dataclass(frozen=True)
 class Result:
@@ -97,12 +101,21 @@ class Result:
         return json.dumps(self.to_dict(), **dumps_options)
 
     def to_jsonl(self) -> str:
-        """One JSON record a line: each document, then each family, then each relation."""
-        data = self.to_dict()
-        records = [{"record": "document", **doc} for doc in data["documents"]]
-        records += [{"record": "family", "family": n, "members": m} for n, m in enumerate(data["families"])]
-        records += [{"record": "relation", **relation} for relation in data["relations"]]
+        """One JSON record a line: each relation, then each document, then each family.
+
+        The order the CLI streams them in: relations as they are found, the rest when all are known.
+        """
+        records = [relation.record() for relation in self.relations] + self.closing_records()
         return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+    def closing_records(self) -> list[dict[str, Any]]:
+        """The JSON-lines records that follow the relations: each document, then each family."""
+        family_number = {doc_id: n for n, family in enumerate(self.families) for doc_id in family}
+        records: list[dict[str, Any]] = [
+            {"record": "document", "id": doc_id, "length": length, "family": family_number[doc_id]}
+            for doc_id, length in zip(self.ids, self.lengths)
+        ]
+        return records + [{"record": "family", "family": n, "members": list(m)} for n, m in enumerate(self.families)]
 
     def _repr_html_(self) -> str:
         return HTML_VIEWS[type(self)](self)
@@ -183,6 +196,7 @@ def find_versions(
     options: Options | None = None,
     workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
+    on_relation: Callable[[Relation], None] | None = None,
     **keywords: Unpack[OptionKeywords],
 ) -> Result:
     """Find duplicate, version, contains and reuse relations, and story families.
@@ -201,7 +215,9 @@ def find_versions(
     ``workers`` processes the alignment; the result is the same for any number.
     ``progress``, if given, is called as ``progress(stage, done, total)``;
     while a streamed input's length is unknown, ``total`` is what has been read
-    so far.
+    so far. ``on_relation``, if given, is called with each relation as soon as
+    it is verified, in the order of ``Result.relations`` (the CLI streams JSON
+    lines this way).
     """
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}")
@@ -234,7 +250,10 @@ def find_versions(
         context = _PairContext(texts, options, common)
         done = 0
         for related in mapped(_relate_chunk, chunks(pairs, _PAIR_CHUNK), workers, context):
-            relations.extend(Relation(ids[a], ids[b], comparison.relation, comparison) for a, b, comparison in related)
+            for a, b, comparison in related:
+                relations.append(Relation(ids[a], ids[b], comparison.relation, comparison))
+                if on_relation is not None:
+                    on_relation(relations[-1])
             done += _PAIR_CHUNK
             if progress is not None:
                 progress("align", min(done, len(pairs)), len(pairs))
