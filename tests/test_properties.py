@@ -247,7 +247,12 @@ prose = st.integers(10, len(_HANZI)).flatmap(lambda size: st.text(alphabet=_HANZ
 
 @given(prose, st.data())
 def test_one_inserted_or_deleted_run_is_one_minimal_edit(a, data):
-    """Against the reference: a run inserted into (or deleted from) text costs exactly what the textbook diff says."""
+    """Against the reference: a run inserted into (or deleted from) text costs exactly what the textbook diff says.
+
+    Only where minimality is the right answer: with several edits, diff-match-patch's semantic cleanup
+    may fold a one-character equality into a replacement (骨万砥 → 万骤是 reads as one substitution),
+    and over a two- or three-letter alphabet it merges more than the textbook minimum — by design.
+    """
     start = data.draw(st.integers(0, len(a)))
     run = data.draw(st.text(alphabet=_HANZI, min_size=1, max_size=6))
     b = data.draw(st.sampled_from([a[:start] + run + a[start:], a[:start] + a[start + len(run) :]]))

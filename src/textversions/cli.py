@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -72,11 +73,24 @@ def _write(text: str, out: Path | None) -> None:
     try:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False) as stream:
             stream.write(text)
-        os.replace(stream.name, out)
+        _publish(stream.name, out)
     except OSError as error:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(stream.name)
         raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
+
+
+def _publish(temporary: str, out: Path) -> None:
+    """Rename the finished temporary file to ``out``, with the permissions a plain write would give it
+    (the old file's, else the umask's; a temporary file is made private)."""
+    try:
+        mode = stat.S_IMODE(out.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)
+    os.replace(temporary, out)
 
 
 @contextlib.contextmanager
@@ -95,7 +109,7 @@ def _record_writer(out: Path | None) -> Iterator[Callable[[dict[str, Any]], None
 
         yield write
         stream.close()
-        os.replace(stream.name, out)
+        _publish(stream.name, out)
     except BaseException:
         stream.close()
         with contextlib.suppress(OSError):

@@ -380,3 +380,13 @@ def test_diff_says_approximate_everywhere_and_exits_3(tmp_path: Path) -> None:
         assert done.returncode == 3, done.stderr
         assert done.stderr.startswith("approximate:")
         assert "pproximate" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["r.json", "r.jsonl", "r.html"])
+def test_out_is_written_with_the_permissions_a_plain_write_gives(tmp_path: Path, name: str) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    done = _run("find", "-q", "--out", str(tmp_path / name))
+    assert done.returncode == 0
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left beside it
