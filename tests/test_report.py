@@ -39,3 +39,15 @@ def test_pair_reports_and_notebook_views():
     assert comparison_markdown(comparison, "web", "print").startswith("# web → print: version")
     result, _ = evil_result()
     assert "&lt;script&gt;" in result._repr_html_() and "<script>" not in result._repr_html_()
+
+
+def test_html_shows_text_once_escaped_never_markdown_escaped(seeds):
+    """The edit list and the notebook tables show `来源:株洲日报 | …` and `&`, not `\\|` or `&amp;amp;`."""
+    a, b = "来源:株洲日报 | 编辑:王珈 & 李四 `x`\n正文一段。" * 2, "正文一段。" * 2
+    comparison = compare(a, b)
+    for page in (comparison_html(comparison, a, b, "a", "b"), comparison._repr_html_()):
+        assert "\\|" not in page and "\\`" not in page and "&amp;amp;" not in page
+        assert "株洲日报 | 编辑" in page and "&amp; 李四" in page
+    result = find_versions(seeds)
+    page = result_html(result, seeds)
+    assert "\\|" not in page and "&amp;amp;" not in page and "株洲日报 |" in page

@@ -29,12 +29,17 @@ __all__ = [
 _SHOWN = 60
 
 
-def _cell(text: str, limit: int = _SHOWN) -> str:
-    """A Markdown table cell: one line, pipes and backticks escaped, long text cut."""
+def _one_line(text: str, limit: int = _SHOWN) -> str:
+    """``text`` on one line (breaks shown as ⏎), long text cut, nothing shown as ∅."""
     one_line = text.replace("\r", "").replace("\n", "⏎")
     if len(one_line) > limit:
         one_line = one_line[: limit - 1] + "…"
-    return html.escape(one_line, quote=False).replace("|", "\\|").replace("`", "\\`") or "∅"
+    return one_line or "∅"
+
+
+def _cell(text: str, limit: int = _SHOWN) -> str:
+    """A Markdown table cell: :func:`_one_line`, with markup, pipes and backticks escaped (for Markdown only)."""
+    return html.escape(_one_line(text, limit), quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def _edit_rows(edits: tuple[Edit, ...] | list[Edit]) -> list[str]:
@@ -246,7 +251,7 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     )
     for n in listed:
         edit = comparison.edits[n]
-        label = f"{html.escape(_cell(edit.a_text, 40))} → {html.escape(_cell(edit.b_text, 40))}"
+        label = f"{html.escape(_one_line(edit.a_text, 40))} → {html.escape(_one_line(edit.b_text, 40))}"
         items.append(
             f'<li><a href="#{prefix}-e{n}-a" data-edit="{prefix}-e{n}"><mark class="k-{edit.kind}">{edit.kind}</mark></a> '
             f"{label}</li>"
@@ -318,7 +323,7 @@ def result_overview_html(result: Result) -> str:
 def comparison_overview_html(comparison: Comparison) -> str:
     """Relation, scores and the substantive edits as HTML tables (the notebook view of a Comparison)."""
     rows = "".join(
-        f"<tr><td>{html.escape(e.kind)}</td><td>{html.escape(_cell(e.a_text))}</td><td>{html.escape(_cell(e.b_text))}</td>"
+        f"<tr><td>{html.escape(e.kind)}</td><td>{html.escape(_one_line(e.a_text))}</td><td>{html.escape(_one_line(e.b_text))}</td>"
         f"<td>{e.a_span[0]}–{e.a_span[1]}</td><td>{e.b_span[0]}–{e.b_span[1]}</td></tr>"
         for e in comparison.substantive_edits
     )
