@@ -251,10 +251,16 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     )
     for n in listed:
         edit = comparison.edits[n]
-        label = f"{html.escape(_one_line(edit.a_text, 40))} → {html.escape(_one_line(edit.b_text, 40))}"
+        before = _one_line(a[max(0, edit.a_span[0] - _CONTEXT) : edit.a_span[0]], _CONTEXT).lstrip("∅")
+        after = _one_line(a[edit.a_span[1] : edit.a_span[1] + _CONTEXT], _CONTEXT).lstrip("∅")
+        label = (
+            f'<span class="muted">{html.escape(before)}</span>[{html.escape(_one_line(edit.a_text, 40))} → '
+            f'{html.escape(_one_line(edit.b_text, 40))}]<span class="muted">{html.escape(after)}</span>'
+        )
+        note = _detail_note(edit)
         items.append(
             f'<li><a href="#{prefix}-e{n}-a" data-edit="{prefix}-e{n}"><mark class="k-{edit.kind}">{edit.kind}</mark></a> '
-            f"{label}</li>"
+            f"{label}{f' <em>{html.escape(note)}</em>' if note else ''}</li>"
         )
     summary = ", ".join(f"{kind}: {count}" for kind, count in comparison.summary().items())
     region = ""
@@ -318,6 +324,35 @@ def result_overview_html(result: Result) -> str:
         "<h2>Relations</h2><table><tr><th>a</th><th>b</th><th>kind</th><th>jaccard</th><th>coverage a</th>"
         "<th>coverage b</th><th>substantive edits</th></tr>" + "".join(relation_rows) + "</table></section>"
     )
+
+
+_CONTEXT = 8
+"""Characters of a shown either side of an edit in the list."""
+
+
+def _detail_note(edit: Edit) -> str:
+    """What an edit's ``detail`` says, in words: ``×10``, ``a place name, looks and sounds alike``, ``clause``.
+
+    >>> _detail_note(Edit("number", "1.1万", "11万", (0, 4), (0, 3), False, {"ratio": 10.0}))
+    '×10'
+    """
+    detail = edit.detail
+    notes = []
+    if isinstance(detail.get("ratio"), (int, float)):
+        notes.append(f"×{detail['ratio']:g}")
+    if detail.get("name"):
+        notes.append(f"in a {detail['name']} name")
+    alike = [word for key, word in (("look_alike", "look"), ("sound_alike", "sound")) if detail.get(key)]
+    if alike:
+        notes.append(f"{' and '.join(alike)} alike")
+    if detail.get("likely_ocr"):
+        notes.append("likely an OCR slip")
+    if edit.kind in ("insertion", "deletion") and detail.get("unit"):
+        notes.append(str(detail["unit"]))
+    for key, side in (("from", "from a"), ("to", "to b")):
+        if isinstance(detail.get(key), list):
+            notes.append(f"{side} {detail[key][0]}–{detail[key][1]}")
+    return ", ".join(notes)
 
 
 def comparison_overview_html(comparison: Comparison) -> str:
