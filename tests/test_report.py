@@ -35,6 +35,7 @@ def test_pair_reports_and_notebook_views():
     comparison = compare("共1.1万个<i>", "共11万个<i>")
     html = comparison_html(comparison, "共1.1万个<i>", "共11万个<i>", "web", "print")
     assert html.count('class="k-number substantive"') == 2 and "&lt;i&gt;" in html and "<i>" not in html
+    assert "<em>×10</em>" in html and '<span class="muted">共</span>[1.1万 → 11万]' in html  # detail and context
     assert "number" in comparison._repr_html_() and "11万" in comparison._repr_html_()
     assert comparison_markdown(comparison, "web", "print").startswith("# web → print: version")
     result, _ = evil_result()
