@@ -113,3 +113,60 @@ def test_planted_script_shows_as_text_and_runs_nothing(page):
     body = opened.inner_text("body")
     assert "<script>window.__pwned=2</script>" in body
     assert EVIL_ID in body
+
+
+def test_a_jumped_to_relation_shows_its_heading_and_nothing_hides_it(page, report):
+    opened, _, _ = page
+    _, result = report
+    number = next(n for n, r in enumerate(result.relations) if (r.a, r.b) == (PAGE, WEB))
+    opened.locator(f'a[href="#p{number}"]').click()
+    heading = opened.locator(f"#p{number} h2")
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 1000  # in view
+    at_heading = opened.evaluate(f"document.elementFromPoint({box['x'] + 5}, {box['y'] + box['height'] / 2}).closest('h2')")
+    assert at_heading is not None  # not under a sticky header
+
+
+def test_column_heads_stay_visible_while_the_texts_scroll(page, report):
+    opened, _, _ = page
+    _, result = report
+    number = next(n for n, r in enumerate(result.relations) if (r.a, r.b) == (PAGE, WEB))
+    rows = opened.locator(f"#p{number} .rows")
+    rows_box = rows.bounding_box()
+    opened.mouse.wheel(0, rows_box["y"] + rows_box["height"] / 2)
+    opened.wait_for_timeout(200)
+    head = opened.locator(f"#p{number} .rows > .head").first.bounding_box()
+    assert head is not None and -1 <= head["y"] <= 2  # stuck to the top of the window
+
+
+def test_a_passage_link_brings_it_into_view_in_both_panes(page, report):
+    opened, _, _ = page
+    _, result = report
+    number = next(n for n, r in enumerate(result.relations) if r.kind == "reuse" and len(r.comparison.passages) >= 2)
+    opened.locator(f"#p{number} a[data-edit='p{number}-s1']").click()
+    opened.wait_for_timeout(200)
+    for side in ("a", "b"):
+        visible = opened.evaluate(
+            f"""() => {{ const m = document.getElementById('p{number}-s1-{side}'); const pane = m.closest('.side');
+            const r = m.getBoundingClientRect(), p = pane.getBoundingClientRect();
+            return r.bottom > p.top && r.top < p.bottom; }}"""
+        )
+        assert visible, side
+
+
+def test_kinds_differ_by_more_than_colour(page):
+    opened, _, _ = page
+    style = opened.evaluate(
+        """() => Object.fromEntries(['number', 'deletion', 'insertion', 'substitution'].map(kind => {
+            const span = document.createElement('mark'); span.className = 'k-' + kind; document.body.appendChild(span);
+            const s = getComputedStyle(span);
+            return [kind, [s.backgroundColor, s.textDecorationLine, s.fontWeight, s.boxShadow].join('|')]; }))"""
+    )
+    assert len(set(style.values())) == 4
+    assert "line-through" in style["deletion"] and "underline" in style["insertion"]
+    assert style["number"].split("|")[0] != style["deletion"].split("|")[0]
+
+
+def test_the_notebook_view_has_no_links_to_sections_it_lacks(report):
+    _, result = report
+    assert 'href="#p' not in result._repr_html_()

@@ -112,19 +112,23 @@ def result_markdown(result: Result) -> str:
 _STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
 header,section{padding:1rem 2rem}h1,h2,h3{font-weight:600}h2{font-size:1.25rem}
-header{position:sticky;top:0;background:#fafafaee;border-bottom:1px solid #ddd;z-index:1}
+header{background:#fafafa;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 .pair{border-top:2px solid #ccc}
 .rows{display:grid;grid-template-columns:1fr 1fr;column-gap:1rem;background:#fff;border:1px solid #ddd}
 .rows>div{white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict;line-height:1.75;padding:.1rem .75rem;
 border-bottom:1px solid #f0f0f0;min-width:0}
-.rows>.head{font-weight:600;background:#f4f4f4;position:sticky;top:4.5rem}
+.rows>.head{font-weight:600;background:#f4f4f4;position:sticky;top:0;z-index:1;border-bottom:1px solid #ccc}
 .side{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.75;background:#fff;border:1px solid #ddd;padding:.75rem;
 max-height:60vh;overflow:auto}.sides{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 mark{border-radius:2px;padding:0 1px;color:inherit}mark.sel{outline:2px solid #000}
-.k-number{background:#ff9d9d}.k-substitution{background:#ffd08a}.k-insertion{background:#b8f0b8}.k-deletion{background:#f5b5b5}
-.k-caption{background:#cfe3ff}.k-boilerplate{background:#e3e3e3}.k-truncation{background:#e4ccff}.k-moved{background:#bff3f0}
-.k-repeated{background:#fff3a8}.k-shared{background:#d9f2d9}
+.k-number{background:#ffb3e6;font-weight:700;box-shadow:inset 0 -2px #a3006d}
+.k-substitution{background:#ffd08a;box-shadow:inset 0 -2px #b36b00}
+.k-insertion{background:#b8f0b8;text-decoration:underline #1b6e1b}
+.k-deletion{background:#e6e6e6;text-decoration:line-through #a33}
+.k-caption{background:#cfe3ff;font-style:italic}.k-boilerplate{background:#e3e3e3;outline:1px dotted #888}
+.k-truncation{background:#e4ccff;outline:1px dashed #63c}.k-moved{background:#bff3f0;outline:1px dashed #077}
+.k-repeated{background:#fff3a8;outline:1px double #997}.k-shared{background:#d9f2d9}
 mark.cosmetic{background:transparent;padding:0}
 body.show-cosmetic mark.cosmetic{background:#e8eefc;text-decoration:underline dotted #557}
 .k-surrounding,details.surrounding{color:#888}details.surrounding summary{cursor:pointer}
@@ -140,7 +144,9 @@ document.addEventListener('click',function(e){var t=e.target.closest('a[data-edi
 document.querySelectorAll('mark.sel').forEach(function(m){m.classList.remove('sel');});
 var first=null;document.querySelectorAll('mark[data-edit="'+t.dataset.edit+'"]').forEach(function(m){
 m.classList.add('sel');var d=m.closest('details');if(d)d.open=true;if(!first)first=m;});
-if(first)first.scrollIntoView({block:'center'});});
+if(first)first.scrollIntoView({block:'center'});
+document.querySelectorAll('mark[data-edit="'+t.dataset.edit+'"]').forEach(function(m){var pane=m.closest('.side');
+if(pane){var top=m.getBoundingClientRect().top-pane.getBoundingClientRect().top;pane.scrollTop+=top-pane.clientHeight/2;}});});
 """
 
 _COLLAPSE = 400
@@ -163,9 +169,10 @@ def _mark(edit: Edit, number: int, side: str, prefix: str) -> str:
     return mark
 
 
-def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str) -> str:
-    """Both texts in one grid, a row per line of unchanged text, every edit marked in place."""
-    cells: list[str] = []
+def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str, names: tuple[str, str]) -> str:
+    """Both texts in one grid under their names (which stay in view while it scrolls), a row per line
+    of unchanged text, every edit marked in place."""
+    cells: list[str] = [f'<div class="head">{html.escape(name)}</div>' for name in names]
     row_a: list[str] = []
     row_b: list[str] = []
 
@@ -273,8 +280,7 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     return (
         head + f'<p class="muted">{html.escape(summary)}</p>{region}'
         f'<details open><summary>{_plural(len(items), "substantive edit")}</summary><ol class="edits">{"".join(items)}</ol></details>'
-        f'<div class="rows"><div class="head">{html.escape(a_name)}</div><div class="head">{html.escape(b_name)}</div></div>'
-        + _aligned_rows(comparison, a, b, prefix) + "</section>"
+        + _aligned_rows(comparison, a, b, prefix, (a_name, b_name)) + "</section>"
     )
 
 
@@ -299,8 +305,11 @@ def comparison_html(comparison: Comparison, a: str, b: str, a_name: str = "a", b
     return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, a, b))
 
 
-def result_overview_html(result: Result) -> str:
-    """Families and relations as HTML tables (a fragment; also the notebook view of a Result)."""
+def result_overview_html(result: Result, *, links: bool = False) -> str:
+    """Families and relations as HTML tables (a fragment; also the notebook view of a Result).
+
+    ``links``: each relation links to its section below (the report page has them; a notebook has not).
+    """
     rows = []
     for number, family in enumerate(result.families):
         members = ", ".join(html.escape(d) for d in family)
@@ -314,7 +323,7 @@ def result_overview_html(result: Result) -> str:
             else str(len(relation.comparison.substantive_edits))
         )
         relation_rows.append(
-            f'<tr><td><a href="#p{number}">{html.escape(relation.a)}</a></td><td>{html.escape(relation.b)}</td>'
+            f"<tr><td>{_linked(html.escape(relation.a), f'#p{number}' if links else None)}</td><td>{html.escape(relation.b)}</td>"
             f"<td>{html.escape(relation.kind)}</td><td>{s.jaccard:.3f}</td><td>{s.coverage_a:.3f}</td>"
             f"<td>{s.coverage_b:.3f}</td><td>{changes}</td></tr>"
         )
@@ -324,6 +333,10 @@ def result_overview_html(result: Result) -> str:
         "<h2>Relations</h2><table><tr><th>a</th><th>b</th><th>kind</th><th>jaccard</th><th>coverage a</th>"
         "<th>coverage b</th><th>substantive edits</th></tr>" + "".join(relation_rows) + "</table></section>"
     )
+
+
+def _linked(shown: str, target: str | None) -> str:
+    return f'<a href="{target}">{shown}</a>' if target else shown
 
 
 _CONTEXT = 8
@@ -375,7 +388,7 @@ def result_html(result: Result, texts: Mapping[str, str]) -> str:
     pairs = "".join(
         _pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in _by_importance(result)
     )
-    return _page("textversions report", result_overview_html(result) + pairs)
+    return _page("textversions report", result_overview_html(result, links=True) + pairs)
 
 
 _IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
