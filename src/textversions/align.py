@@ -38,10 +38,10 @@ import numpy as np
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
-from .normalize import Normalized, only_punctuation
+from .normalize import Normalized, code_points, only_punctuation
 from .numbers import NUMBER
 from .options import DEFAULT_SHINGLE
-from .shingle import _empty_table, _slot, shingle_hashes
+from .shingle import Prepared, _empty_table, _slot, shingle_hashes
 
 __all__ = ["Anchor", "Alignment", "Segment", "alignment", "anchors", "chain", "chunked", "placed", "segments", "Opcode"]
 
@@ -108,22 +108,24 @@ class Alignment:
 
 
 def anchors(
-    a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, hashes: tuple[np.ndarray, np.ndarray] | None = None
+    a: str, b: str, *, shingle: int = DEFAULT_SHINGLE, prepared: tuple[Prepared, Prepared] | None = None
 ) -> list[Anchor]:
     """Maximal exact matches of at least ``shingle`` characters, by diagonal.
 
-    ``hashes`` are the two texts' shingle hashes when the caller has them
-    (:class:`~textversions.shingle.Prepared`); else they are computed here.
+    ``prepared`` are the two texts as :func:`~textversions.shingle.prepare` made
+    them, when the caller has them: their code points and shingle hashes are
+    read, not computed again.
     """
     if len(a) < shingle or len(b) < shingle:
         return []
-    hashes_a, hashes_b = hashes if hashes is not None else (shingle_hashes(a, shingle), shingle_hashes(b, shingle))
+    if prepared is None:
+        (codes_a, hashes_a), (codes_b, hashes_b) = ((code_points(t), shingle_hashes(t, shingle)) for t in (a, b))
+    else:
+        (codes_a, hashes_a), (codes_b, hashes_b) = ((doc.codes, doc.hashes) for doc in prepared)
     run_a, run_diagonal, run_shingles = _matching_runs(hashes_a, hashes_b, MAX_OCCURRENCES)
     # Hash runs are seeds (a short one alone, far from any other, is a phrase shared by chance);
     # the characters decide, and grow each to the whole exact match on its diagonal: a run cut
     # where a shingle too common to anchor on sits (" the ", "的一") is one match.
-    codes_a = np.frombuffer(a.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    codes_b = np.frombuffer(b.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     run_length = run_shingles + (shingle - 1)
     kept = (run_length >= 2 * shingle) | _has_neighbour(run_a, run_diagonal)
     starts_a, starts_b, lengths = _exact_matches(codes_a, codes_b, run_a[kept], run_diagonal[kept], run_length[kept], shingle)
@@ -471,10 +473,10 @@ def alignment(
     *,
     shingle: int = DEFAULT_SHINGLE,
     gap_cost: float = GAP_COST,
-    hashes: tuple[np.ndarray, np.ndarray] | None = None,
+    prepared: tuple[Prepared, Prepared] | None = None,
 ) -> Alignment:
-    """Align two normalized texts; see the module docstring for the method (``hashes`` as for :func:`anchors`)."""
-    found = anchors(a, b, shingle=shingle, hashes=hashes)
+    """Align two normalized texts; see the module docstring for the method (``prepared`` as for :func:`anchors`)."""
+    found = anchors(a, b, shingle=shingle, prepared=prepared)
     picked = chain(found, gap_cost=gap_cost)
     if not picked:
         ops, approximate = _align_gap(a, b, 0, 0)

@@ -133,7 +133,7 @@ class Buckets:
 
         def small_buckets(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             in_big = np.zeros(width, dtype=np.int64)
-            codes = _small_bucket_codes(packed(part), bits, max_bucket, width, in_big)
+            codes = _bucket_codes(packed(part), bits, max_bucket, width, in_big, _NO_DOCUMENTS)
             return (*_runs(codes), in_big)
 
         parts = range(1 << self.PARTITION_BITS)
@@ -143,12 +143,15 @@ class Buckets:
             # Documents mostly made of big buckets' text are copies of one widely reprinted story: chain them.
             saturated = in_big >= SATURATED * totals
             if saturated.any():
-                found += pool.map(lambda part: _runs(_chain_codes(packed(part), bits, max_bucket, width, saturated)), parts)
+                found += pool.map(lambda part: _runs(_bucket_codes(packed(part), bits, max_bucket, width, in_big, saturated)), parts)
         codes = np.concatenate([part[0] for part in found])
         shared = np.concatenate([part[1] for part in found])
         del found
         order = np.argsort(codes, kind="stable")
         return _counted_pairs(codes[order], shared[order], width, key_counts, min_shared)
+
+
+_NO_DOCUMENTS = np.zeros(0, dtype=np.bool_)
 
 
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -218,10 +221,15 @@ def _bucket_members(packed, start, bits, members):  # type: ignore[no-untyped-de
 
 
 @numba.njit(cache=True, nogil=True)
-def _small_bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignore[no-untyped-def]
-    """Walk sorted ``(bucket | document)`` words: the pair codes ``low * width + high`` of every small
-    bucket; each big bucket only counted into ``in_big`` for its members."""
+def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: ignore[no-untyped-def]
+    """Walk sorted ``(bucket | document)`` words and list pair codes ``low * width + high``.
+
+    First pass (``saturated`` empty): every pair of every small bucket, and each big
+    bucket's members counted into ``in_big``. Second pass: in each big bucket, each
+    saturated member linked to the next saturated one. Counted, then filled.
+    """
     members = np.empty(len(packed), dtype=np.int64)
+    chaining = len(saturated) > 0
     n_codes = 0
     for sweep in range(2):
         if sweep == 1:
@@ -230,42 +238,25 @@ def _small_bucket_codes(packed, bits, max_bucket, width, in_big):  # type: ignor
         start = 0
         while start < len(packed):
             size, start = _bucket_members(packed, start, bits, members)
-            if 2 <= size <= max_bucket:
-                if sweep == 1:
-                    for x in range(size):
-                        for y in range(x + 1, size):
-                            codes[n_codes] = members[x] * width + members[y]
-                            n_codes += 1
-                else:
-                    n_codes += size * (size - 1) // 2
-            elif size > max_bucket and sweep == 0:
+            if size > max_bucket and chaining:
+                previous = -1
                 for x in range(size):
-                    in_big[members[x]] += 1
-    return codes
-
-
-@numba.njit(cache=True, nogil=True)
-def _chain_codes(packed, bits, max_bucket, width, saturated):  # type: ignore[no-untyped-def]
-    """In each big bucket, the pair codes linking each saturated member to the next saturated one."""
-    members = np.empty(len(packed), dtype=np.int64)
-    n_codes = 0
-    for sweep in range(2):
-        if sweep == 1:
-            codes = np.empty(n_codes, dtype=np.int64)
-            n_codes = 0
-        start = 0
-        while start < len(packed):
-            size, start = _bucket_members(packed, start, bits, members)
-            if size <= max_bucket:
-                continue
-            previous = -1
-            for x in range(size):
-                if saturated[members[x]]:
-                    if previous >= 0:
+                    if saturated[members[x]]:
+                        if previous >= 0:
+                            if sweep == 1:
+                                codes[n_codes] = previous * width + members[x]
+                            n_codes += 1
+                        previous = members[x]
+            elif size > max_bucket:
+                if sweep == 0:
+                    for x in range(size):
+                        in_big[members[x]] += 1
+            elif size >= 2 and not chaining:
+                for x in range(size):
+                    for y in range(x + 1, size):
                         if sweep == 1:
-                            codes[n_codes] = previous * width + members[x]
+                            codes[n_codes] = members[x] * width + members[y]
                         n_codes += 1
-                    previous = members[x]
     return codes
 
 

@@ -18,14 +18,13 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
 from .edits import Edit
 from .furniture import furniture_spans, within
 from .normalize import (
-    _LAYOUT_CHAR, Normalized, _script_chars, converter, normalize, only_punctuation, without_punctuation,
+    _LAYOUT_CHAR, Normalized, _script_chars, code_points, converter, normalize, only_punctuation, without_punctuation,
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
@@ -220,7 +219,7 @@ def is_traditional(text: str) -> bool:
     >>> is_traditional("奮戰在抗疫一線"), is_traditional("奋战在抗疫一线")
     (True, False)
     """
-    codes = np.frombuffer(text[:_SCRIPT_SAMPLE].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text[:_SCRIPT_SAMPLE])
     codes = codes[(codes >= 0x4E00) & (codes <= 0x9FFF)]
     if not len(codes):
         return False

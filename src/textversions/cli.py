@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -66,55 +66,54 @@ def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _write(text: str, out: Path | None) -> None:
-    """``text`` to stdout, or to ``out`` whole or not at all: a temporary file beside it, then renamed."""
+    """``text`` to stdout, or to ``out`` whole or not at all."""
     if out is None:
         click.echo(text)
         return
+    with _replacing(out) as stream:
+        stream.write(text)
+
+
+@contextlib.contextmanager
+def _replacing(out: Path) -> Iterator[TextIO]:
+    """A temporary file beside ``out`` that becomes ``out`` when the block ends well — with the permissions
+    a plain write gives (the old file's, else the umask's) — and is removed when it does not."""
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False) as stream:
-            stream.write(text)
-        _publish(stream.name, out)
+        stream = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
     except OSError as error:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(stream.name)
         raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
-
-
-def _publish(temporary: str, out: Path) -> None:
-    """Rename the finished temporary file to ``out``, with the permissions a plain write would give it
-    (the old file's, else the umask's; a temporary file is made private)."""
     try:
-        mode = stat.S_IMODE(out.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(temporary, mode)
-    os.replace(temporary, out)
+        with stream:
+            yield stream
+        try:
+            mode = stat.S_IMODE(out.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(stream.name, mode)
+        os.replace(stream.name, out)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(stream.name)
+        if isinstance(error, OSError):
+            raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
+        raise
 
 
 @contextlib.contextmanager
 def _record_writer(out: Path | None) -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Write JSON records a line each, flushed as they come: to stdout, or to a temporary file beside
-    ``out`` that becomes ``out`` when the run succeeds (and is removed when it fails)."""
+    """Write JSON records a line each, flushed as they come: to stdout, or through :func:`_replacing` to ``out``."""
     if out is None:
         yield lambda record: click.echo(json.dumps(record, ensure_ascii=False))
         return
-    stream = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
-    try:
+    with _replacing(out) as stream:
 
         def write(record: dict[str, Any]) -> None:
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
             stream.flush()
 
         yield write
-        stream.close()
-        _publish(stream.name, out)
-    except BaseException:
-        stream.close()
-        with contextlib.suppress(OSError):
-            os.unlink(stream.name)
-        raise
 
 
 def _check_out(out: Path | None, requested: str | None, default: str) -> str:

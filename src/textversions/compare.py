@@ -62,6 +62,7 @@ __all__ = [
 ]  # fmt: skip
 
 RELATIONS = ("duplicate", "version", "contains", "contained_by", "reuse", "unrelated")
+_READ_BACKWARDS = {"contains": "contained_by", "contained_by": "contains"}
 HTML_VIEWS: dict[type, Callable[[Any], str]] = {}
 """How a notebook shows a result, by type: filled in by :mod:`textversions.report` (no stage imports the report layer)."""
 TEMPLATE_SUBJECT_CHANGE = 0.25
@@ -106,6 +107,10 @@ class Passage:
 
     def to_dict(self) -> dict[str, Any]:
         return {"a_span": list(self.a_span), "b_span": list(self.b_span), "length": self.length}
+
+    def transposed(self) -> Passage:
+        """The same passage read from ``b`` to ``a``."""
+        return Passage(self.b_span, self.a_span, self.length)
 
 
 @dataclass(frozen=True)
@@ -178,10 +183,9 @@ class Comparison:
         >>> c.inverse().apply("共11万个"), c.inverse().edits[0].detail["ratio"]
         ('共1.1万个', 0.1)
         """
-        swap = {"contains": "contained_by", "contained_by": "contains"}
         scores = self.scores
         return Comparison(
-            relation=swap.get(self.relation, self.relation),
+            relation=_READ_BACKWARDS.get(self.relation, self.relation),
             scores=Scores(
                 jaccard=scores.jaccard,
                 containment_a=scores.containment_b,
@@ -192,7 +196,7 @@ class Comparison:
                 subject_change=scores.subject_change,
             ),
             edits=tuple(sorted((edit.inverse() for edit in self.edits), key=lambda e: (e.a_span, e.b_span))),
-            passages=tuple(Passage(p.b_span, p.a_span, p.length) for p in self.passages),
+            passages=tuple(p.transposed() for p in self.passages),
             a_region=self.b_region,
             b_region=self.a_region,
             a_length=self.b_length,
@@ -396,13 +400,12 @@ class Judgement:
 
     def transposed(self) -> Judgement:
         """The same finding read from ``b`` to ``a`` (a page before its article), without aligning again."""
-        swap = {"contains": "contained_by", "contained_by": "contains"}
         return Judgement(
             self.b,
             self.a,
             self.aligned.transposed(),
-            tuple(Passage(p.b_span, p.a_span, p.length) for p in self.passages),
-            swap.get(self.relation, self.relation),
+            tuple(p.transposed() for p in self.passages),
+            _READ_BACKWARDS.get(self.relation, self.relation),
             (self.coverage[1], self.coverage[0]),
             self.subject_change,
             not self.swapped,
@@ -449,7 +452,7 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
     """
     if common is not None and not isinstance(common, ShingleSet):
         common = ShingleSet(common)
-    aligned = alignment(a.text, b.text, shingle=options.shingle, hashes=(a.hashes, b.hashes))
+    aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
     own = (own_text(a, common), own_text(b, common))
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
     relation, coverage_a, coverage_b, subjects = _relation(a, b, aligned, passages, options.min_coverage, own)

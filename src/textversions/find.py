@@ -31,7 +31,7 @@ from .common import common_sample, common_shingles
 from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
 from .families import JOINING, story_families
-from .normalize import check_id, check_text
+from .normalize import check_text
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from .shingle import Prepared, ShingleSet, prepare
@@ -134,7 +134,7 @@ def _checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> I
             raise InvalidInput(f"document #{number} is not an (id, text) pair: {item!r:.80}") from None
         if not isinstance(doc_id, str):
             raise InvalidInput(f"document #{number}: id must be str, got {type(doc_id).__name__}")
-        check_id(doc_id)
+        check_text(doc_id, f"document id {doc_id!r}")
         check_text(text, f"document {doc_id!r}")
         if doc_id in seen:
             raise DuplicateId(f"document id {doc_id!r} appears more than once")

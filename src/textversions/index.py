@@ -17,7 +17,7 @@ from typing import Unpack
 import numpy as np
 
 from .errors import DuplicateId, InvalidIndex, InvalidInput
-from .normalize import check_id, check_text
+from .normalize import check_text
 from .options import OptionKeywords, Options
 from .sketch import lsh_params, sketch_keys
 
@@ -70,7 +70,7 @@ class SketchIndex:
         for doc_id, text in items:
             if not isinstance(doc_id, str):
                 raise InvalidInput(f"id must be str, got {type(doc_id).__name__}")
-            check_id(doc_id)
+            check_text(doc_id, f"document id {doc_id!r}")
             check_text(text, f"document {doc_id!r}")
             if doc_id in self._positions or doc_id in new:
                 raise DuplicateId(f"document id {doc_id!r} is already in the index")
@@ -154,7 +154,7 @@ class SketchIndex:
             raise InvalidIndex(f"{path}: corrupt index (key owners out of range)")
         try:
             for doc_id in ids:
-                check_id(doc_id)
+                check_text(doc_id, f"document id {doc_id!r}")
             index = cls(**header["options"])  # every field checked by Options
         except (TypeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error

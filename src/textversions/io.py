@@ -272,14 +272,19 @@ def _text_files(path: Path) -> list[tuple[str, Path]]:
         if not path.exists() and not path.is_symlink():
             raise InvalidInput(f"{path}: no such file or folder")
         return [(readable_id(path.stem), path)]
-    found = []
+    found: list[Path] = []
+    others: Counter[str] = Counter()
     for folder, names, file_names in os.walk(path):
         names.sort()
-        for name in sorted(file_names) + [n for n in names if Path(n).suffix.lower() in TEXT_SUFFIXES]:
-            if Path(name).suffix.lower() in TEXT_SUFFIXES:
-                found.append(Path(folder) / name)  # a folder named x.txt is kept, to be refused by name
+        for name in sorted(file_names):
+            suffix = Path(name).suffix.lower()
+            if suffix in TEXT_SUFFIXES:
+                found.append(Path(folder) / name)
+            else:
+                others[suffix or "(no suffix)"] += 1
+        # A folder named x.txt is kept, to be refused by name.
+        found += [Path(folder) / name for name in names if Path(name).suffix.lower() in TEXT_SUFFIXES]
     if not found:
-        others = Counter(Path(name).suffix.lower() or "(no suffix)" for _, _, names in os.walk(path) for name in names)
         listed = ", ".join(f"{count} {suffix}" for suffix, count in sorted(others.items()))
         raise InvalidInput(f"{path}: no .txt or .md files" + (f" (found {listed})" if listed else " (an empty folder)"))
     ids = [readable_id(file.relative_to(path).with_suffix("").as_posix()) for file in found]

@@ -116,7 +116,8 @@ class Normalized:
         return int(self.offsets[start]), self.end(end - 1)
 
 
-def _codes(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as ``uint32`` (a view of its UTF-32 bytes, no Python loop)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
@@ -233,7 +234,7 @@ def _fold_clusters(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         pieces.append(piece)
         starts.extend([cluster.start()] * len(piece))
         ends.extend([cluster.end()] * len(piece))
-    codes = _codes("".join(pieces))
+    codes = code_points("".join(pieces))
     return codes, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
@@ -317,26 +318,6 @@ def batch_codes(texts: list[str], fold_script: bool) -> tuple[np.ndarray, np.nda
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def check_id(doc_id: str) -> str:
-    """``doc_id`` if every output can write it; a lone surrogate is refused, the id named.
-
-    >>> check_id("web" + chr(0xD800))
-    Traceback (most recent call last):
-    ...
-    textversions.errors.InvalidInput: document id 'web\\ud800' holds a lone surrogate (U+D800 at 3): ids must be valid Unicode
-    """
-    from .errors import InvalidInput
-
-    try:
-        doc_id.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise InvalidInput(
-            f"document id {doc_id!r} holds a lone surrogate (U+{ord(doc_id[error.start]):04X} at {error.start}): "
-            "ids must be valid Unicode"
-        ) from None
-    return doc_id
-
-
 def check_text(text: object, name: str) -> str:
     """``text`` if it is a ``str`` of valid Unicode; otherwise a clear error naming ``name``.
 
@@ -372,7 +353,7 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
 
         raise NotText(f"expected str, got {type(text).__name__}")
     tables = _tables(fold_script)
-    codes = _codes(text)
+    codes = code_points(text)
     ends = None
     if len(codes) and tables.combining[np.minimum(codes, _TABLE_SIZE - 1)].any():
         # Rare: combining marks fold with their base, cluster by cluster.

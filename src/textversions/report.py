@@ -29,12 +29,12 @@ __all__ = [
 _SHOWN = 60
 
 
-def _one_line(text: str, limit: int = _SHOWN) -> str:
-    """``text`` on one line (breaks shown as ⏎), long text cut, nothing shown as ∅."""
+def _one_line(text: str, limit: int = _SHOWN, *, empty: str = "∅") -> str:
+    """``text`` on one line (breaks shown as ⏎), long text cut, nothing shown as ``empty``."""
     one_line = text.replace("\r", "").replace("\n", "⏎")
     if len(one_line) > limit:
         one_line = one_line[: limit - 1] + "…"
-    return one_line or "∅"
+    return one_line or empty
 
 
 def _cell(text: str, limit: int = _SHOWN) -> str:
@@ -258,8 +258,8 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     )
     for n in listed:
         edit = comparison.edits[n]
-        before = _one_line(a[max(0, edit.a_span[0] - _CONTEXT) : edit.a_span[0]], _CONTEXT).lstrip("∅")
-        after = _one_line(a[edit.a_span[1] : edit.a_span[1] + _CONTEXT], _CONTEXT).lstrip("∅")
+        before = _one_line(a[max(0, edit.a_span[0] - _CONTEXT) : edit.a_span[0]], _CONTEXT, empty="")
+        after = _one_line(a[edit.a_span[1] : edit.a_span[1] + _CONTEXT], _CONTEXT, empty="")
         label = (
             f'<span class="muted">{html.escape(before)}</span>[{html.escape(_one_line(edit.a_text, 40))} → '
             f'{html.escape(_one_line(edit.b_text, 40))}]<span class="muted">{html.escape(after)}</span>'

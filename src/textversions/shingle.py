@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .normalize import Normalized, normalize
+from .normalize import Normalized, code_points, normalize
 from .options import DEFAULT_SHINGLE, Options
 
 __all__ = [
@@ -89,7 +89,7 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
     """Hashes of all shingles of ``text`` in order, as ``uint32`` (a rolling hash, compiled)."""
     if not text:
         return np.zeros(0, dtype=np.uint32)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     return _rolling_hashes(codes, min(size, len(codes)))
 
 
@@ -97,9 +97,9 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
 class Prepared:
     """One document made ready for every check of a pair: normalized once, its shingles hashed once.
 
-    The candidate check, the anchors of the alignment, the corpus-common mask
-    and the shingle scores all read these; the hash set and the sorted hashes
-    are built the first time one of them asks.
+    The candidate check, the anchors of the alignment (hashes and code points),
+    the corpus-common mask and the shingle scores all read these; the hash set
+    and the sorted hashes are built the first time one of them asks.
 
     >>> doc = prepare("奮戰在一線", Options(shingle=2))
     >>> doc.text, len(doc.hashes)
@@ -107,6 +107,7 @@ class Prepared:
     """
 
     normalized: Normalized
+    codes: np.ndarray
     hashes: np.ndarray
     shingle: int
 
@@ -129,7 +130,7 @@ class Prepared:
 def prepare(text: str, options: Options) -> Prepared:
     """Normalize ``text`` and hash its shingles, as ``options`` say."""
     normalized = normalize(text, fold_script=options.fold_script)
-    return Prepared(normalized, shingle_hashes(normalized.text, options.shingle), options.shingle)
+    return Prepared(normalized, code_points(normalized.text), shingle_hashes(normalized.text, options.shingle), options.shingle)
 
 
 def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:

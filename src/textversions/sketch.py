@@ -39,9 +39,9 @@ import numba
 import numpy as np
 from datasketch.lsh import _optimal_param
 
-from .normalize import _fold_kernel, _tables, batch_codes, normalize
+from .normalize import _fold_kernel, _tables, batch_codes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
-from .shingle import _rolling_hashes, shingle_hashes
+from .shingle import _rolling_hashes, prepare
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
@@ -139,8 +139,7 @@ def _signature_batch(texts: list[str], options: Options) -> np.ndarray:
         tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     for n in needs_cluster:
-        hashes = shingle_hashes(normalize(texts[n], fold_script=options.fold_script).text, options.shingle)
-        rows[n] = minhash(hashes, num_perm=options.num_perm, seed=options.seed)
+        rows[n] = minhash(prepare(texts[n], options).hashes, num_perm=options.num_perm, seed=options.seed)
     return rows
 
 
@@ -196,10 +195,9 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
-def document_keys(normalized: str, options: Options) -> np.ndarray:
-    """The distinct LSH bucket keys of one normalized document's windows (sorted)."""
+def document_keys(hashes: np.ndarray, options: Options) -> np.ndarray:
+    """The distinct LSH bucket keys (sorted) of the windows of one document's shingle ``hashes``."""
     bands, rows = lsh_params(options.threshold, options.num_perm)
-    hashes = shingle_hashes(normalized, options.shingle)
     signatures = window_minhashes(hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
     if len(signatures) == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -210,7 +208,7 @@ def document_keys(normalized: str, options: Options) -> np.ndarray:
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
     """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
     options = options or Options()
-    return document_keys(normalize(text, fold_script=options.fold_script).text, options)
+    return document_keys(prepare(text, options).hashes, options)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -44,7 +44,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .furniture import furniture_spans, within
-from .normalize import converter
+from .normalize import code_points, converter
 from .numbers import NUMBER
 from .shingle import shingle_hashes
 
@@ -63,7 +63,7 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
     spans += [m.span() for m in _TITLE.finditer(text)]
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     han = int(((codes >= 0x3400) & (codes <= 0x9FFF)).sum())
     latin = [m.span() for m in _LATIN.finditer(text)]
     if han and han >= _HAN_SHARE * (han + sum(end - start for start, end in latin)):
