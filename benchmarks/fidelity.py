@@ -46,7 +46,7 @@ from textversions.classify import _furniture_line  # noqa: E402
 from textversions.furniture import furniture_spans, within  # noqa: E402
 from textversions.normalize import normalize  # noqa: E402
 from textversions.planting import ocr_noise, swap_paragraphs  # noqa: E402
-from textversions.shingle import shingles  # noqa: E402
+from textversions.shingle import sketch_shingles  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "realdata"
 JOINING = ("duplicate", "version", "contains")
@@ -113,7 +113,7 @@ def datasketch_pairs(texts: dict[str, str]) -> set[frozenset[str]]:
     sketches = {}
     for doc_id, text in texts.items():
         sketch = MinHash(num_perm=128)
-        sketch.update_batch([s.encode("utf-8") for s in shingles(normalize(text).text, 5)] or [b""])
+        sketch.update_batch([s.encode("utf-8") for s in sketch_shingles(normalize(text).text, 5)] or [b""])
         sketches[doc_id] = sketch
         lsh.insert(doc_id, sketch)
     return {frozenset((a, b)) for a in texts for b in lsh.query(sketches[a]) if a < b}

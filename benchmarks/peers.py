@@ -13,7 +13,7 @@ import struct
 import numpy as np
 
 from textversions import normalize
-from textversions.shingle import shingle_hash, shingles
+from textversions.shingle import shingle_hash, sketch_shingles
 from textversions.options import Options
 from textversions.sketch import signatures
 
@@ -33,7 +33,7 @@ def datasketch_update_batch(docs: list[str]) -> list[np.ndarray]:
     out = []
     for text in docs:
         sketch = MinHash(num_perm=NUM_PERM)
-        sketch.update_batch([s.encode("utf-8") for s in shingles(normalize(text).text, SHINGLE)])
+        sketch.update_batch([s.encode("utf-8") for s in sketch_shingles(normalize(text).text, SHINGLE)])
         out.append(sketch.hashvalues)
     return out
 
@@ -45,7 +45,7 @@ def datasketch_same_hash(docs: list[str]) -> list[np.ndarray]:
     out = []
     for text in docs:
         sketch = MinHash(num_perm=NUM_PERM, hashfunc=shingle_hash)
-        sketch.update_batch(shingles(normalize(text).text, SHINGLE))
+        sketch.update_batch(sketch_shingles(normalize(text).text, SHINGLE))
         out.append(sketch.hashvalues)
     return out
 
@@ -57,7 +57,7 @@ def rensa_rminhash(docs: list[str]) -> list[np.ndarray]:
     out = []
     for text in docs:
         sketch = RMinHash(num_perm=NUM_PERM, seed=42)
-        sketch.update(shingles(normalize(text).text, SHINGLE))
+        sketch.update(sketch_shingles(normalize(text).text, SHINGLE))
         out.append(np.asarray(sketch.digest(), dtype=np.uint32))
     return out
 
@@ -74,7 +74,7 @@ def text_dedup_method(docs: list[str]) -> list[np.ndarray]:
     SHA-1 per shingle (32 bits), then ``(a * h + b) mod (2**61 - 1)`` per permutation with numpy."""
     out = []
     for text in docs:
-        tokens = set(shingles(normalize(text).text, SHINGLE))
+        tokens = set(sketch_shingles(normalize(text).text, SHINGLE))
         hashes = np.array(
             [struct.unpack("<I", hashlib.sha1(t.encode("utf-8")).digest()[:4])[0] for t in tokens], dtype=np.uint64
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import numpy as np
@@ -104,3 +105,23 @@ def test_judgement_with_edits_is_compare(seeds):
     backwards = found.transposed().with_edits()  # read from the article, without aligning again
     assert backwards.relation == "contained_by"
     assert backwards.apply(seeds[WEB]) == seeds[PAGE]
+
+
+def test_an_index_saved_before_word_shingles_keeps_sketching_by_character(tmp_path):
+    english = "The Federal Reserve entered the U.S. Government securities market to arrange customer repurchases."
+    old = SketchIndex(word_shingles=False)
+    old.add({"fed": english})
+    path = tmp_path / "old.npz"
+    old.save(path)
+    # Rewrite the header as the previous release wrote it: no word_shingles among the options.
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    header = json.loads(arrays["header"].tobytes())
+    del header["options"]["word_shingles"]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(path, **arrays)
+    reopened = SketchIndex.load(path)
+    assert reopened.options.word_shingles is False
+    assert reopened.query(english) == [("fed", len(old._keys(english)))]
+    # Sketched by words, the same text has other keys: reopened by the new default, the old index would miss it.
+    assert set(SketchIndex()._keys(english).tolist()).isdisjoint(old._keys(english).tolist())

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from textversions import compare, normalize
 from textversions.options import Options
-from textversions.shingle import shingle_hash, shingle_hashes, shingles
+from textversions.shingle import shingle_hash, shingle_hashes, shingles, sketch_hashes, sketch_shingles
 from textversions.sketch import minhash, signatures, sketch_keys, sketch_keys_batch, window_minhashes
 
 # Real-world hostility: CJK, full-width forms, astral characters, emoji, combining
@@ -91,24 +91,48 @@ def test_signatures_equal_datasketch(tokens, seed):
     assert np.array_equal(reference.hashvalues, ours)
 
 
-@given(st.lists(texty, max_size=70), st.integers(1, 7), st.booleans(), st.sampled_from([1, 2]))
-def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_script, workers):
-    rows = signatures(texts, Options(shingle=shingle, num_perm=16, fold_script=fold_script), workers=workers)
+@given(st.lists(texty, max_size=70), st.integers(1, 7), st.booleans(), st.booleans(), st.sampled_from([1, 2]))
+def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_script, words, workers):
+    options = Options(shingle=shingle, num_perm=16, fold_script=fold_script, word_shingles=words)
+    rows = signatures(texts, options, workers=workers)
     assert rows.shape == (len(texts), 16)
     for text, row in zip(texts, rows):
-        grams = shingles(normalize(text, fold_script=fold_script).text, shingle)
+        folded = normalize(text, fold_script=fold_script).text
+        grams = sketch_shingles(folded, shingle) if words else shingles(folded, shingle)
         reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
         reference.update_batch(grams)
         assert np.array_equal(reference.hashvalues, row)
 
 
-@given(st.lists(texty, max_size=40), st.integers(2, 40), st.booleans())
-def test_batch_lsh_keys_equal_those_of_each_text(texts, window, fold_script):
-    options = Options(window=window, fold_script=fold_script)
+@given(st.lists(texty, max_size=40), st.integers(2, 40), st.booleans(), st.booleans())
+def test_batch_lsh_keys_equal_those_of_each_text(texts, window, fold_script, words):
+    options = Options(window=window, fold_script=fold_script, word_shingles=words)
     counts, keys = sketch_keys_batch(texts, options)
     assert counts.tolist() == [len(sketch_keys(t, options)) for t in texts]
     expected = [sketch_keys(t, options) for t in texts]
     assert keys.tolist() == (np.concatenate(expected).tolist() if expected else [])
+
+
+@given(texty, st.integers(1, 7))
+def test_sketch_shingles_are_words_in_alphabetic_text_and_characters_in_chinese(text, size):
+    folded = normalize(text).text
+    assert sketch_hashes(folded, size).tolist() == [shingle_hash(s) for s in sketch_shingles(folded, size)]
+    assert sketch_hashes(folded, size, words=False).tolist() == shingle_hashes(folded, size).tolist()
+    han = "".join(c for c in folded if "\u4e00" <= c <= "\u9fff")
+    assert sketch_hashes(han, size).tolist() == shingle_hashes(han, size).tolist()
+    latin = "".join(c if c.isascii() else " " for c in folded).strip()
+    if any(c.isalpha() for c in latin):  # text without letters (digits, signs) is sketched by character
+        for gram in sketch_shingles(latin, size):
+            assert gram == gram.strip() and gram in latin
+
+
+def test_a_word_is_one_unit_of_a_sketch_shingle_unless_the_text_is_chinese():
+    assert sketch_shingles("the information age, 信 begins", 3) == [
+        "the information age", "information age,", "age, 信", ", 信 begins",
+    ]  # fmt: skip
+    assert sketch_shingles("информация о мире", 2) == ["информация о", "о мире"]
+    # A Chinese text with English words and code keeps its character shingles.
+    assert sketch_shingles("信息时代 begins", 3) == shingles("信息时代 begins", 3)
 
 
 @given(st.text(min_size=1, max_size=200), st.integers(2, 40))

@@ -158,6 +158,12 @@ def main() -> None:
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the MinHash permutations.")
+@click.option(
+    "--word-shingles/--char-shingles",
+    default=True,
+    show_default=True,
+    help="Sketch a word of an alphabetic script as one shingle unit, as one Chinese character is.",
+)
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option(

@@ -155,7 +155,9 @@ class SketchIndex:
         try:
             for doc_id in ids:
                 check_text(doc_id, f"document id {doc_id!r}")
-            index = cls(**header["options"])  # every field checked by Options
+            # Every field checked by Options; an index that does not name word_shingles was sketched before
+            # they existed, by character shingles, and keeps them so that its keys stay comparable.
+            index = cls(**{"word_shingles": False, **header["options"]})
         except (TypeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error
         index._ids = ids

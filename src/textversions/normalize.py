@@ -383,6 +383,29 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
     return Normalized(original=text, text=_text(folded), offsets=offsets, ends=ends)
 
 
+LETTER, DIGIT, SPACELESS_LETTER = 1, 2, 3
+"""Classes of :func:`letter_classes`: anything else is 0."""
+
+
+@functools.cache
+def letter_classes() -> np.ndarray:
+    """For each code point below the table size: ``LETTER`` (a letter or mark of a script written with spaces),
+    ``DIGIT``, ``SPACELESS_LETTER`` (Han, kana, Thai … written without spaces) or 0.
+
+    A run of letters and digits is one word of an alphabetic script (Latin,
+    Cyrillic, Greek, Arabic, Hebrew, Hangul, Devanagari …): one unit of a sketch
+    shingle. Each character of a script written without spaces is a unit of its own.
+    """
+    everything = "".join(map(chr, range(_TABLE_SIZE)))
+    table = np.zeros(_TABLE_SIZE, dtype=np.uint8)
+    table[[m.start() for m in re.finditer(r"[^\W\d_]", everything)]] = LETTER
+    table[[code for code in range(_TABLE_SIZE) if unicodedata.category(everything[code])[0] == "M"]] = LETTER
+    table[[m.start() for m in re.finditer(r"\d", everything)]] = DIGIT
+    spaceless = [m.start() for m in _SPACELESS.finditer(everything)]
+    table[spaceless] = np.where(table[spaceless] == LETTER, SPACELESS_LETTER, 0)
+    return table
+
+
 @functools.cache
 def _punctuation_table() -> dict[int, None]:
     """``str.translate`` table deleting punctuation, symbols and separators (Unicode P*, S*, Z*)."""

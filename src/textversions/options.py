@@ -55,8 +55,10 @@ class Options:
     similarity the LSH bands are tuned for), ``min_coverage`` (share of the
     shorter text that must align for a version or containment), ``min_passage``
     (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
-    traditional and simplified script as equal when matching), ``seed`` (of the
-    MinHash permutations).
+    traditional and simplified script as equal when matching), ``word_shingles``
+    (the sketch counts a word of an alphabetic script as one unit of a shingle,
+    as it counts one Chinese character; False: every character is a unit, as
+    in alignment), ``seed`` (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
@@ -66,6 +68,7 @@ class Options:
     min_coverage: float = DEFAULT_MIN_COVERAGE
     min_passage: int = DEFAULT_MIN_PASSAGE
     fold_script: bool = True
+    word_shingles: bool = True
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
@@ -76,8 +79,9 @@ class Options:
         _whole("seed", self.seed, 0, 2**32 - 1)
         _share("threshold", self.threshold, closed=False)
         _share("min_coverage", self.min_coverage, closed=True)
-        if not isinstance(self.fold_script, bool):
-            raise InvalidInput(f"fold_script must be True or False, got {self.fold_script!r}")
+        for name in ("fold_script", "word_shingles"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInput(f"{name} must be True or False, got {getattr(self, name)!r}")
         # Whole floats are held as floats, so that equal options print and compare alike.
         object.__setattr__(self, "threshold", float(self.threshold))
         object.__setattr__(self, "min_coverage", float(self.min_coverage))
@@ -112,6 +116,7 @@ class OptionKeywords(TypedDict, total=False):
     min_coverage: float
     min_passage: int
     fold_script: bool
+    word_shingles: bool
     seed: int
 
 

@@ -1,7 +1,16 @@
 """Stage 2 — character n-gram shingles, hashed to stable 32-bit integers.
 
 Chinese needs no word segmentation: overlapping character n-grams of the
-normalized text are the features. Each shingle is hashed with a polynomial over
+normalized text are the features. Alignment and verification use them as they
+are. The sketch of a text in an alphabetic script uses *units* instead
+(:func:`sketch_hashes`): a run of letters and digits (a word of Latin, Cyrillic,
+Greek, Arabic, Hebrew, Hangul, Devanagari …) is one unit, every other visible
+character one, spaces none. Five units are about four English words, so a
+shingle means about as much as a Chinese one instead of being a piece of one
+word (``ation``, `` the ``) that unrelated documents share. A text with a fair
+share of Han, kana or Thai letters keeps character shingles, its Latin words
+and code included: versions of one story share their mix of scripts, so they are
+sketched alike. Each shingle is hashed with a polynomial over
 its code points (mod 2**64, folded to 32 bits) — stable across runs, machines and
 ``PYTHONHASHSEED`` — computed as a rolling hash by a compiled kernel.
 
@@ -16,6 +25,10 @@ True
 [False, True, False]
 >>> distinct_overlap(shingle_hashes("abcdefg", 5), shingle_hashes("xbcdefx", 5))
 (3, 3, 1)
+>>> sketch_shingles("the cat sat on the mat, 猫", 3)
+['the cat sat', 'cat sat on', 'sat on the', 'on the mat', 'the mat,', 'mat, 猫']
+>>> sketch_shingles("在家里用 python", 3)
+['在家里', '家里用', '里用 ', '用 p', ' py', 'pyt', 'yth', 'tho', 'hon']
 """
 
 from __future__ import annotations
@@ -26,12 +39,12 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .normalize import Normalized, code_points, normalize
+from .normalize import DIGIT, LETTER, SPACELESS_LETTER, Normalized, code_points, letter_classes, normalize
 from .options import DEFAULT_SHINGLE, Options
 
 __all__ = [
     "shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered",
-    "Prepared", "prepare", "DEFAULT_SHINGLE",
+    "Prepared", "prepare", "sketch_shingles", "sketch_hashes", "DEFAULT_SHINGLE",
 ]  # fmt: skip
 
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
@@ -93,6 +106,95 @@ def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE) -> np.ndarray:
     return _rolling_hashes(codes, min(size, len(codes)))
 
 
+SPACELESS_SHARE = 0.1
+"""Share of a document's letters in scripts written without spaces (Han, kana …) from which its sketch
+shingles are character shingles, Latin words and code included: they stay as they were for Chinese."""
+
+
+@numba.njit(cache=True, nogil=True)
+def _by_words(codes, classes):  # type: ignore[no-untyped-def]
+    """Is this text sketched by words: are fewer than ``SPACELESS_SHARE`` of its letters Han, kana, Thai …?"""
+    alphabetic = spaceless = 0
+    for code in codes:
+        kind = classes[code] if code < len(classes) else 0
+        if kind == LETTER:
+            alphabetic += 1
+        elif kind == SPACELESS_LETTER:
+            spaceless += 1
+    return spaceless < SPACELESS_SHARE * (alphabetic + spaceless)
+
+
+@numba.njit(cache=True, nogil=True)
+def _unit_bounds(codes, classes):  # type: ignore[no-untyped-def]
+    """Start and end of every unit: a run of letters and digits of an alphabetic script, or one other
+    character that is not a space."""
+    starts = np.empty(len(codes), dtype=np.int64)
+    ends = np.empty(len(codes), dtype=np.int64)
+    count = 0
+    i = 0
+    while i < len(codes):
+        code = codes[i]
+        if code == 32:
+            i += 1
+            continue
+        j = i + 1
+        if code < len(classes) and (classes[code] == LETTER or classes[code] == DIGIT):
+            while j < len(codes) and codes[j] < len(classes) and (classes[codes[j]] == LETTER or classes[codes[j]] == DIGIT):
+                j += 1
+        starts[count] = i
+        ends[count] = j
+        count += 1
+        i = j
+    return starts[:count], ends[:count]
+
+
+@numba.njit(cache=True, nogil=True)
+def _unit_spans(codes, width, classes):  # type: ignore[no-untyped-def]
+    """Start and end of each sketch shingle: ``width`` units from each unit on (a shorter text: one shingle)."""
+    starts, ends = _unit_bounds(codes, classes)
+    if len(starts) < width:
+        whole = np.zeros(1 if len(codes) else 0, dtype=np.int64)
+        return whole + (starts[0] if len(starts) else 0), whole + (ends[-1] if len(starts) else len(codes))
+    return starts[: len(starts) - width + 1], ends[width - 1 :]
+
+
+@numba.njit(cache=True, nogil=True)
+def _unit_hashes(codes, width, classes, words):  # type: ignore[no-untyped-def]
+    """The sketch shingle hashes of a normalized text: of its runs of ``width`` units if it is sketched by
+    words (``words`` and mostly alphabetic), else of its character shingles."""
+    if not words or not _by_words(codes, classes):
+        return _rolling_hashes(codes, min(width, len(codes)))
+    starts, lasts = _unit_spans(codes, width, classes)
+    out = np.empty(len(starts), dtype=np.uint32)
+    multiplier = np.uint64(_MULTIPLIER)
+    for t in range(len(out)):
+        value = np.uint64(0)
+        for p in range(starts[t], lasts[t]):
+            value = value * multiplier + np.uint64(codes[p]) + np.uint64(1)
+        out[t] = np.uint32((value ^ (value >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return out
+
+
+def sketch_shingles(text: str, size: int = DEFAULT_SHINGLE) -> list[str]:
+    """The shingles the sketch hashes in a normalized ``text`` (the reference for :func:`sketch_hashes`).
+
+    Runs of ``size`` units where fewer than ``SPACELESS_SHARE`` of the letters are
+    Han, kana, Thai …; else the character shingles.
+    """
+    codes = code_points(text)
+    if not _by_words(codes, letter_classes()):
+        return shingles(text, size)
+    starts, ends = _unit_spans(codes, size, letter_classes())
+    return [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
+
+
+def sketch_hashes(text: str, size: int = DEFAULT_SHINGLE, *, words: bool = True) -> np.ndarray:
+    """Hashes of the sketch shingles of a normalized ``text`` (``words=False``: of its character shingles)."""
+    if not text:
+        return np.zeros(0, dtype=np.uint32)
+    return _unit_hashes(code_points(text), size, letter_classes(), words)
+
+
 @dataclass(frozen=True, eq=False)
 class Prepared:
     """One document made ready for every check of a pair: normalized once, its shingles hashed once.
@@ -110,6 +212,7 @@ class Prepared:
     codes: np.ndarray
     hashes: np.ndarray
     shingle: int
+    words: bool = True
 
     @property
     def text(self) -> str:
@@ -126,11 +229,19 @@ class Prepared:
         """The shingle hashes in ascending order (repeats kept)."""
         return np.sort(self.hashes)
 
+    @functools.cached_property
+    def sketch_hashes(self) -> np.ndarray:
+        """The hashes of the sketch shingles (:func:`sketch_hashes`: by words in alphabetic text)."""
+        if not len(self.codes):
+            return np.zeros(0, dtype=np.uint32)
+        return _unit_hashes(self.codes, self.shingle, letter_classes(), self.words)
+
 
 def prepare(text: str, options: Options) -> Prepared:
     """Normalize ``text`` and hash its shingles, as ``options`` say."""
     normalized = normalize(text, fold_script=options.fold_script)
-    return Prepared(normalized, code_points(normalized.text), shingle_hashes(normalized.text, options.shingle), options.shingle)
+    hashes = shingle_hashes(normalized.text, options.shingle)
+    return Prepared(normalized, code_points(normalized.text), hashes, options.shingle, options.word_shingles)
 
 
 def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -39,9 +39,9 @@ import numba
 import numpy as np
 from datasketch.lsh import _optimal_param
 
-from .normalize import _fold_kernel, _tables, batch_codes
+from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
-from .shingle import _rolling_hashes, prepare
+from .shingle import _unit_hashes, prepare
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
@@ -114,7 +114,7 @@ def window_minhashes(
 
 
 @numba.njit(cache=True, nogil=True)
-def _signature_rows(codes, starts, width, a, b, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+def _signature_rows(codes, starts, width, classes, words, a, b, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
     """normalize → shingle hashes → MinHash for each document of a batch, in one call that holds no GIL."""
     out = np.full((len(starts) - 1, len(a)), 0xFFFFFFFF, dtype=np.uint32)
     for d in range(len(starts) - 1):
@@ -122,7 +122,7 @@ def _signature_rows(codes, starts, width, a, b, expand_length, expand_start, exp
             codes[starts[d] : starts[d + 1]], expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold
         )
         if len(folded):
-            hashes = _rolling_hashes(folded, min(width, len(folded)))
+            hashes = _unit_hashes(folded, width, classes, words)
             out[d] = _block_minima(hashes, len(hashes), a, b)[0]
     return out
 
@@ -135,20 +135,20 @@ def _signature_batch(texts: list[str], options: Options) -> np.ndarray:
     a, b = permutations(options.num_perm, options.seed)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     rows = _signature_rows(
-        codes, starts, options.shingle, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
+        codes, starts, options.shingle, letter_classes(), options.word_shingles, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
         tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     for n in needs_cluster:
-        rows[n] = minhash(prepare(texts[n], options).hashes, num_perm=options.num_perm, seed=options.seed)
+        rows[n] = minhash(prepare(texts[n], options).sketch_hashes, num_perm=options.num_perm, seed=options.seed)
     return rows
 
 
 def signatures(texts: Sequence[str], options: Options | None = None, *, workers: int = 1) -> np.ndarray:
     """MinHash signatures of raw texts, one row each: normalize, shingle and sketch in one compiled pass.
 
-    Row ``n`` is ``minhash(shingle_hashes(normalize(texts[n]).text, shingle))`` —
+    Row ``n`` is ``minhash(sketch_hashes(normalize(texts[n]).text, shingle))`` —
     so it equals datasketch's ``MinHash(num_perm, seed, hashfunc=shingle_hash)``
-    over those shingles. ``workers`` threads share the batches (the kernel holds
+    over ``sketch_shingles`` of that text. ``workers`` threads share the batches (the kernel holds
     no GIL).
 
     >>> rows = signatures(["奮戰在一線", "奋战在一线"], Options(num_perm=4))
@@ -196,7 +196,7 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def document_keys(hashes: np.ndarray, options: Options) -> np.ndarray:
-    """The distinct LSH bucket keys (sorted) of the windows of one document's shingle ``hashes``."""
+    """The distinct LSH bucket keys (sorted) of the windows of one document's sketch shingle ``hashes``."""
     bands, rows = lsh_params(options.threshold, options.num_perm)
     signatures = window_minhashes(hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
     if len(signatures) == 0:
@@ -208,11 +208,11 @@ def document_keys(hashes: np.ndarray, options: Options) -> np.ndarray:
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
     """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
     options = options or Options()
-    return document_keys(prepare(text, options).hashes, options)
+    return document_keys(prepare(text, options).sketch_hashes, options)
 
 
 @numba.njit(cache=True, nogil=True)
-def _key_rows(codes, starts, width, step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+def _key_rows(codes, starts, width, classes, words, step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
     """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys."""
     count = len(starts) - 1
     sizes = np.zeros(count, dtype=np.int64)
@@ -223,7 +223,7 @@ def _key_rows(codes, starts, width, step, a, b, bands, rows, expand_length, expa
         )
         if len(folded) == 0:
             continue
-        blocks = _block_minima(_rolling_hashes(folded, min(width, len(folded))), step, a, b)
+        blocks = _block_minima(_unit_hashes(folded, width, classes, words), step, a, b)
         windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
         keys = np.sort(_band_keys(windows, bands, rows).ravel())
         distinct = np.ones(len(keys), dtype=np.bool_)
@@ -255,7 +255,7 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     bands, rows = lsh_params(options.threshold, options.num_perm)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     sizes, keys = _key_rows(
-        codes, starts, options.shingle, max(1, options.window // 2), a, b, bands, rows, tables.expand_length,
+        codes, starts, options.shingle, letter_classes(), options.word_shingles, max(1, options.window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     if needs_cluster:
