@@ -22,7 +22,12 @@ anchors of the alignment (never on a sketch):
   (a token one character off) that the rest of the text's rate of change explains,
   and at least ``TEMPLATE_MIN_CHANGED`` tokens — is two notices built on one
   template (yesterday's and today's epidemic report, the pages of two commands), so
-  it falls to ``reuse`` (or ``unrelated``); a version corrects a few of them;
+  it falls to ``reuse`` (or ``unrelated``); a version corrects a few of them. In
+  alphabetic text, where a template's open slot is often one name, a would-be
+  ``version`` is also two stories when each text's lead names someone or
+  something the other never mentions (``names_apart``,
+  :func:`textversions.subjects.names_apart`): two funds' payout notices, two
+  issuers' eurobonds;
 * ``reuse``: otherwise, if they share a passage of ``min_passage`` characters;
 * ``unrelated``: nothing of that length in common.
 
@@ -54,7 +59,7 @@ from .errors import InvalidInput
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
-from .subjects import subject_change
+from .subjects import names_apart, subject_change
 
 __all__ = [
     "Comparison", "Judgement", "Passage", "Scores", "compare", "judge", "verify",
@@ -83,6 +88,8 @@ class Scores:
     titles: :mod:`textversions.subjects`) that the other text lacks — high for
     notices built on one template, low for versions; from a quarter up, slips
     that the texts' own rate of change explains are left out of it.
+    ``names_apart`` (alphabetic text, would-be versions only) is true when each
+    text's lead names someone or something the other text never mentions.
     """
 
     jaccard: float
@@ -92,8 +99,9 @@ class Scores:
     coverage_b: float
     similarity: float
     subject_change: float
+    names_apart: bool = False
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, float | bool]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
@@ -194,6 +202,7 @@ class Comparison:
                 coverage_b=scores.coverage_a,
                 similarity=scores.similarity,
                 subject_change=scores.subject_change,
+                names_apart=scores.names_apart,
             ),
             edits=tuple(sorted((edit.inverse() for edit in self.edits), key=lambda e: (e.a_span, e.b_span))),
             passages=tuple(p.transposed() for p in self.passages),
@@ -325,12 +334,12 @@ def _relation(
     passages: tuple[Passage, ...],
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
-) -> tuple[str, float, float, float]:
-    """``(relation, coverage_a, coverage_b, subject_change)`` by the rule of the module docstring."""
+) -> tuple[str, float, float, float, bool]:
+    """``(relation, coverage_a, coverage_b, subject_change, names_apart)`` by the rule of the module docstring."""
     matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if a.text == b.text:
-        return "duplicate", 1.0, 1.0, 0.0
+        return "duplicate", 1.0, 1.0, 0.0, False
     relation = "reuse" if passages else "unrelated"
     a_shorter = len(a.text) <= len(b.text)
     short_coverage = coverage_a if a_shorter else coverage_b
@@ -346,13 +355,14 @@ def _relation(
         else:
             relation = "contained_by" if a_shorter else "contains"
     if relation in ("reuse", "unrelated"):
-        return relation, coverage_a, coverage_b, 0.0
+        return relation, coverage_a, coverage_b, 0.0, False
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
     subjects = subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
-    if subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED:
+    apart = relation == "version" and names_apart(a.normalized, b.normalized)
+    if apart or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
-    return relation, coverage_a, coverage_b, subjects.share
+    return relation, coverage_a, coverage_b, subjects.share, apart
 
 
 def compare(
@@ -396,6 +406,7 @@ class Judgement:
     relation: str
     coverage: tuple[float, float]
     subject_change: float
+    names_apart: bool = False
     swapped: bool = False
 
     def transposed(self) -> Judgement:
@@ -408,6 +419,7 @@ class Judgement:
             _READ_BACKWARDS.get(self.relation, self.relation),
             (self.coverage[1], self.coverage[0]),
             self.subject_change,
+            self.names_apart,
             not self.swapped,
         )
 
@@ -430,6 +442,7 @@ class Judgement:
             coverage_b=round(self.coverage[1], 6),
             similarity=round(2 * equal / total, 6) if total else 1.0,
             subject_change=round(self.subject_change, 6),
+            names_apart=self.names_apart,
         )
         placed = relation in ("contains", "contained_by", "version") and aligned.chain
         return Comparison(
@@ -455,8 +468,8 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
     aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
     own = (own_text(a, common), own_text(b, common))
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
-    relation, coverage_a, coverage_b, subjects = _relation(a, b, aligned, passages, options.min_coverage, own)
-    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects)
+    relation, coverage_a, coverage_b, subjects, apart = _relation(a, b, aligned, passages, options.min_coverage, own)
+    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart)
 
 
 def verify(a: Prepared, b: Prepared, options: Options, common: ShingleSet | None) -> Judgement | None:

@@ -44,7 +44,7 @@ from .options import DEFAULT_SHINGLE, Options
 
 __all__ = [
     "shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered",
-    "Prepared", "prepare", "sketch_shingles", "sketch_hashes", "DEFAULT_SHINGLE",
+    "Prepared", "prepare", "alphabetic", "sketch_shingles", "sketch_hashes", "DEFAULT_SHINGLE",
 ]  # fmt: skip
 
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd, from the golden ratio
@@ -175,16 +175,24 @@ def _unit_hashes(codes, width, classes, words):  # type: ignore[no-untyped-def]
     return out
 
 
+def alphabetic(text: str) -> bool:
+    """Is ``text`` written in alphabetic scripts: are fewer than ``SPACELESS_SHARE`` of its letters Han, kana, Thai …?
+
+    >>> alphabetic("The Federal Reserve"), alphabetic("美联储 Federal Reserve"), alphabetic("2020")
+    (True, False, False)
+    """
+    return bool(_by_words(code_points(text), letter_classes()))
+
+
 def sketch_shingles(text: str, size: int = DEFAULT_SHINGLE) -> list[str]:
     """The shingles the sketch hashes in a normalized ``text`` (the reference for :func:`sketch_hashes`).
 
     Runs of ``size`` units where fewer than ``SPACELESS_SHARE`` of the letters are
     Han, kana, Thai …; else the character shingles.
     """
-    codes = code_points(text)
-    if not _by_words(codes, letter_classes()):
+    if not alphabetic(text):
         return shingles(text, size)
-    starts, ends = _unit_spans(codes, size, letter_classes())
+    starts, ends = _unit_spans(code_points(text), size, letter_classes())
     return [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
 
 
