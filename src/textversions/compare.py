@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Unpack
 
@@ -56,6 +56,7 @@ from .classify import typed_edits
 from .edits import KINDS, Edit, EditTable
 from .common import own_text
 from .errors import InvalidInput
+from .furniture import furniture_spans
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
@@ -73,6 +74,8 @@ HTML_VIEWS: dict[type, Callable[[Any], str]] = {}
 TEMPLATE_SUBJECT_CHANGE = 0.25
 TEMPLATE_MIN_CHANGED = 4
 _PASSAGE_GAP = 12
+"""Characters of edits a passage may hold between two of its anchors (in a long passage, an eighth of what it
+has matched so far)."""
 
 
 @dataclass(frozen=True)
@@ -278,21 +281,53 @@ def _shingle_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
 
 
 def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, own_a: np.ndarray | None) -> tuple[Passage, ...]:
-    """Shared passages: anchors on one diagonal joined across small edits; common text is no passage."""
-    merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched
+    """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage whose ends it
+    follows on both sides across a small edit (a dropped, doubled or replaced word) — any passage still within
+    reach, not only the latest, so passages in any order and stray matches between them do not cut a passage
+    in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
+    one exact stretch of half that (a template's phrases joined across their figures are no copy); common
+    text is no passage, and a passage inside another on both sides is part of it."""
+    merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched, longest anchor
+    open_: list[list[int]] = []  # the passages an anchor may still reach
     for anchor in sorted(found, key=lambda m: (m.a_start, m.b_start)):
-        if merged:
-            last = merged[-1]
-            gap_a, gap_b = anchor.a_start - last[1], anchor.b_start - last[3]
-            if 0 <= gap_a <= _PASSAGE_GAP and 0 <= gap_b <= _PASSAGE_GAP:
-                last[1], last[3], last[4] = anchor.a_end, anchor.b_end, last[4] + anchor.length
-                continue
-        merged.append([anchor.a_start, anchor.a_end, anchor.b_start, anchor.b_end, anchor.length])
+        # Anchors come in the order of a: a passage out of reach now stays out of reach.
+        open_ = [p for p in open_ if anchor.a_start - p[1] <= max(_PASSAGE_GAP, p[4] // 8)]
+        best, best_gap = None, 0
+        for passage in open_:
+            gap_a, gap_b = anchor.a_start - passage[1], anchor.b_start - passage[3]
+            reach = max(_PASSAGE_GAP, passage[4] // 8)
+            if -reach <= min(gap_a, gap_b) and max(gap_a, gap_b) <= reach and (best is None or gap_a + gap_b < best_gap):
+                best, best_gap = passage, gap_a + gap_b
+        if best is None:
+            merged.append([anchor.a_start, anchor.a_end, anchor.b_start, anchor.b_end, anchor.length, anchor.length])
+            open_.append(merged[-1])
+        else:
+            best[4] += anchor.a_end - max(anchor.a_start, best[1])
+            best[5] = max(best[5], anchor.length)
+            best[1], best[3] = max(best[1], anchor.a_end), max(best[3], anchor.b_end)
+    furniture = furniture_spans(a.text)
+    kept = [
+        (a0, a1, b0, b1, matched)
+        for a0, a1, b0, b1, matched, longest in sorted(merged, key=lambda p: (p[0], -p[1], p[2]))
+        if matched - _inside(furniture, a0, a1) >= min_passage
+        and 2 * longest >= min_passage
+        and (own_a is None or own_a[a0:a1].mean() >= 0.5)
+    ]
+    # A passage inside another on both sides (a phrase the copy repeats) adds nothing to it. In the order
+    # of a (longest first among equal starts), the passage that holds another comes before it.
+    whole: list[tuple[int, int, int, int, int]] = []
+    for p in kept:
+        if not any(p[1] <= q[1] and q[2] <= p[2] and p[3] <= q[3] for q in whole if q[1] > p[0]):
+            whole.append(p)
     return tuple(
         Passage(a.normalized.original_span(a0, a1), b.normalized.original_span(b0, b1), matched)
-        for a0, a1, b0, b1, matched in merged
-        if matched >= min_passage and (own_a is None or own_a[a0:a1].mean() >= 0.5)
+        for a0, a1, b0, b1, matched in whole
     )
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Characters of ``[start, end)`` that lie inside ``spans`` (sorted, not overlapping)."""
+    return sum(max(0, min(end, hi) - max(start, lo)) for lo, hi in spans)
 
 
 def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> tuple[np.ndarray, np.ndarray]:
