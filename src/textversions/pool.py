@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -26,9 +29,23 @@ _IN_FLIGHT = 4
 _context: Any = None
 
 
-def _install(context: Any) -> None:
+def _install(context: Any, parent: int | None = None) -> None:
+    """Give this process its tasks' ``context``; a worker also leaves when ``parent`` does (even killed)."""
     global _context
     _context = context
+    if parent is not None:
+        threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
+
+
+def _leave_with(parent: int) -> None:
+    """Exit as soon as this worker's parent is gone: a killed run leaves no worker waiting for tasks."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK)
+    os._exit(1)
+
+
+_PARENT_CHECK = 0.5
+"""Seconds between a worker's looks at its parent."""
 
 
 def installed() -> Any:
@@ -56,7 +73,7 @@ def mapped(
     executor: Executor = (
         ThreadPoolExecutor(workers)
         if threads
-        else ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context,))
+        else ProcessPoolExecutor(workers, mp_context=start, initializer=_install, initargs=(context, os.getpid()))
     )
     with executor as pool:
         pending: deque[Future[Any]] = deque()

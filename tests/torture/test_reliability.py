@@ -168,7 +168,7 @@ def _big_corpus(path, seeds, count=3000):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGKILL"])
-def test_a_killed_run_leaves_no_spill_file(seeds, tmp_path: Path, signal_name: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_killed_run_leaves_no_spill_file_nor_worker(seeds, tmp_path: Path, signal_name: str) -> None:  # type: ignore[no-untyped-def]
     import signal
     import time
 
@@ -187,6 +187,24 @@ def test_a_killed_run_leaves_no_spill_file(seeds, tmp_path: Path, signal_name: s
     assert process.returncode != 0
     assert not list(spill_dir.iterdir())
     assert not (tmp_path / "r.json").exists()
+    # Nor any worker waiting for tasks that will never come.
+    deadline = time.monotonic() + 10
+    while _processes_running(str(corpus)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_running(str(corpus))
+
+
+def _processes_running(argument: str) -> list[int]:
+    """Processes whose command line holds ``argument`` (read from /proc), zombies left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and argument in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                if " Z " not in (entry / "stat").read_text().split(")", 1)[-1][:4]:
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 # Class 9: the CLI says one line and exits 1; nothing is silently dropped or half written.
