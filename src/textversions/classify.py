@@ -272,6 +272,27 @@ def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, A
     return detail
 
 
+_WORDS = re.compile(r"[^\W\d_][\w'’.&-]*")
+
+
+def _capitalized(original: str, span: tuple[int, int]) -> bool:
+    """Are the words an edit changes capitalized in a line that is not all capitals (a name: Mulford, Nova Scotia)?
+
+    The edit is widened to whole words first (``S`` of ``Scotia`` is the word ``Scotia``).
+    """
+    start, end = span
+    while start > 0 and (original[start - 1].isalnum() or original[start - 1] in "'’-"):
+        start -= 1
+    while end < len(original) and (original[end].isalnum() or original[end] in "'’-"):
+        end += 1
+    words = _WORDS.findall(original, start, end)
+    if len(words) == 1 and re.search(r"(?:^|[.!?:;\"“(]\s*|\n\s*)$", original[max(0, start - 8) : start]):
+        return False  # one capitalized word opening a sentence may be any word
+    line_start, line_end = original.rfind("\n", 0, start) + 1, original.find("\n", end)
+    line = original[line_start : line_end if line_end >= 0 else len(original)]
+    return bool(words) and all(w[0].isupper() for w in words) and any(c.islower() for c in line)
+
+
 def _unit(text: str) -> str:
     """How much text an insertion or deletion holds: character … paragraph."""
     core = text.strip()
@@ -332,6 +353,8 @@ def _named(
         kind = "substitution"
         text, lo, hi = nb.text, seg.b[0], seg.b[1]
         detail = _substitution_detail(a_norm, b_norm, text[max(0, lo - 12) : lo], text[hi : hi + 12])
+        if "name" not in detail and _capitalized(na.original, seg.a_orig) and _capitalized(nb.original, seg.b_orig):
+            detail["name"] = "proper"
         if len(a_norm) == len(b_norm) == 1 and detail.get("look_alike"):
             detail["likely_ocr"] = True
     else:

@@ -1,4 +1,5 @@
-"""Numbers as an editor reads them: 1.1万, 11万, 十一万, 两千, 3万5千, 零点五, 百分之六, 20,000, 35%, 1月28日, 13:30.
+"""Numbers as an editor reads them: 1.1万, 11万, 十一万, 两千, 3万5千, 零点五, 百分之六, 20,000, 35%, 1月28日, 13:30,
+8-3/4, March 2, 1987.
 
 A count's qualifier (20000余人, 300多名) stays outside the number: 1.1万余 → 11万余
 is the edit 1.1万 → 11万.
@@ -11,6 +12,10 @@ is the edit 1.1万 → 11万.
 ['1月28日', '13:30', '300', '1.1万']
 >>> token_value("1月28日"), token_value("20000")
 ('01-28', 20000.0)
+>>> [m.group() for m in NUMBER.finditer("due april 9, 1992 paying 8-3/4 pct, 1/4 pct; 1986/87")]
+['april 9, 1992', '8-3/4', '1/4', '1986', '87']
+>>> token_value("april 9, 1992"), token_value("march 2"), parse_number("8-3/4")
+('1992-04-09', '03-02', 8.75)
 """
 
 from __future__ import annotations
@@ -25,13 +30,22 @@ _LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 _UNITS = {**_SMALL_UNITS, **_LARGE_UNITS}
 _HAN_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 
-_DATE = r"(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAME = r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+_DATE = (
+    r"(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|{_MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?(?![\d:])"
+)
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _ARABIC = r"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*%?"
 _HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*(?:点[〇零一二三四五六七八九]+[万亿]?)?"
 _PERCENT = rf"百分之(?:{_ARABIC}|{_HAN})"
+_FRACTION = r"(?:\d+-)?\d{1,2}/(?:2|4|8|16|32|64)(?!\d)"
+"""``8-3/4``, ``3/8``: the fractions of English financial copy (prices, coupons)."""
 
-NUMBER = re.compile(rf"(?=[\d{_HAN_NUMERAL}])(?:{_DATE}|{_TIME}|{_PERCENT}|{_ARABIC}|{_HAN})")
+NUMBER = re.compile(
+    rf"(?=[\d{_HAN_NUMERAL}]|{_MONTH_NAME} \d)(?:{_DATE}|{_TIME}|{_PERCENT}|{_FRACTION}|{_ARABIC}|{_HAN})"
+)
 """A date, time or number in normalized text (full-width digits are ASCII there)."""
 
 
@@ -47,6 +61,10 @@ def token_unit(token: str) -> str:
 def token_value(token: str) -> float | str | None:
     """A comparable value: a float for numbers, ``MM-DD``/``YYYY-MM-DD``/``HH:MM`` text for dates and times."""
     unit = token_unit(token)
+    if unit == "date" and token[0].isalpha():  # march 2, 1987
+        day, *year = (int(p) for p in re.findall(r"\d+", token))
+        month = _MONTHS.index(token[:3]) + 1
+        return (f"{year[0]:04d}-" if year else "") + f"{month:02d}-{day:02d}"
     if unit == "date":
         parts = [int(p) for p in re.findall(r"\d+", token)]
         if "月" in token and "日" not in token and "号" not in token:
@@ -60,6 +78,10 @@ def token_value(token: str) -> float | str | None:
 def parse_number(token: str) -> float | None:
     """The value of one number token (a percentage as a fraction), or ``None``."""
     token = token.strip()
+    fraction = re.fullmatch(r"(?:(\d+)-)?(\d+)/(\d+)", token)
+    if fraction:
+        whole, numerator, denominator = fraction.groups()
+        return int(whole or 0) + int(numerator) / int(denominator)
     percent = token.endswith("%") or token.startswith("百分之")
     token = token.removesuffix("%").removeprefix("百分之")
     match = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)([十百千万亿]*)", token)

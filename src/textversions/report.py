@@ -58,7 +58,7 @@ def comparison_markdown(comparison: Comparison, a_name: str = "a", b_name: str =
     lines = [f"# {_cell(a_name)} → {_cell(b_name)}: {comparison.relation}", ""]
     scores = comparison.scores.to_dict()
     lines += ["| " + " | ".join(scores) + " |", "|" + "---|" * len(scores)]
-    lines += ["| " + " | ".join(f"{value:.3f}" for value in scores.values()) + " |", ""]
+    lines += ["| " + " | ".join(map(_score, scores.values())) + " |", ""]
     if comparison.a_region or comparison.b_region:
         lines.append(f"Located region: a {comparison.a_region}, b {comparison.b_region}.")
         lines.append("")
@@ -226,11 +226,16 @@ def _passages_view(comparison: Comparison, a: str, b: str, prefix: str) -> str:
     )
 
 
+def _score(value: float | bool) -> str:
+    """A score as a report shows it: ``0.874``, or ``yes``/``no`` for a yes-or-no figure (``names_apart``)."""
+    return ("yes" if value else "no") if isinstance(value, bool) else f"{value:.3f}"
+
+
 def _scores_table(comparison: Comparison) -> str:
     scores = comparison.scores.to_dict()
     return (
         "<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k in scores) + "</tr><tr>"
-        + "".join(f"<td>{v:.3f}</td>" for v in scores.values()) + "</tr></table>"
+        + "".join(f"<td>{_score(v)}</td>" for v in scores.values()) + "</tr></table>"
     )
 
 

@@ -53,7 +53,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .furniture import furniture_spans, within
 from .normalize import Normalized, code_points, converter
-from .numbers import NUMBER
+from .numbers import NUMBER, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
 __all__ = ["SubjectChange", "subject_tokens", "subject_change", "lead_names", "names_apart"]
@@ -148,7 +148,7 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     0.0
     """
     spans = (subject_tokens(text_a), subject_tokens(text_b))
-    tokens = [Counter(text[start:end] for start, end in found) for text, found in zip((text_a, text_b), spans)]
+    tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
     lacking = [tokens[side] - tokens[1 - side] for side in sides]
@@ -176,6 +176,11 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     # whose subjects all survive (the other's differences being slips) changes none.
     changed = sum(per_side) if len(per_side) == 1 or min(per_side) else 0
     return SubjectChange(changed / total, changed)
+
+
+def _spelled(token: str) -> str:
+    """One spelling for a date written in words (``sept. 1, 1986`` and ``september 1, 1986``: ``1986-09-01``)."""
+    return str(token_value(token)) if token[0].isalpha() and token_unit(token) == "date" else token
 
 
 def _counted(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
