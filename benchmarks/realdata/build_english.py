@@ -35,6 +35,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from textversions.families import story_families
+
 HERE = Path(__file__).parent
 REPO = "CrackedSky/reuters21578"
 COMMIT = "e062363d9104dd8d95f3f685798929dc67962fea"
@@ -66,20 +68,8 @@ def stories(mirrors: Path) -> list[dict]:
 
 def story_keys(ids: list[str], pairs: list[dict]) -> dict[str, str]:
     """The story of each document: the connected groups of ``same`` pairs, named by their first member."""
-    parent = {doc_id: doc_id for doc_id in ids}
-
-    def root(doc_id: str) -> str:
-        while parent[doc_id] != doc_id:
-            parent[doc_id] = parent[parent[doc_id]]
-            doc_id = parent[doc_id]
-        return doc_id
-
-    order = {doc_id: n for n, doc_id in enumerate(ids)}
-    for pair in pairs:
-        if pair["truth"] == "same":
-            a, b = sorted((root(pair["a"]), root(pair["b"])), key=order.__getitem__)
-            parent[b] = a
-    return {doc_id: root(doc_id) for doc_id in ids}
+    links = [(pair["a"], pair["b"]) for pair in pairs if pair["truth"] == "same"]
+    return {doc_id: family[0] for family in story_families(ids, links) for doc_id in family}
 
 
 def main() -> None:

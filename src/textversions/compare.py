@@ -74,8 +74,7 @@ HTML_VIEWS: dict[type, Callable[[Any], str]] = {}
 TEMPLATE_SUBJECT_CHANGE = 0.25
 TEMPLATE_MIN_CHANGED = 4
 _PASSAGE_GAP = 12
-"""Characters of edits a passage may hold between two of its anchors (in a long passage, an eighth of what it
-has matched so far)."""
+"""Characters of edits a passage may hold between two of its anchors, at least (see ``_reach``)."""
 
 
 @dataclass(frozen=True)
@@ -281,30 +280,16 @@ def _shingle_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
 
 
 def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, own_a: np.ndarray | None) -> tuple[Passage, ...]:
-    """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage whose ends it
-    follows on both sides across a small edit (a dropped, doubled or replaced word) — any passage still within
-    reach, not only the latest, so passages in any order and stray matches between them do not cut a passage
-    in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
+    """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage it continues on
+    both sides across a small edit (a dropped, doubled or replaced word; the diagonal may shift as far as the
+    gap may be long) — any passage still within reach, not only the latest, so passages in any order and stray
+    matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
     one exact stretch of half that (a template's phrases joined across their figures are no copy); common
     text is no passage, and a passage inside another on both sides is part of it."""
-    merged: list[list[int]] = []  # a_start, a_end, b_start, b_end, matched, longest anchor
-    open_: list[list[int]] = []  # the passages an anchor may still reach
-    for anchor in sorted(found, key=lambda m: (m.a_start, m.b_start)):
-        # Anchors come in the order of a: a passage out of reach now stays out of reach.
-        open_ = [p for p in open_ if anchor.a_start - p[1] <= max(_PASSAGE_GAP, p[4] // 8)]
-        best, best_gap = None, 0
-        for passage in open_:
-            gap_a, gap_b = anchor.a_start - passage[1], anchor.b_start - passage[3]
-            reach = max(_PASSAGE_GAP, passage[4] // 8)
-            if -reach <= min(gap_a, gap_b) and max(gap_a, gap_b) <= reach and (best is None or gap_a + gap_b < best_gap):
-                best, best_gap = passage, gap_a + gap_b
-        if best is None:
-            merged.append([anchor.a_start, anchor.a_end, anchor.b_start, anchor.b_end, anchor.length, anchor.length])
-            open_.append(merged[-1])
-        else:
-            best[4] += anchor.a_end - max(anchor.a_start, best[1])
-            best[5] = max(best[5], anchor.length)
-            best[1], best[3] = max(best[1], anchor.a_end), max(best[3], anchor.b_end)
+    stretches = [[m.a_start, m.a_end, m.b_start, m.b_end, m.length, m.length] for m in found]
+    # Anchors join into passages; then passages that continue each other (cut where a repeated word sent an
+    # anchor to another diagonal) join, with the reach their larger size allows.
+    merged = _joined(_joined(stretches))
     furniture = furniture_spans(a.text)
     kept = [
         (a0, a1, b0, b1, matched)
@@ -323,6 +308,39 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
         Passage(a.normalized.original_span(a0, a1), b.normalized.original_span(b0, b1), matched)
         for a0, a1, b0, b1, matched in whole
     )
+
+
+def _joined(stretches: list[list[int]]) -> list[list[int]]:
+    """Stretches ``[a_start, a_end, b_start, b_end, matched, longest]`` joined, in the order of a, each to the
+    open passage it continues on both sides within reach."""
+    merged: list[list[int]] = []
+    open_: list[list[int]] = []  # the passages a stretch may still reach
+    widest = max((stretch[4] for stretch in stretches), default=0)
+    for stretch in sorted(stretches, key=lambda item: (item[0], item[2])):
+        a0, a1, b0, b1, matched, longest = stretch
+        # Stretches come in the order of a: a passage out of reach now stays out of reach.
+        open_ = [p for p in open_ if a0 - p[1] <= _reach(p[4] + widest)]
+        best, best_gap = None, 0
+        for passage in open_:
+            gap_a, gap_b = a0 - passage[1], b0 - passage[3]
+            reach = _reach(passage[4] + matched)
+            onward = a1 > passage[1] and b1 > passage[3]
+            if onward and max(gap_a, gap_b) <= reach and abs(gap_a - gap_b) <= reach and (best is None or gap_a + gap_b < best_gap):
+                best, best_gap = passage, gap_a + gap_b
+        if best is None:
+            merged.append(list(stretch))
+            open_.append(merged[-1])
+        else:
+            best[4] += max(0, matched - max(0, best[1] - a0))  # what overlaps the passage is matched once
+            best[5] = max(best[5], longest)
+            best[1], best[3] = max(best[1], a1), max(best[3], b1)
+    return merged
+
+
+def _reach(matched: int) -> int:
+    """How far apart two stretches that together match ``matched`` characters may lie and still be one passage:
+    ``_PASSAGE_GAP``, or a sixth of what they match (a chance match that long, that close, is no chance)."""
+    return max(_PASSAGE_GAP, matched // 6)
 
 
 def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
