@@ -83,7 +83,7 @@ def _word_noise(rng: random.Random):  # type: ignore[no-untyped-def]
 @given(st.integers(0, 2**32 - 1))
 def test_noisy_copies_of_english_sentences_are_one_passage_each_in_any_order(seed):
     rng = random.Random(seed)
-    story = next(case for case in REUTERS if "bulletin" in case["what"])["b"]  # the full Kuwait story
+    story = next(case for case in REUTERS if "bulletin" in case["what"])["b"]  # the Kuwait bulletin
     host = next(case for case in REUTERS if "eurobonds" in case["what"])["a"]  # a bond issue: another story
     sentences = [m.span() for m in re.finditer(r"[^.\n][^.]{100,}?\.", story)]
     spans = sorted(rng.sample(sentences, min(2, len(sentences))))
