@@ -42,6 +42,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -312,29 +313,50 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
 
 def _joined(stretches: list[list[int]]) -> list[list[int]]:
     """Stretches ``[a_start, a_end, b_start, b_end, matched, longest]`` joined, in the order of a, each to the
-    open passage it continues on both sides within reach."""
+    open passage it continues on both sides within reach.
+
+    Open passages are filed by the diagonal their ends lie on (``b_end - a_end``), so a stretch looks only
+    at those near its own: a page paired with an article has thousands of stray matches on other diagonals.
+    """
     merged: list[list[int]] = []
-    open_: list[list[int]] = []  # the passages a stretch may still reach
-    widest = max((stretch[4] for stretch in stretches), default=0)
-    for stretch in sorted(stretches, key=lambda item: (item[0], item[2])):
+    ordered = sorted(stretches, key=lambda item: (item[0], item[2]))
+    # The most any stretch from here on matches: how long a passage may stay open for one of them.
+    widest = list(itertools.accumulate((stretch[4] for stretch in reversed(ordered)), max))[::-1]
+    filed: dict[int, list[list[int]]] = {}  # diagonal bucket → open passages, each with the last a_start that may join it
+    most = 0  # the most any open passage has matched
+    for number, stretch in enumerate(ordered):
         a0, a1, b0, b1, matched, longest = stretch
-        # Stretches come in the order of a: a passage out of reach now stays out of reach.
-        open_ = [p for p in open_ if a0 - p[1] <= _reach(p[4] + widest)]
+        if number % 64 == 0:  # stretches come in the order of a: a passage out of reach stays out of reach
+            filed = {key: kept for key, bucket in filed.items() if (kept := [p for p in bucket if p[6] >= a0])}
+            most = max((p[4] for bucket in filed.values() for p in bucket), default=0)
+        limit = _reach(most + matched)  # no open passage reaches further
+        diagonal = b0 - a0
         best, best_gap = None, 0
-        for passage in open_:
-            gap_a, gap_b = a0 - passage[1], b0 - passage[3]
-            reach = _reach(passage[4] + matched)
-            onward = a1 > passage[1] and b1 > passage[3]
-            if onward and max(gap_a, gap_b) <= reach and abs(gap_a - gap_b) <= reach and (best is None or gap_a + gap_b < best_gap):
-                best, best_gap = passage, gap_a + gap_b
+        for key in range((diagonal - limit) // _DIAGONALS, (diagonal + limit) // _DIAGONALS + 1):
+            for passage in filed.get(key, ()):
+                gap_a, gap_b = a0 - passage[1], b0 - passage[3]
+                reach = _reach(passage[4] + matched)
+                if (
+                    gap_a <= reach and -reach <= gap_b <= reach and abs(gap_a - gap_b) <= reach
+                    and a1 > passage[1] and b1 > passage[3] and (best is None or gap_a + gap_b < best_gap)
+                ):
+                    best, best_gap = passage, gap_a + gap_b
         if best is None:
-            merged.append(list(stretch))
-            open_.append(merged[-1])
+            best = [*stretch, 0]
+            merged.append(best)
         else:
+            filed[(best[3] - best[1]) // _DIAGONALS].remove(best)
             best[4] += max(0, matched - max(0, best[1] - a0))  # what overlaps the passage is matched once
             best[5] = max(best[5], longest)
             best[1], best[3] = max(best[1], a1), max(best[3], b1)
-    return merged
+        best[6] = best[1] + _reach(best[4] + widest[number])
+        filed.setdefault((best[3] - best[1]) // _DIAGONALS, []).append(best)
+        most = max(most, best[4])
+    return [passage[:6] for passage in merged]
+
+
+_DIAGONALS = 32
+"""Diagonals per bucket of open passages."""
 
 
 def _reach(matched: int) -> int:
