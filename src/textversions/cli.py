@@ -26,7 +26,7 @@ from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
-from .report import comparison_html, comparison_markdown, result_html, result_markdown
+from .report import comparison_html, comparison_markdown, result_html, result_markdown, score_text
 from .options import (
     DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE, DEFAULT_THRESHOLD,
     DEFAULT_WINDOW, Options,
@@ -393,7 +393,7 @@ _COLOURS = {"number": "bold red", "substitution": "yellow", "insertion": "green"
 def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_name: str, cosmetic: bool) -> None:
     approximate = " (approximate: a stretch too long to align character by character)" if comparison.approximate else ""
     console.print(Text(f"{a_name} → {b_name}: {comparison.relation}{approximate}", style="bold"))
-    console.print(Text(", ".join(f"{k} {v:.3f}" for k, v in comparison.scores.to_dict().items()), style="dim"))
+    console.print(Text(", ".join(f"{k} {score_text(v)}" for k, v in comparison.scores.to_dict().items()), style="dim"))
     console.print(Text(", ".join(f"{k}: {n}" for k, n in comparison.summary().items()), style="dim"))
     for edit in comparison.edits:
         if edit.cosmetic and not cosmetic:

@@ -24,6 +24,7 @@ __all__ = [
     "result_html",
     "result_markdown",
     "result_overview_html",
+    "score_text",
 ]
 
 _SHOWN = 60
@@ -58,7 +59,7 @@ def comparison_markdown(comparison: Comparison, a_name: str = "a", b_name: str =
     lines = [f"# {_cell(a_name)} → {_cell(b_name)}: {comparison.relation}", ""]
     scores = comparison.scores.to_dict()
     lines += ["| " + " | ".join(scores) + " |", "|" + "---|" * len(scores)]
-    lines += ["| " + " | ".join(map(_score, scores.values())) + " |", ""]
+    lines += ["| " + " | ".join(map(score_text, scores.values())) + " |", ""]
     if comparison.a_region or comparison.b_region:
         lines.append(f"Located region: a {comparison.a_region}, b {comparison.b_region}.")
         lines.append("")
@@ -226,8 +227,12 @@ def _passages_view(comparison: Comparison, a: str, b: str, prefix: str) -> str:
     )
 
 
-def _score(value: float | bool) -> str:
-    """A score as a report shows it: ``0.874``, or ``yes``/``no`` for a yes-or-no figure (``names_apart``)."""
+def score_text(value: float | bool) -> str:
+    """A score as a report shows it: ``0.874``, or ``yes``/``no`` for a yes-or-no figure (``names_apart``).
+
+    >>> score_text(0.8744), score_text(False)
+    ('0.874', 'no')
+    """
     return ("yes" if value else "no") if isinstance(value, bool) else f"{value:.3f}"
 
 
@@ -235,7 +240,7 @@ def _scores_table(comparison: Comparison) -> str:
     scores = comparison.scores.to_dict()
     return (
         "<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k in scores) + "</tr><tr>"
-        + "".join(f"<td>{_score(v)}</td>" for v in scores.values()) + "</tr></table>"
+        + "".join(f"<td>{score_text(v)}</td>" for v in scores.values()) + "</tr></table>"
     )
 
 
