@@ -40,9 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from textversions import find_versions  # noqa: E402
-from textversions.candidates import Buckets, candidate_pairs  # noqa: E402
 from textversions.options import Options  # noqa: E402
-from textversions.sketch import sketch_keys_batch  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "realdata"
 JOINING = ("duplicate", "version", "contains")
@@ -65,17 +63,17 @@ def same_story(documents: dict[str, dict]) -> set[Pair]:
 
 def textversions(options: Options, workers: int) -> Callable[[dict[str, str]], tuple[set[Pair], int, int]]:
     def run(texts: dict[str, str]) -> tuple[set[Pair], int, int]:
-        result = find_versions(texts, options=options, workers=workers)
+        candidates = [0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "align":  # the total of the align stage is the number of candidate pairs
+                candidates[0] = total
+
+        result = find_versions(texts, options=options, workers=workers, progress=progress)
         joined = {frozenset((r.a, r.b)) for r in result.relations if r.kind in JOINING}
-        return joined, len(result.relations), _candidates(texts, options)
+        return joined, len(result.relations), candidates[0]
 
     return run
-
-
-def _candidates(texts: dict[str, str], options: Options) -> int:
-    buckets = Buckets()
-    buckets.add(*sketch_keys_batch(list(texts.values()), options))
-    return len(list(candidate_pairs(buckets)))
 
 
 def datasketch_words(texts: dict[str, str]) -> tuple[set[Pair], int, int]:

@@ -28,6 +28,7 @@ from .normalize import (
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, token_unit, token_value
+from .subjects import NAME_WORD, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
 
@@ -272,9 +273,6 @@ def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, A
     return detail
 
 
-_WORDS = re.compile(r"[^\W\d_][\w'’.&-]*")
-
-
 def _capitalized(original: str, span: tuple[int, int]) -> bool:
     """Are the words an edit changes capitalized in a line that is not all capitals (a name: Mulford, Nova Scotia)?
 
@@ -285,8 +283,8 @@ def _capitalized(original: str, span: tuple[int, int]) -> bool:
         start -= 1
     while end < len(original) and (original[end].isalnum() or original[end] in "'’-"):
         end += 1
-    words = _WORDS.findall(original, start, end)
-    if len(words) == 1 and re.search(r"(?:^|[.!?:;\"“(]\s*|\n\s*)$", original[max(0, start - 8) : start]):
+    words = NAME_WORD.findall(original, start, end)
+    if len(words) == 1 and opens_sentence(original, start):
         return False  # one capitalized word opening a sentence may be any word
     line_start, line_end = original.rfind("\n", 0, start) + 1, original.find("\n", end)
     line = original[line_start : line_end if line_end >= 0 else len(original)]

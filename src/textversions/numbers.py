@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NUMBER", "parse_number", "token_value", "token_unit"]
+__all__ = ["NUMBER", "MONTH_NAME", "parse_number", "token_value", "token_unit"]
 
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -31,10 +31,11 @@ _UNITS = {**_SMALL_UNITS, **_LARGE_UNITS}
 _HAN_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_NAME = r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
+MONTH_NAME = rf"(?<![a-z])(?:{'|'.join(_MONTHS)})[a-z]{{0,6}}\.?"
+"""A month's name in English, whole or cut short (``march``, ``sept.``), in normalized (lower-case) text."""
 _DATE = (
     r"(?:\d{2,4}年)?\d{1,2}月\d{1,2}[日号]|\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    rf"|{_MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?(?![\d:])"
+    rf"|{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?(?![\d:])"
 )
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _ARABIC = r"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*%?"
@@ -44,7 +45,7 @@ _FRACTION = r"(?:\d+-)?\d{1,2}/(?:2|4|8|16|32|64)(?!\d)"
 """``8-3/4``, ``3/8``: the fractions of English financial copy (prices, coupons)."""
 
 NUMBER = re.compile(
-    rf"(?=[\d{_HAN_NUMERAL}]|{_MONTH_NAME} \d)(?:{_DATE}|{_TIME}|{_PERCENT}|{_FRACTION}|{_ARABIC}|{_HAN})"
+    rf"(?=[\d{_HAN_NUMERAL}]|{MONTH_NAME} \d)(?:{_DATE}|{_TIME}|{_PERCENT}|{_FRACTION}|{_ARABIC}|{_HAN})"
 )
 """A date, time or number in normalized text (full-width digits are ASCII there)."""
 

@@ -53,10 +53,10 @@ from rapidfuzz.distance import Levenshtein
 
 from .furniture import furniture_spans, within
 from .normalize import Normalized, code_points, converter
-from .numbers import NUMBER, token_unit, token_value
+from .numbers import MONTH_NAME, NUMBER, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
-__all__ = ["SubjectChange", "subject_tokens", "subject_change", "lead_names", "names_apart"]
+__all__ = ["SubjectChange", "subject_tokens", "subject_change", "lead_names", "names_apart", "opens_sentence", "NAME_WORD"]
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
@@ -83,8 +83,19 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
 _WORD = re.compile(r"[^\W\d_](?:[\w'’&-]|\.(?=[^\W\d_]))*")
 """A word of an alphabetic script; ``U.S`` and ``E.F`` are one word (their last period is not kept)."""
 _OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“”(\[—–-]|\n)\s*$")
+NAME_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
+"""A word as names are compared: letters first, then letters, digits, apostrophes, ``&``, periods and hyphens."""
 _JOINS_NAME = re.compile(r"\.?[ \t]*\n?[ \t]*")
 """What may stand between two words of one name: spaces, one line break, an abbreviation's period."""
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """Does the word at ``start`` open a sentence, a line or a clause after a dash or a quote?
+
+    >>> opens_sentence("It rained. The bank", 11), opens_sentence("said The Bank", 5)
+    (True, False)
+    """
+    return _OPENS_SENTENCE.search(text[max(0, start - 8) : start]) is not None
 
 
 def _names(normalized: Normalized) -> list[tuple[int, int]]:
@@ -102,7 +113,7 @@ def _names(normalized: Normalized) -> list[tuple[int, int]]:
             if runs and runs[-1][0][-1] == previous and _JOINS_NAME.fullmatch(between) and (abbreviation or "." not in between):
                 runs[-1][0].append((start, end))
             else:
-                opens = not abbreviation and _OPENS_SENTENCE.search(original[max(0, start - 8) : start]) is not None
+                opens = not abbreviation and opens_sentence(original, start)
                 runs.append(([(start, end)], opens))
         previous = (start, end)
     # A capitalized word opening a sentence may be any word (The, Payable): the name is what follows it.
@@ -234,8 +245,7 @@ def _without_slips(only: Counter[str], other: Counter[str], rate: float) -> Coun
 
 
 _SENTENCE = re.compile(r"[.!?](?=\s+[\"“(]?[A-ZÀ-ÞΑ-ΩА-Я])|\n\s*\n")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WIRE_DATELINE = re.compile(rf"[^\n]{{0,60}}?\b{_MONTH} \d{{1,2}},?(?: \d{{4}})?\s*(?:\([^)\n]{{1,20}}\)\s*)?[-—–]+\s*", re.I)
+_WIRE_DATELINE = re.compile(rf"[^\n]{{0,60}}?\b{MONTH_NAME} \d{{1,2}},?(?: \d{{4}})?\s*(?:\([^)\n]{{1,20}}\)\s*)?[-—–]+\s*", re.I)
 """``SAN MATEO, Calif., March 2 -``: where an English wire story was filed, and when."""
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun jul "
@@ -261,7 +271,7 @@ def lead_names(normalized: Normalized) -> set[str]:
         word
         for first, last in _names(normalized)
         if lo <= first and last <= hi
-        for word in re.findall(r"[^\W\d_][\w'’&.-]*", text[first:last])
+        for word in NAME_WORD.findall(text, first, last)
         if word.rstrip(".") not in _CALENDAR
     }
 
@@ -280,7 +290,7 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     """
     if not (alphabetic(a.text) and alphabetic(b.text)):
         return False
-    words_a, words_b = (set(re.findall(r"[^\W\d_][\w'’&.-]*", n.text)) for n in (a, b))
+    words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
 
     def unknown(names: set[str], other: set[str]) -> bool:
         return any(
