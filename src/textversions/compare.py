@@ -80,7 +80,7 @@ _PASSAGE_GAP = 12
 
 @dataclass(frozen=True)
 class Scores:
-    """Similarity figures of a pair; every one is in [0, 1].
+    """Similarity figures of a pair: every number is in [0, 1]; ``names_apart`` is yes or no.
 
     ``jaccard`` and ``containment_*`` are exact over the sets of shingles of the
     normalized texts (``containment_a``: the share of a's shingles found in b);
