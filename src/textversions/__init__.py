@@ -8,6 +8,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .edits import Edit
+from .collate import Collation, Reading, Variant, collate
 from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
 from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
@@ -22,6 +23,7 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "Collation",
     "Comparison",
     "DuplicateId",
     "Edit",
@@ -31,12 +33,15 @@ __all__ = [
     "NotText",
     "Options",
     "Passage",
+    "Reading",
     "Relation",
     "Result",
     "Scores",
     "SketchIndex",
     "TextVersionsError",
     "UnreadableDocument",
+    "Variant",
+    "collate",
     "compare",
     "find_versions",
     "normalize",

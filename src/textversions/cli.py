@@ -22,11 +22,15 @@ from rich.progress import Progress
 from rich.text import Text
 
 from . import __version__
+from .collate import Collation, collate
 from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
-from .report import comparison_html, comparison_markdown, result_html, result_markdown, score_text
+from .report import (
+    collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
+    score_text,
+)  # fmt: skip
 from .options import (
     DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE, DEFAULT_THRESHOLD,
     DEFAULT_WINDOW, Options,
@@ -35,6 +39,7 @@ from .options import (
 APPROXIMATE_EXIT = 3
 """``diff``'s exit status when the alignment is approximate (the edits still rebuild b, but coarsely)."""
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
+_COLLATION_SUFFIXES = {".json": "json", ".md": "md", ".html": "html", ".htm": "html", ".xml": "tei"}
 
 
 def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,15 +121,15 @@ def _record_writer(out: Path | None) -> Iterator[Callable[[dict[str, Any]], None
         yield write
 
 
-def _check_out(out: Path | None, requested: str | None, default: str) -> str:
+def _check_out(out: Path | None, requested: str | None, default: str, suffixes: dict[str, str] = _SUFFIX_FORMATS) -> str:
     """The format to write, decided and the target checked before any work: a known suffix, a writable folder."""
     if out is None:
         return requested or default
     if out.is_dir():
         raise click.ClickException(f"--out {out} is a folder; give a file name")
     suffix = out.suffix.lower()
-    if requested is None and suffix not in _SUFFIX_FORMATS:
-        known = ", ".join(sorted(_SUFFIX_FORMATS))
+    if requested is None and suffix not in suffixes:
+        known = ", ".join(sorted(suffixes))
         raise click.ClickException(f"--out {out}: unknown suffix {suffix or '(none)'!r}; use {known}, or say --format")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +137,7 @@ def _check_out(out: Path | None, requested: str | None, default: str) -> str:
             pass
     except OSError as error:
         raise click.ClickException(f"cannot write --out {out}: {error.strerror or error}") from error
-    return requested or _SUFFIX_FORMATS[suffix]
+    return requested or suffixes[suffix]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,6 +150,7 @@ def main() -> None:
       textversions find                      # the embedded seed corpus, JSON to stdout
       textversions find news/ --out report.html
       textversions diff web.txt print.txt
+      textversions collate web.txt print.txt reprint.txt --out story.html
     """
 
 
@@ -187,6 +193,7 @@ def main() -> None:
     metavar="KEY=VALUE",
     help="A Spark setting (with --engine spark), e.g. spark.sql.shuffle.partitions=2000; repeatable.",
 )
+@click.option("--collate", "with_collations", is_flag=True, help="Also collate each family of three or more documents.")
 @_matching_options
 def find(
     paths: tuple[str, ...],
@@ -200,6 +207,7 @@ def find(
     engine: str,
     master: str,
     spark_conf: tuple[str, ...],
+    with_collations: bool,
     **options: Any,
 ) -> None:
     """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
@@ -209,14 +217,17 @@ def find(
     Examples:
       textversions find --out report.html
       textversions find archive/ --format md --out families.md
+      textversions find archive/ --collate --out report.html
       textversions find articles.parquet --id-field url --text-field body
       cat articles.jsonl | textversions find - --format json
       textversions find archive.parquet --engine spark --master spark://host:7077 --out found/
     """
     settings = _options(options)
     if engine == "spark":
-        if fmt or skip_unreadable:
-            raise click.UsageError("--engine spark writes Parquet folders to --out; --format and --skip-unreadable are local-only")
+        if fmt or skip_unreadable or with_collations:
+            raise click.UsageError(
+                "--engine spark writes Parquet folders to --out; --format, --skip-unreadable and --collate are local-only"
+            )
         if out is None:
             raise click.UsageError("--engine spark needs --out: a folder for relations.parquet and families.parquet")
         spark_settings = dict(_setting(entry) for entry in spark_conf)
@@ -224,7 +235,7 @@ def find(
         return
     _find_locally(
         [Path(path) for path in paths], fmt, Path(out) if out else None, id_field, text_field, workers, quiet,
-        skip_unreadable, settings,
+        skip_unreadable, with_collations, settings,
     )  # fmt: skip
 
 
@@ -245,6 +256,7 @@ def _find_locally(
     workers: int,
     quiet: bool,
     skip_unreadable: bool,
+    with_collations: bool,
     options: Options,
 ) -> None:
     fmt = _check_out(out, fmt, "json")
@@ -260,8 +272,8 @@ def _find_locally(
         try:
             on_error = skip if skip_unreadable else None
             docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
-            if fmt == "html":
-                docs = list(docs)  # the page shows the texts; other formats stream them
+            if fmt == "html" or with_collations:
+                docs = list(docs)  # the page and the collations show the texts; otherwise they are streamed
             with _progress(quiet) as report:
                 result = find_versions(
                     docs, options=options, progress=report, workers=workers or os.cpu_count() or 1,
@@ -271,18 +283,23 @@ def _find_locally(
             raise click.ClickException(str(error)) from error
         if paths and not result.ids:
             raise click.ClickException(f"no documents in {', '.join(map(str, paths))}" + (" (every one skipped)" if skipped else ""))
+        collations = _family_collations(result, dict(docs)) if with_collations else []  # type: ignore[arg-type]
         if write is not None:
             for record in result.closing_records() + [{"record": "skipped", **entry} for entry in skipped]:
                 write(record)
+            for number, collation in collations:
+                write({"record": "collation", "family": number, "collation": collation.to_dict()})
     if fmt == "json":
         data = result.to_dict()
         if skip_unreadable:
             data["skipped"] = skipped
+        if with_collations:
+            data["collations"] = [{"family": number, "collation": c.to_dict()} for number, c in collations]
         _write(json.dumps(data, ensure_ascii=False, indent=2), out)
     elif fmt == "md":
-        _write(result_markdown(result), out)
+        _write(result_markdown(result, collations=collations), out)
     elif fmt == "html":
-        _write(result_html(result, dict(docs)), out)  # type: ignore[arg-type]
+        _write(result_html(result, dict(docs), collations=collations), out)  # type: ignore[arg-type]
     if out is not None:
         click.echo(
             f"wrote {out} ({len(result.ids)} documents, {len(result.families)} families, "
@@ -292,6 +309,14 @@ def _find_locally(
     approximate = sum(relation.comparison.approximate for relation in result.relations)
     if approximate:
         click.echo(f"approximate: {approximate} relation(s) hold a stretch too long to align character by character", err=True)
+
+
+def _family_collations(result: Any, texts: dict[str, str]) -> list[tuple[int, Collation]]:
+    """The collation of each family of three or more documents, by family number."""
+    try:
+        return [(number, result.collate(number, texts)) for number, family in enumerate(result.families) if len(family) >= 3]
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _setting(entry: str) -> tuple[str, str]:
@@ -372,6 +397,55 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **
         sys.exit(APPROXIMATE_EXIT)
 
 
+@main.command(name="collate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--base", help="The witness the others are read against (default: the one the others hold most of).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "md", "html", "tei"]), help="Default: from --out's suffix, else text."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--cosmetic/--no-cosmetic", default=False, help="Also list cosmetic variants (text and md formats).")
+@click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
+@click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@_matching_options
+def collate_command(
+    paths: tuple[str, ...],
+    base: str | None,
+    fmt: str | None,
+    out: Path | None,
+    cosmetic: bool,
+    id_field: str,
+    text_field: str,
+    **options: Any,
+) -> None:
+    """Collate two or more versions of one story, given as files, folders or tables (as for find):
+    one variant table, a reading of every witness at every place where they differ.
+
+    \b
+    Examples:
+      textversions collate web.txt print.txt reprint.txt
+      textversions collate versions/ --out story.html
+      textversions collate versions/ --format tei --out story.xml
+    """
+    settings = _options(options)
+    fmt = _check_out(out, fmt, "text", _COLLATION_SUFFIXES)
+    try:
+        docs = list(read_paths([Path(path) for path in paths], id_field=id_field, text_field=text_field))
+        collation = collate(docs, base=base, options=settings)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        _write(collation.to_json(indent=2), out)
+    elif fmt == "md":
+        _write(collation_markdown(collation, cosmetic=cosmetic), out)
+    elif fmt == "html":
+        _write(collation_html(collation), out)
+    elif fmt == "tei":
+        _write(collation_tei(collation), out)
+    else:
+        _print_collation(Console(file=sys.stdout, highlight=False, soft_wrap=True), collation, cosmetic)
+
+
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar on stderr, only for a person watching a terminal."""
@@ -403,6 +477,24 @@ def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_nam
         line.append(_short(edit.a_text), style="red")
         line.append(" → ")
         line.append(_short(edit.b_text), style="green")
+        console.print(line)
+
+
+def _print_collation(console: Console, collation: Collation, cosmetic: bool) -> None:
+    console.print(Text(f"{len(collation.witnesses)} witnesses, base {collation.base}", style="bold"))
+    for witness, relation in collation.relations.items():
+        lo, hi = collation.regions[witness]
+        console.print(Text(f"  {witness}: {relation}, characters {lo}-{hi}", style="dim"))
+    shown = [variant for variant in collation.variants if cosmetic or not variant.cosmetic]
+    console.print(Text(f"{len(collation.variants)} variants, {len(collation.substantive_variants)} substantive", style="dim"))
+    for variant in shown:
+        kinds = ", ".join(variant.kinds)
+        line = Text(f"{variant.number:>5} ", style="dim")
+        line.append(f"{kinds:<14} ", style=_COLOURS.get(variant.kinds[0], "cyan"))
+        for n, group in enumerate(variant.groups):
+            line.append(" | " if n else "")
+            line.append(_short(variant.reading(group[0]).text, 30), style="green" if n else "")
+            line.append(f" ({', '.join(group)})", style="dim")
         console.print(line)
 
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any, Unpack
 
 import numpy as np
 
 from .candidates import Buckets, candidate_pairs
+from .collate import Collation, collate
 from .common import common_sample, common_shingles
 from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
@@ -80,6 +81,25 @@ class Result:
             if doc_id in family:
                 return family
         raise KeyError(doc_id)
+
+    def collate(
+        self, family: int | Sequence[str], texts: Mapping[str, str], *, base: str | None = None, **keywords: Any
+    ) -> Collation:
+        """The :func:`~textversions.collate` of one family — its number in ``families``, or its ids — read with
+        this run's options (``keywords`` change them); ``texts`` maps ids to the texts given to :func:`find_versions`.
+
+        >>> docs = {"web": "株洲1.1万余个基层党组织奋勇争先。", "print": "株洲11万余个基层党组织奋勇争先。",
+        ...         "wire": "株洲1.1万余个基层党组织奋勇争先!", "other": "今天天气晴朗。"}
+        >>> result = find_versions(docs)
+        >>> [v.kinds for v in result.collate(0, docs).variants]
+        [('number',), ('punctuation',)]
+        """
+        members = self.families[family] if isinstance(family, int) else tuple(family)
+        missing = [doc_id for doc_id in members if doc_id not in texts]
+        if missing:
+            raise InvalidInput(f"texts lacks {len(missing)} member(s) of the family, e.g. {missing[0]!r}")
+        options = Options.of(Options(**self.options), **keywords)
+        return collate({doc_id: texts[doc_id] for doc_id in members}, base=base, options=options)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""

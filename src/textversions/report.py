@@ -11,13 +11,19 @@ document called ``"><script>`` is only ever text.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 
+from .collate import Collation, Variant
 from .edits import COSMETIC_KINDS, KINDS, Edit
 from .compare import HTML_VIEWS, Comparison
 from .find import Relation, Result
 
 __all__ = [
+    "collation_html",
+    "collation_markdown",
+    "collation_overview_html",
+    "collation_tei",
     "comparison_html",
     "comparison_markdown",
     "comparison_overview_html",
@@ -89,8 +95,9 @@ def _passage_rows(comparison: Comparison) -> list[str]:
     return rows
 
 
-def result_markdown(result: Result) -> str:
-    """A Markdown report of a corpus: families, relations, and each related pair's edits."""
+def result_markdown(result: Result, *, collations: Sequence[tuple[int, Collation]] = ()) -> str:
+    """A Markdown report of a corpus: families, relations, each related pair's edits, then the
+    ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them)."""
     lines = ["# Story families", "", "| family | documents |", "|---|---|"]
     for number, family in enumerate(result.families):
         lines.append(f"| {number} | {', '.join(_cell(doc_id) for doc_id in family)} |")
@@ -107,6 +114,8 @@ def result_markdown(result: Result) -> str:
             )
     for relation in result.relations:
         lines += ["", "#" + comparison_markdown(relation.comparison, relation.a, relation.b)]
+    for number, collation in collations:
+        lines += ["", f"# Family {number}", "", "#" + collation_markdown(collation)]
     return "\n".join(lines) + "\n"
 
 
@@ -136,6 +145,9 @@ body.show-cosmetic mark.cosmetic{background:#e8eefc;text-decoration:underline do
 .legend{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}.legend span{padding:0 .35rem;border-radius:2px}
 .legend .cosmetic-kind{border:1px dotted #999}.legend label{margin-left:.75rem;cursor:pointer}
 .region-note{color:#476}ol.edits li{margin:.15rem 0}.muted{color:#777}
+.apparatus{overflow:auto;max-width:100%}.apparatus td{white-space:pre-wrap;overflow-wrap:anywhere;min-width:4rem}
+.apparatus th{position:sticky;top:0;background:#f4f4f4;z-index:1}.apparatus .base{background:#fcfcf4}
+body:not(.show-cosmetic) tr.cosmetic-row{display:none}.same{color:#bbb}.context div{margin:.2rem 0}
 """
 
 _SCRIPT = """
@@ -393,12 +405,17 @@ def comparison_overview_html(comparison: Comparison) -> str:
     )
 
 
-def result_html(result: Result, texts: Mapping[str, str]) -> str:
-    """One self-contained HTML page for a corpus: families, relations, each pair side by side."""
+def result_html(result: Result, texts: Mapping[str, str], *, collations: Sequence[tuple[int, Collation]] = ()) -> str:
+    """One self-contained HTML page for a corpus: families, relations, each pair side by side, then the
+    ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them)."""
     pairs = "".join(
         _pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in _by_importance(result)
     )
-    return _page("textversions report", result_overview_html(result, links=True) + pairs)
+    tables = "".join(
+        collation_overview_html(collation, prefix=f"f{number}", title=f"Family {number}: collation")
+        for number, collation in collations
+    )
+    return _page("textversions report", result_overview_html(result, links=True) + pairs + tables)
 
 
 _IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
@@ -413,5 +430,159 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
+def _witness_rows(collation: Collation) -> list[tuple[str, int, str, str]]:
+    """``(witness, length, relation to the base, region)`` per witness, the base first."""
+    regions = collation.regions
+    rows = []
+    for witness in _columns(collation):
+        relation = "base" if witness == collation.base else collation.relations[witness]
+        lo, hi = regions[witness]
+        rows.append((witness, collation.lengths[witness], relation, f"{lo}–{hi}"))
+    return rows
+
+
+def _columns(collation: Collation) -> list[str]:
+    """The witnesses as a table shows them: the base first, the rest in input order."""
+    return [collation.base] + [w for w in collation.witnesses if w != collation.base]
+
+
+def _variant_summary(collation: Collation) -> str:
+    shown = len(collation.substantive_variants)
+    return f"{_plural(len(collation.variants), 'variant')}, {shown} substantive"
+
+
+def collation_markdown(collation: Collation, *, cosmetic: bool = False) -> str:
+    """A Markdown apparatus: the witnesses, then one row per variant and one column per witness
+    (``=`` reads as the base, ``∅`` reads nothing); cosmetic variants only with ``cosmetic``."""
+    columns = _columns(collation)
+    lines = [f"# Collation of {len(columns)} witnesses (base: {_cell(collation.base)})", ""]
+    lines += ["| witness | length | relation to base | region |", "|---|---|---|---|"]
+    lines += [f"| {_cell(w)} | {length} | {rel} | {region} |" for w, length, rel, region in _witness_rows(collation)]
+    lines += ["", _variant_summary(collation) + ("." if cosmetic else "; cosmetic variants left out."), ""]
+    shown = [v for v in collation.variants if cosmetic or not v.cosmetic]
+    if shown:
+        lines.append("| # | kinds | " + " | ".join(_cell(w, 24) for w in columns) + " |")
+        lines.append("|---|---|" + "---|" * len(columns))
+        for variant in shown:
+            cells = []
+            for witness in columns:
+                reading = variant.reading(witness)
+                same = witness != collation.base and reading.kind is None
+                cells.append("=" if same else _cell(reading.text, 40))
+            lines.append(f"| {variant.number} | {', '.join(variant.kinds)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_VARIANT_CONTEXT = 20
+"""Characters shown either side of a reading when a variant is opened."""
+
+
+def _variant_row(collation: Collation, variant: Variant, columns: list[str], texts: Mapping[str, str], prefix: str) -> str:
+    cells = []
+    for witness in columns:
+        reading = variant.reading(witness)
+        if witness != collation.base and reading.kind is None:
+            cells.append('<td class="same" title="reads as the base">=</td>')
+            continue
+        classes = f"k-{reading.kind}" if reading.kind else ""
+        moved = f' <a href="#{prefix}{reading.moved_with}">↔ {reading.moved_with}</a>' if reading.moved_with is not None else ""
+        base = ' class="base"' if witness == collation.base else ""
+        cells.append(
+            f'<td{base}><mark class="{classes}" title="{reading.kind or "base"}">'
+            f"{html.escape(_one_line(reading.text, 80))}</mark>{moved}</td>"
+        )
+    context = []
+    for group in variant.groups:
+        reading = variant.reading(group[0])
+        text = texts[group[0]]
+        lo, hi = reading.span
+        before, after = text[max(0, lo - _VARIANT_CONTEXT) : lo], text[hi : hi + _VARIANT_CONTEXT]
+        context.append(
+            f'<div><span class="muted">{html.escape(", ".join(group))}:</span> {html.escape(_one_line(before, 40, empty=""))}'
+            f'<mark class="k-{reading.kind or "shared"}">{html.escape(_one_line(reading.text, 200))}</mark>'
+            f"{html.escape(_one_line(after, 40, empty=''))}</div>"
+        )
+    row_class = ' class="cosmetic-row"' if variant.cosmetic else ""
+    return (
+        f'<tr id="{prefix}{variant.number}"{row_class}><td><details><summary>{variant.number}</summary>'
+        f'<div class="context">{"".join(context)}</div></details></td><td>{html.escape(", ".join(variant.kinds))}</td>'
+        + "".join(cells) + "</tr>"
+    )
+
+
+def collation_overview_html(collation: Collation, *, prefix: str = "v", title: str = "Collation") -> str:
+    """The witnesses and the apparatus as HTML tables (a fragment; also the notebook view of a Collation).
+
+    ``prefix`` starts the element ids of its rows (one page may hold several collations).
+    """
+    texts = {witness: collation.text_of(witness) for witness in collation.witnesses}
+    columns = _columns(collation)
+    witness_rows = "".join(
+        f"<tr><td>{html.escape(w)}</td><td>{length}</td><td>{html.escape(rel)}</td><td>{region}</td></tr>"
+        for w, length, rel, region in _witness_rows(collation)
+    )
+    head = "".join(f"<th>{html.escape(w)}{' (base)' if w == collation.base else ''}</th>" for w in columns)
+    rows = "".join(_variant_row(collation, variant, columns, texts, prefix) for variant in collation.variants)
+    return (
+        f'<section class="pair"><h2>{html.escape(title)} of {len(columns)} witnesses</h2>'
+        f"<p>Base: {html.escape(collation.base)}</p>"
+        "<table><tr><th>witness</th><th>length</th><th>relation to base</th><th>region</th></tr>"
+        f"{witness_rows}</table><p class=\"muted\">{html.escape(_variant_summary(collation))}; "
+        "= reads as the base, ∅ reads nothing; open a number for the readings in context.</p>"
+        f'<div class="apparatus"><table><tr><th>#</th><th>kinds</th>{head}</tr>{rows}</table></div></section>'
+    )
+
+
+def collation_html(collation: Collation) -> str:
+    """One self-contained HTML page for a collation: the witnesses and the apparatus, cosmetic variants on demand."""
+    return _page(f"Collation of {len(collation.witnesses)} witnesses", collation_overview_html(collation))
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold: TEI output writes each as ``<g type="U+000C"/>``."""
+
+
+def _xml_text(text: str) -> str:
+    """``text`` as XML character data: markup escaped, carriage returns kept (``&#13;``), forbidden characters as ``<g>``."""
+    escaped = html.escape(text, quote=False).replace("\r", "&#13;")
+    return _NOT_XML.sub(lambda m: f'<g type="U+{ord(m.group()):04X}"/>', escaped)
+
+
+def collation_tei(collation: Collation) -> str:
+    """The collation in TEI parallel segmentation: the shared text, and an ``<app>`` at each variant whose
+    ``<lem>`` is the base's reading and each ``<rdg wit="#…">`` another reading with its kind as ``type``.
+
+    Each witness's text is rebuilt by reading the shared text and, in every ``<app>``, the reading that
+    names it (a character XML cannot hold is a ``<g type="U+XXXX"/>``).
+    """
+    columns = _columns(collation)
+    xml_id = {witness: f"w{n}" for n, witness in enumerate(columns)}
+    witnesses = "".join(f'<witness xml:id="{xml_id[w]}">{_xml_text(w)}</witness>' for w in columns)
+    body, position = [], 0
+    base_text = collation.base_text
+    for variant in collation.variants:
+        start, end = variant.base_span
+        body.append(_xml_text(base_text[position:start]))
+        readings = []
+        for n, group in enumerate(variant.groups):
+            reading = variant.reading(group[0])
+            tag = "lem" if n == 0 else "rdg"
+            kind = f' type="{reading.kind}"' if reading.kind else ""
+            wit = " ".join(f"#{xml_id[w]}" for w in group)
+            readings.append(f'<{tag} wit="{wit}"{kind}>{_xml_text(reading.text)}</{tag}>')
+        body.append(f'<app n="{variant.number}">{"".join(readings)}</app>')
+        position = end
+    body.append(_xml_text(base_text[position:]))
+    title = _xml_text(f"Collation of {len(columns)} witnesses, base {collation.base}")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>'
+        f"<titleStmt><title>{title}</title></titleStmt><publicationStmt><p>Made by textversions.</p>"
+        f"</publicationStmt><sourceDesc><listWit>{witnesses}</listWit></sourceDesc></fileDesc><encodingDesc>"
+        '<variantEncoding method="parallel-segmentation" location="internal"/></encodingDesc></teiHeader>'
+        f'<text><body><p xml:space="preserve">{"".join(body)}</p></body></text></TEI>\n'
+    )
+
+
+HTML_VIEWS[Collation] = collation_overview_html
 HTML_VIEWS[Result] = result_overview_html
 HTML_VIEWS[Comparison] = comparison_overview_html
