@@ -40,3 +40,11 @@ def test_spark_benchmark_runs_and_both_engines_agree():
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert "spark docs/s" in done.stdout and "cores with a" in done.stdout
+
+
+def test_collate_benchmark_runs_and_stays_lossless():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "collate.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "textversions.collate" in done.stdout and "every witness rebuilt exactly" in done.stdout

@@ -170,3 +170,30 @@ def test_kinds_differ_by_more_than_colour(page):
 def test_the_notebook_view_has_no_links_to_sections_it_lacks(report):
     _, result = report
     assert 'href="#p' not in result._repr_html_()
+
+
+def test_collation_page_opens_readings_in_context_and_filters_cosmetic(browser, seeds, tmp_path):
+    from textversions import collate
+    from textversions.normalize import converter
+    from textversions.report import collation_html
+
+    texts = {WEB: seeds[WEB], PAGE: seeds[PAGE], EVIL_ID: converter("s2t")(seeds[WEB]).replace("星鋒", EVIL_TEXT[:40])}
+    collation = collate(texts, base=WEB)
+    path = tmp_path / "collation.html"
+    path.write_text(collation_html(collation), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.goto(path.as_uri())
+    shown = opened.locator("tr.variant:visible").count()
+    assert shown == len(collation.substantive_variants)  # cosmetic variants hidden at first
+    opened.locator("#cosmetic").check()
+    assert opened.locator("tr.variant:visible").count() == len(collation.variants)
+    number = next(v.number for v in collation.substantive_variants if v.reading(PAGE).kind == "number")
+    context_row = opened.locator(f"#v{number} + tr.context")
+    assert not context_row.is_visible()
+    opened.locator(f"#v{number} button.open").click()
+    assert context_row.is_visible() and "11万" in context_row.inner_text()
+    assert opened.evaluate("window.__pwned") is None and problems == []
+    context.close()

@@ -64,3 +64,17 @@ def test_summary_lists_substantive_kinds_first():
     kinds = list(comparison.summary())
     assert kinds[0] == "number"
     assert set(kinds[1:]) <= set(COSMETIC_KINDS)
+
+
+def test_a_caption_printed_elsewhere_is_moved():
+    """A photo caption the reprint prints at the end has moved: not a caption gone and a text run on."""
+    body = (
+        "疫情防控是没有硝烟的战场,全市医疗卫生战线的党组织,团结带领广大党员和医务工作者,冲锋在前。\n\n"
+        "市卫健委党委把打赢疫情防控阻击战作为当前最重要的政治任务,主动作为,积极应对。"
+    )
+    caption = "▲团结一心,共战疫情。"
+    a = f"把最美的身影留在战疫最前线。\n\n{caption}\n\n{body}"
+    b = f"把最美的身影留在战疫最前线。\n\n{body}\n\n{caption}"
+    comparison = compare(a, b)
+    assert [edit.kind for edit in comparison.substantive_edits] == ["moved", "moved"]
+    assert comparison.apply(a) == b

@@ -31,3 +31,11 @@ def test_compare_strings(tmp_path):
 def test_dataframe(tmp_path):
     out = run("dataframe.py", cwd=tmp_path)
     assert "contains" in out and "002_5c287f6b8ba9909e" in out
+
+
+def test_collate_story(tmp_path):
+    out = run("collate_story.py", str(tmp_path), cwd=tmp_path)
+    assert "base: web (003)" in out and "print page (002): contained_by" in out
+    assert "moved" in (tmp_path / "collation.md").read_text(encoding="utf-8")
+    assert '<rdg wit="#w1" type="number">11万余个</rdg>' in (tmp_path / "collation.xml").read_text(encoding="utf-8")
+    assert "collation of 4 witnesses" in (tmp_path / "collation.html").read_text(encoding="utf-8").lower()

@@ -446,7 +446,7 @@ _MOVED_SIMILARITY = 0.85
 
 
 def _mark_moved(edits: list[Edit]) -> list[Edit]:
-    """A passage deleted in one place and inserted in another has moved.
+    """A passage (a caption too) deleted in one place and inserted in another has moved.
 
     The two need not read alike letter for letter: an aligner may slide an edit
     along the text it repeats (…健康。你们 / 你们…健康。), which turns it around, and
@@ -455,13 +455,13 @@ def _mark_moved(edits: list[Edit]) -> list[Edit]:
     """
     deleted: list[tuple[int, str]] = []
     for index, edit in enumerate(edits):
-        if edit.kind in ("deletion", "truncation") and not edit.b_text:
+        if edit.kind in ("deletion", "truncation", "caption") and not edit.b_text:
             key = _moved_key(edit.a_text)
             if len(key) >= _MIN_MOVED:
                 deleted.append((index, key))
     out = list(edits)
     for index, edit in enumerate(edits):
-        if edit.kind not in ("insertion", "truncation") or edit.a_text or not deleted:
+        if edit.kind not in ("insertion", "truncation", "caption") or edit.a_text or not deleted:
             continue
         key = _moved_key(edit.b_text)
         if len(key) < _MIN_MOVED:

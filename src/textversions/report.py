@@ -147,7 +147,9 @@ body.show-cosmetic mark.cosmetic{background:#e8eefc;text-decoration:underline do
 .region-note{color:#476}ol.edits li{margin:.15rem 0}.muted{color:#777}
 .apparatus{overflow:auto;max-width:100%}.apparatus td{white-space:pre-wrap;overflow-wrap:anywhere;min-width:4rem}
 .apparatus th{position:sticky;top:0;background:#f4f4f4;z-index:1}.apparatus .base{background:#fcfcf4}
-body:not(.show-cosmetic) tr.cosmetic-row{display:none}.same{color:#bbb}.context div{margin:.2rem 0}
+body:not(.show-cosmetic) tr.cosmetic-row{display:none}.same{color:#bbb}tr.context td{background:#fff}
+.context div{margin:.2rem 0}.apparatus mark.cosmetic{background:transparent;text-decoration:underline dotted #557}
+button.open{font:inherit;border:1px solid #bbb;border-radius:3px;background:#fff;cursor:pointer;min-width:2.5rem}
 """
 
 _SCRIPT = """
@@ -478,18 +480,20 @@ _VARIANT_CONTEXT = 20
 
 
 def _variant_row(collation: Collation, variant: Variant, columns: list[str], texts: Mapping[str, str], prefix: str) -> str:
+    """A variant's row (one cell per witness), and after it a hidden row with each distinct reading in context."""
     cells = []
     for witness in columns:
         reading = variant.reading(witness)
-        if witness != collation.base and reading.kind is None:
+        if witness == collation.base:
+            cells.append(f'<td class="base">{html.escape(_one_line(reading.text, 80))}</td>')
+            continue
+        if reading.kind is None:
             cells.append('<td class="same" title="reads as the base">=</td>')
             continue
-        classes = f"k-{reading.kind}" if reading.kind else ""
+        classes = f"k-{reading.kind}" + (" cosmetic" if reading.cosmetic else "")
         moved = f' <a href="#{prefix}{reading.moved_with}">↔ {reading.moved_with}</a>' if reading.moved_with is not None else ""
-        base = ' class="base"' if witness == collation.base else ""
         cells.append(
-            f'<td{base}><mark class="{classes}" title="{reading.kind or "base"}">'
-            f"{html.escape(_one_line(reading.text, 80))}</mark>{moved}</td>"
+            f'<td><mark class="{classes}" title="{reading.kind}">{html.escape(_one_line(reading.text, 80))}</mark>{moved}</td>'
         )
     context = []
     for group in variant.groups:
@@ -499,14 +503,17 @@ def _variant_row(collation: Collation, variant: Variant, columns: list[str], tex
         before, after = text[max(0, lo - _VARIANT_CONTEXT) : lo], text[hi : hi + _VARIANT_CONTEXT]
         context.append(
             f'<div><span class="muted">{html.escape(", ".join(group))}:</span> {html.escape(_one_line(before, 40, empty=""))}'
-            f'<mark class="k-{reading.kind or "shared"}">{html.escape(_one_line(reading.text, 200))}</mark>'
+            f'<mark class="k-{reading.kind or "shared"}{" cosmetic" if reading.kind and reading.cosmetic else ""}">'
+            f"{html.escape(_one_line(reading.text, 400))}</mark>"
             f"{html.escape(_one_line(after, 40, empty=''))}</div>"
         )
-    row_class = ' class="cosmetic-row"' if variant.cosmetic else ""
+    cosmetic = " cosmetic-row" if variant.cosmetic else ""
+    toggle = "var r=this.closest('tr').nextElementSibling;r.hidden=!r.hidden"
     return (
-        f'<tr id="{prefix}{variant.number}"{row_class}><td><details><summary>{variant.number}</summary>'
-        f'<div class="context">{"".join(context)}</div></details></td><td>{html.escape(", ".join(variant.kinds))}</td>'
-        + "".join(cells) + "</tr>"
+        f'<tr id="{prefix}{variant.number}" class="variant{cosmetic}"><td><button type="button" class="open" '
+        f'title="the readings in context" onclick="{toggle}">{variant.number}</button></td>'
+        f"<td>{html.escape(', '.join(variant.kinds))}</td>" + "".join(cells) + "</tr>"
+        f'<tr class="context{cosmetic}" hidden><td colspan="{len(columns) + 2}">{"".join(context)}</td></tr>'
     )
 
 
@@ -528,7 +535,7 @@ def collation_overview_html(collation: Collation, *, prefix: str = "v", title: s
         f"<p>Base: {html.escape(collation.base)}</p>"
         "<table><tr><th>witness</th><th>length</th><th>relation to base</th><th>region</th></tr>"
         f"{witness_rows}</table><p class=\"muted\">{html.escape(_variant_summary(collation))}; "
-        "= reads as the base, ∅ reads nothing; open a number for the readings in context.</p>"
+        "= reads as the base, ∅ reads nothing; a number opens the readings in context.</p>"
         f'<div class="apparatus"><table><tr><th>#</th><th>kinds</th>{head}</tr>{rows}</table></div></section>'
     )
 
