@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Unpack
@@ -273,12 +274,13 @@ def _backbone(prepared: Mapping[str, Prepared]) -> str:
     A page around the story scores low (the articles hold little of it); so does a
     witness with edits of its own; the story as most of them print it scores high.
     """
-    held = dict.fromkeys(prepared, 0.0)
+    shares: dict[str, list[float]] = {witness: [] for witness in prepared}
     for (one, a), (other, b) in itertools.combinations(prepared.items(), 2):
         distinct_a, distinct_b, shared = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
-        held[one] += shared / distinct_a if distinct_a else float(a.text == b.text)
-        held[other] += shared / distinct_b if distinct_b else float(a.text == b.text)
-    return min(prepared, key=lambda w: (-round(held[w], 9), -len(prepared[w].normalized.original), w))
+        shares[one].append(shared / distinct_a if distinct_a else float(a.text == b.text))
+        shares[other].append(shared / distinct_b if distinct_b else float(a.text == b.text))
+    held = {witness: math.fsum(found) for witness, found in shares.items()}  # exact: the input order cannot tip a tie
+    return min(prepared, key=lambda w: (-held[w], -len(prepared[w].normalized.original), w))
 
 
 def _variants(
