@@ -11,6 +11,7 @@ from .edits import Edit
 from .collate import Collation, Reading, Variant, collate
 from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
+from .explain import Explanation, explain
 from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
 from .index import SketchIndex
 from .normalize import Normalized, normalize
@@ -27,6 +28,7 @@ __all__ = [
     "Comparison",
     "DuplicateId",
     "Edit",
+    "Explanation",
     "InvalidIndex",
     "InvalidInput",
     "Normalized",
@@ -43,6 +45,7 @@ __all__ = [
     "Variant",
     "collate",
     "compare",
+    "explain",
     "find_versions",
     "normalize",
 ]

@@ -41,7 +41,9 @@ import numpy as np
 from .errors import InvalidInput
 from .shingle import Prepared
 
-__all__ = ["Buckets", "candidate_pairs", "shares_passage", "MAX_BUCKET", "SATURATED", "MIN_SHARED_BUCKETS"]
+__all__ = [
+    "Buckets", "candidate_pairs", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED", "MIN_SHARED_BUCKETS",
+]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
@@ -285,11 +287,17 @@ def shares_passage(a: Prepared, b: Prepared, *, min_passage: int) -> bool:
     at least a quarter of the shingles of some stretch of ``min_passage``
     characters (edits every few characters still leave that much).
     """
+    densest, needed = passage_density(a, b, min_passage=min_passage)
+    return densest >= needed
+
+
+def passage_density(a: Prepared, b: Prepared, *, min_passage: int) -> tuple[int, int]:
+    """``(densest, needed)``: the most shingles of the shorter text that any stretch of ``min_passage``
+    characters shares with the longer one, and how many :func:`shares_passage` asks for."""
     if len(a.hashes) == 0 or len(b.hashes) == 0:
-        return False
+        return 0, 1
     shorter, longer = (b, a) if len(b.hashes) < len(a.hashes) else (a, b)
     shared = longer.hash_set.contains(shorter.hashes).astype(np.int64)
     span = min(len(shorter.hashes), max(1, min_passage - shorter.shingle + 1))
     counts = np.cumsum(np.r_[0, shared])
-    densest = int((counts[span:] - counts[:-span]).max())
-    return densest >= max(1, int(_DENSITY * span))
+    return int((counts[span:] - counts[:-span]).max()), max(1, int(_DENSITY * span))

@@ -25,6 +25,7 @@ from . import __version__
 from .collate import Collation, collate
 from .compare import Comparison, compare
 from .errors import TextVersionsError
+from .explain import explain
 from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
 from .report import (
@@ -151,6 +152,7 @@ def main() -> None:
       textversions find news/ --out report.html
       textversions diff web.txt print.txt
       textversions collate web.txt print.txt reprint.txt --out story.html
+      textversions explain web.txt print.txt
     """
 
 
@@ -444,6 +446,37 @@ def collate_command(
         _write(collation_tei(collation), out)
     else:
         _print_collation(Console(file=sys.stdout, highlight=False, soft_wrap=True), collation, cosmetic)
+
+
+@main.command(name="explain")
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
+@click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
+@click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the MinHash permutations.")
+@click.option("--word-shingles/--char-shingles", default=True, show_default=True, help="As for find.")
+@_matching_options
+def explain_command(a: Path, b: Path, fmt: str, **options: Any) -> None:
+    """Explain why two text files A and B are (or are not) related: each stage of find with its
+    figures and rule — candidate (shared LSH buckets), passage, relation (coverage, located
+    region, template checks) — and which settings would change the outcome.
+
+    \b
+    Examples:
+      textversions explain web.txt print.txt
+      textversions explain web.txt print.txt --min-coverage 0.4 --format json
+    """
+    settings = _options(options)
+    try:
+        explanation = explain(read_text_file(a), read_text_file(b), options=settings)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        click.echo(explanation.to_json(indent=2))
+    else:
+        click.echo(f"{a.stem} → {b.stem}: {explanation}")
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
@@ -62,6 +62,9 @@ from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .subjects import names_apart, subject_change
+
+if TYPE_CHECKING:
+    from .explain import Explanation
 
 __all__ = [
     "Comparison", "Judgement", "Passage", "Scores", "compare", "judge", "verify",
@@ -215,6 +218,20 @@ class Comparison:
             b_length=self.a_length,
             approximate=self.approximate,
         )
+
+    def explain(self, a: str, b: str, *, options: Options | None = None, **keywords: Any) -> Explanation:
+        """Why ``a`` and ``b`` (the texts compared) got this relation, stage by stage, and what would change it:
+        :func:`textversions.explain.explain` with the same options.
+
+        >>> c = compare("星锋村党总支书记带领群众连夜搬运防疫物资。", "星峰村党总支书记带领群众连夜搬运防疫物资。")
+        >>> c.explain("星锋村党总支书记带领群众连夜搬运防疫物资。", "星峰村党总支书记带领群众连夜搬运防疫物资。").relation
+        'version'
+        """
+        from .explain import explain
+
+        if (len(a), len(b)) != (self.a_length, self.b_length):
+            raise InvalidInput(f"explain() expects the texts compared ({self.a_length} and {self.b_length} characters), got {len(a)} and {len(b)}")
+        return explain(a, b, options=options, **keywords)
 
     def edit_table(self) -> EditTable:
         """The edits as columns (what pickling, JSON and Spark rows are written from)."""
@@ -409,12 +426,13 @@ def _relation(
     passages: tuple[Passage, ...],
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
-) -> tuple[str, float, float, float, bool]:
-    """``(relation, coverage_a, coverage_b, subject_change, names_apart)`` by the rule of the module docstring."""
+) -> tuple[str, float, float, float, bool, str]:
+    """``(relation, coverage_a, coverage_b, subject_change, names_apart, by_coverage)`` by the rule of the module
+    docstring; ``by_coverage`` is the relation before the template check."""
     matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if a.text == b.text:
-        return "duplicate", 1.0, 1.0, 0.0, False
+        return "duplicate", 1.0, 1.0, 0.0, False, "duplicate"
     relation = "reuse" if passages else "unrelated"
     a_shorter = len(a.text) <= len(b.text)
     short_coverage = coverage_a if a_shorter else coverage_b
@@ -430,14 +448,15 @@ def _relation(
         else:
             relation = "contained_by" if a_shorter else "contains"
     if relation in ("reuse", "unrelated"):
-        return relation, coverage_a, coverage_b, 0.0, False
+        return relation, coverage_a, coverage_b, 0.0, False, relation
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
     subjects = subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
     apart = relation == "version" and names_apart(a.normalized, b.normalized)
+    by_coverage = relation
     if apart or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
-    return relation, coverage_a, coverage_b, subjects.share, apart
+    return relation, coverage_a, coverage_b, subjects.share, apart, by_coverage
 
 
 def compare(
@@ -472,6 +491,8 @@ class Judgement:
     ``relation`` is final except that a ``version`` whose edits all prove
     cosmetic becomes a ``duplicate`` in :meth:`with_edits`. ``swapped`` says the
     judgement reads from the second text of the call to the first (see :func:`verify`).
+    ``by_coverage`` is the relation the coverage alone gives, before the template
+    check (:mod:`textversions.explain` says which check decided).
     """
 
     a: Prepared
@@ -483,6 +504,7 @@ class Judgement:
     subject_change: float
     names_apart: bool = False
     swapped: bool = False
+    by_coverage: str = ""
 
     def transposed(self) -> Judgement:
         """The same finding read from ``b`` to ``a`` (a page before its article), without aligning again."""
@@ -496,6 +518,7 @@ class Judgement:
             self.subject_change,
             self.names_apart,
             not self.swapped,
+            _READ_BACKWARDS.get(self.by_coverage, self.by_coverage),
         )
 
     def with_edits(self) -> Comparison:
@@ -543,8 +566,8 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
     aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
     own = (own_text(a, common), own_text(b, common))
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
-    relation, coverage_a, coverage_b, subjects, apart = _relation(a, b, aligned, passages, options.min_coverage, own)
-    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart)
+    relation, coverage_a, coverage_b, subjects, apart, by_coverage = _relation(a, b, aligned, passages, options.min_coverage, own)
+    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart, by_coverage=by_coverage)
 
 
 def verify(a: Prepared, b: Prepared, options: Options, common: ShingleSet | None) -> Judgement | None:

@@ -31,6 +31,7 @@ from .collate import Collation, collate
 from .common import common_sample, common_shingles
 from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
+from .explain import Explanation, explain
 from .families import JOINING, story_families
 from .normalize import check_text
 from .options import OptionKeywords, Options
@@ -59,6 +60,11 @@ class Relation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "kind": self.kind, "comparison": self.comparison.to_dict()}
+
+    def explain(self, texts: Mapping[str, str], *, options: Options | None = None, **keywords: Any) -> Explanation:
+        """Why this pair got its relation (:func:`~textversions.explain.explain`); ``texts`` maps ids to texts.
+        Without the run's corpus-common text: :meth:`Result.explain` uses the run's own."""
+        return explain(texts[self.a], texts[self.b], options=options, **keywords)
 
     def record(self) -> dict[str, Any]:
         """The relation as a JSON-lines record (``{"record": "relation", ...}``)."""
@@ -100,6 +106,21 @@ class Result:
             raise InvalidInput(f"texts lacks {len(missing)} member(s) of the family, e.g. {missing[0]!r}")
         options = Options.of(Options(**self.options), **keywords)
         return collate({doc_id: texts[doc_id] for doc_id in members}, base=base, options=options)
+
+    def explain(self, a: str, b: str, texts: Mapping[str, str]) -> Explanation:
+        """Why documents ``a`` and ``b`` of this run are (or are not) related: each stage with its figures,
+        under this run's options and its corpus-common text (measured again from ``texts`` as the run did).
+
+        >>> docs = {"web": "株洲1.1万余个基层党组织奋勇争先，战斗在第一线。", "print": "株洲11万余个基层党组织奋勇争先，战斗在第一线。"}
+        >>> find_versions(docs).explain("web", "print", docs).relation
+        'version'
+        """
+        missing = [doc_id for doc_id in (a, b) if doc_id not in texts]
+        if missing:
+            raise InvalidInput(f"texts lacks document {missing[0]!r}")
+        options = Options(**self.options)
+        sample = [texts[self.ids[position]] for position in common_sample(len(self.ids))]
+        return explain(texts[a], texts[b], options=options, common=common_shingles(sample, options))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""

@@ -1,0 +1,359 @@
+"""Explain a pair: why it was (or was not) a candidate, why it got its relation, and what would change it.
+
+A pair passes three stages on its way to a relation, the stages of
+:func:`~textversions.find_versions`:
+
+1. ``candidate`` — the windows of both texts are sketched (MinHash, LSH bands);
+   the pair is a candidate when they share ``MIN_SHARED_BUCKETS`` buckets, or every
+   bucket the smaller text has (:mod:`textversions.candidates`);
+2. ``passage`` — exactly: some stretch of ``min_passage`` characters shares a
+   quarter of its shingles with the other text (:func:`~textversions.candidates.shares_passage`);
+3. ``relation`` — the alignment's coverage against ``min_coverage``, the located
+   region, the template checks (subject tokens, names in the lead) and the corpus-common
+   text masked out (:mod:`textversions.compare`).
+
+:func:`explain` runs each stage on the pair and says where it fell out, with the
+figures and the rule; then what would have changed the outcome, each claim checked
+by running the pair again with the changed option (``with min_coverage 0.45 this
+would be contains``).
+
+>>> web = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。在抗击疫情的斗争中，株洲各行业各领域1.1万余个基层党组织奋勇争先。"
+>>> e = explain(web, web.replace("1.1万", "11万"))
+>>> e.stage, e.relation, e.candidate
+('relation', 'version', True)
+>>> explain(web, "今天天气晴朗，适合出游，公园里人很多。").stage
+'candidate'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Unpack
+
+import numpy as np
+
+from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, passage_density
+from .common import own_text
+from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, judge
+from .normalize import check_text
+from .options import OptionKeywords, Options
+from .shingle import Prepared, ShingleSet, alphabetic, distinct_overlap, prepare
+from .sketch import band_keys, document_keys, lsh_params, minhash, window_minhashes
+from .subjects import subject_change
+
+__all__ = ["Explanation", "explain", "STAGES"]
+
+STAGES = ("candidate", "passage", "relation")
+"""Where a pair may end: not a candidate, no shared passage, or a relation (``unrelated`` included)."""
+_SHOWN_WINDOW_PAIRS = 5
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a pair got its relation, stage by stage; ``stage`` is the last one it reached.
+
+    ``reasons`` and ``what_if`` are the sentences a person reads; every figure they
+    quote is also a field (``to_dict()`` gives them all). ``window_pairs`` are the
+    windows sharing most buckets, ``(a's window, b's window, buckets)``;
+    ``window_spans`` each window's span of the original text (where the sketch
+    shingles are characters; empty where they are words).
+    """
+
+    stage: str
+    relation: str
+    options: dict[str, Any]
+    a_length: int
+    b_length: int
+    windows: tuple[int, int]
+    buckets: tuple[int, int]
+    shared_buckets: int
+    window_pairs: tuple[tuple[int, int, int], ...]
+    window_spans: tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
+    candidate: bool
+    estimated_jaccard: float
+    jaccard: float
+    containment: tuple[float, float]
+    passage: tuple[int, int] | None
+    coverage: tuple[float, float] | None = None
+    region: tuple[tuple[int, int] | None, tuple[int, int] | None] = (None, None)
+    subject_change: float | None = None
+    changed_subjects: int | None = None
+    names_apart: bool | None = None
+    common: tuple[int, int] = (0, 0)
+    reasons: tuple[str, ...] = field(default=())
+    what_if: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of every figure and sentence."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = json.loads(json.dumps(value)) if isinstance(value, tuple) else value
+        return out
+
+    def to_json(self, **dumps_options: Any) -> str:
+        dumps_options.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **dumps_options)
+
+    def __str__(self) -> str:
+        where = "decided at the relation check" if self.stage == "relation" else f"stopped at the {self.stage} check"
+        lines = [f"{self.relation} — {where}"]
+        lines += [f"{n}. {reason}" for n, reason in enumerate(self.reasons, 1)]
+        if self.what_if:
+            lines.append("What would change it:")
+            lines += [f"- {sentence}" for sentence in self.what_if]
+        return "\n".join(lines)
+
+
+def explain(
+    a: str,
+    b: str,
+    *,
+    options: Options | None = None,
+    common: np.ndarray | ShingleSet | None = None,
+    **keywords: Unpack[OptionKeywords],
+) -> Explanation:
+    """Why ``a`` and ``b`` are (or are not) related, stage by stage (see the module docstring).
+
+    ``options`` are those of :func:`~textversions.find_versions`; ``common`` the
+    corpus-common shingles a run masks (:meth:`~textversions.Result.explain` passes
+    the run's own).
+    """
+    check_text(a, "a")
+    check_text(b, "b")
+    options = Options.of(options, **keywords)
+    if common is not None and not isinstance(common, ShingleSet):
+        common = ShingleSet(common)
+    pa, pb = prepare(a, options), prepare(b, options)
+    sketch = _sketch_stage(pa, pb, options)
+    reasons = [_candidate_reason(sketch, options)]
+    what_if: list[str] = []
+    if not sketch["candidate"]:
+        what_if += _candidate_what_if(pa, pb, options)
+        return Explanation(stage="candidate", relation="unrelated", options=options.to_dict(), passage=None, **sketch,
+                           reasons=tuple(reasons), what_if=tuple(what_if))  # fmt: skip
+    densest, needed = passage_density(pa, pb, min_passage=options.min_passage)
+    span = min(options.min_passage, max(len(pa.text), len(pb.text)))
+    reasons.append(
+        f"passage check: the densest stretch of {span} characters shares {densest} shingles with the other text "
+        f"({needed} needed, a quarter of min_passage {options.min_passage}) — "
+        + ("a passage may be shared." if densest >= needed else "no passage is shared: the pair stops here.")
+    )
+    if densest < needed:
+        what_if += _passage_what_if(pa, pb, options)
+        return Explanation(stage="passage", relation="unrelated", options=options.to_dict(), passage=(densest, needed),
+                           **sketch, reasons=tuple(reasons), what_if=tuple(what_if))  # fmt: skip
+    judgement = judge(pa, pb, options, common)
+    relation = judgement.with_edits().relation if judgement.relation == "version" else judgement.relation
+    own = (own_text(pa, common), own_text(pb, common))
+    masked = tuple(0 if mask is None else int(len(mask) - mask.sum()) for mask in own)
+    of = {"contains": "b", "contained_by": "a"}.get(judgement.relation, "both")
+    subjects = subject_change(pa.text, pb.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
+    regions = _regions(judgement, pa, pb)
+    reasons += _relation_reasons(relation, judgement, regions, subjects.count, masked, options)
+    what_if += _relation_what_if(a, b, relation, judgement, options, common)
+    return Explanation(
+        stage="relation",
+        relation=relation,
+        options=options.to_dict(),
+        passage=(densest, needed),
+        coverage=(round(judgement.coverage[0], 6), round(judgement.coverage[1], 6)),
+        region=regions,
+        subject_change=round(judgement.subject_change, 6),
+        changed_subjects=subjects.count,
+        names_apart=judgement.names_apart,
+        common=(masked[0], masked[1]),
+        reasons=tuple(reasons),
+        what_if=tuple(what_if),
+        **sketch,
+    )
+
+
+def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
+    """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
+    bands, rows = lsh_params(options.threshold, options.num_perm)
+    keys = []
+    for doc in (a, b):
+        signatures = window_minhashes(doc.sketch_hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
+        keys.append(band_keys(signatures, bands, rows) if len(signatures) else np.zeros((0, bands), dtype=np.uint64))
+    distinct = [np.unique(k) for k in keys]
+    shared = np.intersect1d(distinct[0], distinct[1])
+    pairs: Counter[tuple[int, int]] = Counter()
+    if len(shared):
+        at_a = [np.flatnonzero(np.isin(row, shared)) for row in keys[0]]
+        by_key_b: dict[int, list[int]] = {}
+        for window, row in enumerate(keys[1]):
+            for key in row[np.isin(row, shared)].tolist():
+                by_key_b.setdefault(key, []).append(window)
+        for window, columns in enumerate(at_a):
+            for key in keys[0][window, columns].tolist():
+                for other in by_key_b.get(key, ()):
+                    pairs[(window, other)] += 1
+    found = candidate_pairs([document_keys(a.sketch_hashes, options), document_keys(b.sketch_hashes, options)])
+    signatures = [minhash(doc.sketch_hashes, num_perm=options.num_perm, seed=options.seed) for doc in (a, b)]
+    distinct_a, distinct_b, both = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
+    union = distinct_a + distinct_b - both
+    return {
+        "a_length": len(a.normalized.original),
+        "b_length": len(b.normalized.original),
+        "windows": (len(keys[0]), len(keys[1])),
+        "buckets": (len(distinct[0]), len(distinct[1])),
+        "shared_buckets": len(shared),
+        "window_pairs": tuple((i, j, n) for (i, j), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:_SHOWN_WINDOW_PAIRS]),
+        "window_spans": (_window_spans(a, len(keys[0]), options), _window_spans(b, len(keys[1]), options)),
+        "candidate": bool(found),
+        "estimated_jaccard": round(float(np.mean(signatures[0] == signatures[1])), 6) if len(a.text) and len(b.text) else 0.0,
+        "jaccard": round(both / union, 6) if union else 0.0,
+        "containment": (round(both / distinct_a, 6) if distinct_a else 0.0, round(both / distinct_b, 6) if distinct_b else 0.0),
+    }
+
+
+def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
+    windows, buckets, shared = sketch["windows"], sketch["buckets"], sketch["shared_buckets"]
+    needed = min(MIN_SHARED_BUCKETS, *buckets) if min(buckets) else MIN_SHARED_BUCKETS
+    head = (
+        f"candidate check: a has {windows[0]} sketched windows ({buckets[0]} LSH buckets), b {windows[1]} ({buckets[1]}); "
+        f"window {options.window} shingles, threshold {options.threshold}, {options.num_perm} permutations. "
+    )
+    if shared == 0:
+        body = "No shared buckets: not a candidate, so never compared."
+    else:
+        most = ", ".join(
+            f"a's window {i}{_at(sketch['window_spans'][0], i)} with b's {j}{_at(sketch['window_spans'][1], j)} ({n})"
+            for i, j, n in sketch["window_pairs"]
+        )
+        verdict = "a candidate." if sketch["candidate"] else "too few: not a candidate, so never compared."
+        body = f"They share {shared} buckets ({needed} needed) — {verdict} Most shared: {most}."
+    figures = (
+        f" Estimated Jaccard (whole-text MinHash) {sketch['estimated_jaccard']:.3f}; exact Jaccard {sketch['jaccard']:.3f}, "
+        f"containment of a in b {sketch['containment'][0]:.3f}, of b in a {sketch['containment'][1]:.3f}."
+    )
+    return head + body + figures
+
+
+def _at(spans: tuple[tuple[int, int], ...], window: int) -> str:
+    return f" (characters {spans[window][0]}–{spans[window][1]})" if spans else ""
+
+
+def _window_spans(doc: Prepared, windows: int, options: Options) -> tuple[tuple[int, int], ...]:
+    """Each window's span of the original text, where the sketch shingles are characters (empty where they are words)."""
+    if windows == 0 or (options.word_shingles and alphabetic(doc.text)):
+        return ()
+    step, length = max(1, options.window // 2), len(doc.text)
+    return tuple(
+        doc.normalized.original_span(min(k * step, length), min((k + 2) * step + options.shingle - 1, length))
+        for k in range(windows)
+    )
+
+
+def _candidate_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
+    """The first lower threshold or smaller window that makes the pair a candidate, if any does."""
+    for name, values in (
+        ("threshold", [t for t in (0.5, 0.4, 0.3, 0.2, 0.1) if t < options.threshold]),
+        ("window", [w for w in (options.window // 2, options.window // 4) if w >= 8]),
+    ):
+        for value in values:
+            changed = Options.of(options, **{name: value})
+            keys = [document_keys(doc.sketch_hashes, changed) for doc in (a, b)]
+            found = candidate_pairs(keys)
+            if found:
+                densest, needed = passage_density(a, b, min_passage=options.min_passage)
+                after = "and it would then pass the passage check" if densest >= needed else "but it would then fall at the passage check"
+                return [f"with {name} {value} it would share {next(iter(found.values()))} buckets and be a candidate, {after}."]
+    return ["no lower threshold (down to 0.1) or smaller window makes it a candidate: the texts share too little."]
+
+
+def _passage_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
+    for value in sorted({options.min_passage * 3 // 4, options.min_passage // 2, options.min_passage // 4} - {0}, reverse=True):
+        densest, needed = passage_density(a, b, min_passage=value)
+        if densest >= needed:
+            return [f"with min_passage {value} it would pass the passage check and be aligned."]
+    return [f"even with min_passage {max(1, options.min_passage // 4)} no stretch shares enough: the texts share only scattered phrases."]
+
+
+def _regions(judgement: Any, a: Prepared, b: Prepared) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    aligned = judgement.aligned
+    if judgement.relation not in ("contains", "contained_by", "version") or not aligned.chain:
+        return None, None
+    return a.normalized.original_span(*aligned.a_region), b.normalized.original_span(*aligned.b_region)
+
+
+def _relation_reasons(
+    relation: str,
+    judgement: Any,
+    regions: tuple[tuple[int, int] | None, tuple[int, int] | None],
+    changed: int,
+    masked: tuple[int, int],
+    options: Options,
+) -> list[str]:
+    cover_a, cover_b = judgement.coverage
+    minimum = options.min_coverage
+    reasons = [
+        f"relation check: the alignment covers {cover_a:.3f} of a and {cover_b:.3f} of b "
+        f"(min_coverage {minimum}; a version needs both, or the shorter text's and a chain over most of the longer; "
+        f"contains needs the shorter text's, its matches in one block of the longer)."
+    ]
+    if masked[0] or masked[1]:
+        reasons.append(
+            f"text common in the corpus (a template, a footer) counts for nothing: {masked[0]} characters of a, "
+            f"{masked[1]} of b."
+        )
+    if relation in ("contains", "contained_by"):
+        holder, span = ("a", regions[0]) if relation == "contains" else ("b", regions[1])
+        reasons.append(f"the story is located in {holder} at characters {span[0]}–{span[1]}; the rest of {holder} is surrounding.")  # type: ignore[index]
+    elif relation == "version" and regions[0] is not None:
+        reasons.append(f"aligned as one story: a {regions[0][0]}–{regions[0][1]}, b {regions[1][0]}–{regions[1][1]}.")  # type: ignore[index]
+    apart_by_subjects = judgement.subject_change >= TEMPLATE_SUBJECT_CHANGE and changed >= TEMPLATE_MIN_CHANGED
+    if judgement.names_apart:
+        reasons.append("template check: each text's lead names someone or something the other never mentions — two stories.")
+    elif apart_by_subjects:
+        reasons.append(
+            f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles) "
+            f"differ, {changed} of them (≥ {TEMPLATE_SUBJECT_CHANGE} and ≥ {TEMPLATE_MIN_CHANGED}) — two notices on one template."
+        )
+    elif judgement.subject_change:
+        reasons.append(
+            f"template check: {judgement.subject_change:.2f} of the subject tokens differ ({changed}); under "
+            f"{TEMPLATE_SUBJECT_CHANGE} or fewer than {TEMPLATE_MIN_CHANGED}: a version's corrections, not a template."
+        )
+    if relation == "duplicate":
+        reasons.append("every edit is cosmetic (layout, width, script, punctuation): a duplicate.")
+    elif relation == "reuse":
+        reasons.append(f"they share {len(judgement.passages)} passage(s) of at least {options.min_passage} characters: reuse.")
+    elif relation == "unrelated":
+        reasons.append(f"no shared passage of {options.min_passage} characters survives the alignment: unrelated.")
+    return reasons
+
+
+def _relation_what_if(a: str, b: str, relation: str, judgement: Any, options: Options, common: ShingleSet | None) -> list[str]:
+    """Settings of min_coverage and min_passage that change the relation, each checked by judging again."""
+
+    def judged(**changes: Any) -> str:
+        again = judge(prepare(a, changed := Options.of(options, **changes)), prepare(b, changed), changed, common)
+        return again.with_edits().relation if again.relation == "version" else again.relation
+
+    out = []
+    cover_a, cover_b = judgement.coverage
+    shorter = cover_a if len(a) <= len(b) else cover_b
+    if relation in ("reuse", "unrelated") and 0 < shorter < options.min_coverage:
+        value = math.floor(shorter * 100) / 100
+        other = judged(min_coverage=value) if value > 0 else relation
+        if other != relation:
+            out.append(f"with min_coverage {value} (not {options.min_coverage}) it would be {other}.")
+    elif relation in ("version", "contains", "contained_by", "duplicate"):
+        binding = min(cover_a, cover_b) if relation in ("version", "duplicate") and min(cover_a, cover_b) >= options.min_coverage else shorter
+        value = math.floor(binding * 100) / 100 + 0.01
+        if value <= 1:
+            other = judged(min_coverage=round(value, 2))
+            if other != relation:
+                out.append(f"with min_coverage {round(value, 2)} (not {options.min_coverage}) it would be {other}.")
+    if relation == "reuse" and judgement.passages:
+        longest = max(p.length for p in judgement.passages)
+        out.append(f"with min_passage {longest + 1} (its longest shared passage is {longest}) it would be {judged(min_passage=longest + 1)}.")
+    if relation in ("reuse", "unrelated") and judgement.by_coverage not in ("reuse", "unrelated"):
+        out.append(f"without the template check it would be {judgement.by_coverage}: its coverage is enough, its subjects keep it apart.")
+    return out
+
