@@ -22,6 +22,7 @@ from rich.progress import Progress
 from rich.text import Text
 
 from . import __version__
+from .calibrate import CONDITIONS, DEFAULT_GRID, Calibration, calibrate
 from .collate import Collation, collate
 from .compare import Comparison, compare
 from .errors import TextVersionsError
@@ -29,7 +30,7 @@ from .explain import explain
 from .find import find_versions
 from .io import read_paths, read_text_file, seed_corpus
 from .report import (
-    collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
+    calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
     score_text,
 )  # fmt: skip
 from .options import (
@@ -153,6 +154,7 @@ def main() -> None:
       textversions diff web.txt print.txt
       textversions collate web.txt print.txt reprint.txt --out story.html
       textversions explain web.txt print.txt
+      textversions calibrate news/ --target-recall 0.99 --out calibration.html
     """
 
 
@@ -479,6 +481,89 @@ def explain_command(a: Path, b: Path, fmt: str, **options: Any) -> None:
         click.echo(f"{a.stem} → {b.stem}: {explanation}")
 
 
+def _values(kind: type) -> Callable[[click.Context, click.Parameter, str | None], tuple[Any, ...] | None]:
+    """A click callback reading a comma-separated list of ``kind`` values."""
+
+    def read(context: click.Context, parameter: click.Parameter, given: str | None) -> tuple[Any, ...] | None:
+        if given is None:
+            return None
+        try:
+            return tuple(kind(part) for part in given.split(",") if part.strip())
+        except ValueError:
+            raise click.BadParameter(f"expected comma-separated {kind.__name__} values, got {given!r}") from None
+
+    return read
+
+
+@main.command(name="calibrate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--sample", default=2000, show_default=True, type=click.IntRange(min=2), help="Documents of the corpus to sample.")
+@click.option(
+    "--kinds",
+    callback=_values(str),
+    help=f"Comma-separated kinds of version to plant (default: all of {', '.join(dict.fromkeys(k for k, _ in CONDITIONS))}).",
+)
+@click.option("--target-recall", default=0.99, show_default=True, type=click.FloatRange(0, 1, min_open=True))
+@click.option("--thresholds", callback=_values(float), help=f"Thresholds to try (default {','.join(map(str, DEFAULT_GRID['threshold']))}).")
+@click.option("--windows", callback=_values(int), help=f"Windows to try (default {','.join(map(str, DEFAULT_GRID['window']))}).")
+@click.option(
+    "--min-coverages", callback=_values(float), help=f"min_coverage values (default {','.join(map(str, DEFAULT_GRID['min_coverage']))})."
+)
+@click.option(
+    "--min-passages", callback=_values(int), help=f"min_passage values (default {','.join(map(str, DEFAULT_GRID['min_passage']))})."
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of the sample and the planting.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), help="Default: from --out's suffix, else text.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
+@click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def calibrate_command(
+    paths: tuple[str, ...],
+    sample: int,
+    kinds: tuple[str, ...] | None,
+    target_recall: float,
+    thresholds: tuple[float, ...] | None,
+    windows: tuple[int, ...] | None,
+    min_coverages: tuple[float, ...] | None,
+    min_passages: tuple[int, ...] | None,
+    seed: int,
+    fmt: str | None,
+    out: Path | None,
+    id_field: str,
+    text_field: str,
+    quiet: bool,
+) -> None:
+    """Measure settings on your own corpus (PATHS as for find; none: the seed corpus): plant versions
+    of a sample of its documents, run a grid of threshold, window, min_coverage and min_passage,
+    report recall and precision per setting, kind and rate, and recommend a setting for a recall target.
+
+    \b
+    Examples:
+      textversions calibrate news/
+      textversions calibrate articles.parquet --text-field body --target-recall 0.95 --out calibration.html
+      textversions calibrate news/ --kinds page,noise --thresholds 0.2,0.3 --format json
+    """
+    fmt = _check_out(out, fmt, "text", {".json": "json", ".html": "html", ".htm": "html"})
+    grid = {
+        name: given
+        for name, given in (("threshold", thresholds), ("window", windows), ("min_coverage", min_coverages), ("min_passage", min_passages))
+        if given is not None
+    }
+    try:
+        docs = read_paths([Path(p) for p in paths], id_field=id_field, text_field=text_field) if paths else seed_corpus()
+        with _progress(quiet) as report:
+            calibration = calibrate(docs, sample=sample, kinds=kinds, grid=grid, target_recall=target_recall, seed=seed, progress=report)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt == "json":
+        _write(calibration.to_json(indent=2), out)
+    elif fmt == "html":
+        _write(calibration_html(calibration), out)
+    else:
+        _print_calibration(Console(file=sys.stdout, highlight=False, width=120), calibration, " ".join(paths))
+
+
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar on stderr, only for a person watching a terminal."""
@@ -529,6 +614,28 @@ def _print_collation(console: Console, collation: Collation, cosmetic: bool) -> 
             line.append(_short(variant.reading(group[0]).text, 30), style="green" if n else "")
             line.append(f" ({', '.join(group)})", style="dim")
         console.print(line)
+
+
+def _print_calibration(console: Console, calibration: Calibration, corpus: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{len(calibration.settings)} settings on {calibration.documents} documents, {calibration.planted} planted versions")
+    for column in ("threshold", "window", "min_coverage", "min_passage", "recall", "precision", "candidates", "s/1000 docs"):
+        table.add_column(column, justify="right")
+    chosen = calibration.recommended
+    for setting in sorted(calibration.settings, key=lambda s: (-s.recall, -s.precision, s.seconds_per_1000))[:12]:
+        values = [f"{setting.options[name]:g}" for name in ("threshold", "window", "min_coverage", "min_passage")]
+        values += [f"{setting.recall:.3f}", f"{setting.precision:.3f}", str(setting.candidates), f"{setting.seconds_per_1000:.2f}"]
+        table.add_row(*values, style="bold green" if setting is chosen else None)
+    console.print(table)
+    console.print(Text("Recall of the recommended setting per planted condition:", style="bold"))
+    console.print(Text(", ".join(f"{k} {v:.2f}" for k, v in chosen.recall_by_condition.items())))
+    if calibration.skipped:
+        console.print(Text(f"No document could take: {', '.join(calibration.skipped)}", style="dim"))
+    verdict = "reaches" if calibration.reached else "comes closest to (none reaches)"
+    console.print(Text(f"The recommended setting {verdict} recall {calibration.target_recall:g}: "
+                       f"recall {chosen.recall:.3f}, precision {chosen.precision:.3f}", style="bold"))  # fmt: skip
+    console.print(calibration.command(corpus), soft_wrap=True)
 
 
 def _short(text: str, limit: int = 50) -> str:

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from .explain import Explanation
 
 __all__ = [
-    "Comparison", "Judgement", "Passage", "Scores", "compare", "judge", "verify",
+    "Comparison", "Judgement", "Passage", "Scores", "compare", "judge", "relations_under", "verify",
     "RELATIONS", "TEMPLATE_SUBJECT_CHANGE", "TEMPLATE_MIN_CHANGED", "HTML_VIEWS",
 ]  # fmt: skip
 
@@ -568,6 +568,20 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
     relation, coverage_a, coverage_b, subjects, apart, by_coverage = _relation(a, b, aligned, passages, options.min_coverage, own)
     return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart, by_coverage=by_coverage)
+
+
+def relations_under(
+    a: Prepared, b: Prepared, settings: Sequence[tuple[float, int]], options: Options, common: ShingleSet | None = None
+) -> list[str]:
+    """The relation :func:`judge` gives under each ``(min_coverage, min_passage)`` of ``settings``, the pair
+    aligned once (the alignment does not depend on them): what :mod:`textversions.calibrate` tries a grid with.
+
+    A ``version`` is not told from a ``duplicate`` here (that needs the edits typed).
+    """
+    aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
+    own = (own_text(a, common), own_text(b, common))
+    passages = {min_passage: _passages(aligned.anchors, a, b, min_passage, own[0]) for min_passage in {p for _, p in settings}}
+    return [_relation(a, b, aligned, passages[min_passage], min_coverage, own)[0] for min_coverage, min_passage in settings]
 
 
 def verify(a: Prepared, b: Prepared, options: Options, common: ShingleSet | None) -> Judgement | None:

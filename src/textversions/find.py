@@ -40,7 +40,7 @@ from .shingle import Prepared, ShingleSet, prepare
 from .sketch import sketch_keys_batch
 from .spill import SpilledTexts
 
-__all__ = ["find_versions", "Result", "Relation", "SCHEMA_VERSION"]
+__all__ = ["find_versions", "checked_documents", "Result", "Relation", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 
@@ -162,7 +162,7 @@ class Result:
         return HTML_VIEWS[type(self)](self)
 
 
-def _checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+def checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """The ``(id, text)`` pairs of ``docs``, one at a time, each checked; an error names the first bad one."""
     if isinstance(docs, (str, bytes)):
         raise NotText("docs must be a mapping id → text or an iterable of (id, text) pairs, not a single text")
@@ -270,7 +270,7 @@ def find_versions(
     with SpilledTexts() as texts:
 
         def sketch_tasks() -> Iterator[tuple[list[str], Options]]:
-            for chunk in chunks(_checked_documents(docs), _SKETCH_CHUNK):
+            for chunk in chunks(checked_documents(docs), _SKETCH_CHUNK):
                 ids.extend(doc_id for doc_id, _ in chunk)
                 texts.extend(text for _, text in chunk)
                 yield [text for _, text in chunk], options

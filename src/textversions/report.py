@@ -14,12 +14,14 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
+from .calibrate import Calibration, Setting
 from .collate import Collation, Variant
 from .edits import COSMETIC_KINDS, KINDS, Edit
 from .compare import HTML_VIEWS, Comparison
 from .find import Relation, Result
 
 __all__ = [
+    "calibration_html",
     "collation_html",
     "collation_markdown",
     "collation_overview_html",
@@ -308,19 +310,23 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     )
 
 
-def _page(title: str, body: str) -> str:
-    legend = "".join(
+def _page(title: str, body: str, *, legend: bool = True) -> str:
+    """A self-contained page; ``legend``: the edit kinds and the cosmetic switch in the header, and the script they need."""
+    kinds = "".join(
         f'<span class="k-{kind}{" cosmetic-kind" if kind in COSMETIC_KINDS else ""}">{kind}</span>' for kind in KINDS
     )
+    header = (
+        f'<div class="legend" id="legend">{kinds}<label><input type="checkbox" id="cosmetic"> show cosmetic edits</label></div>'
+        if legend else ""
+    )  # fmt: skip
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
         "script-src 'unsafe-inline'\">"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-        f'<header><h1>{html.escape(title)}</h1><div class="legend" id="legend">{legend}'
-        '<label><input type="checkbox" id="cosmetic"> show cosmetic edits</label></div></header>'
-        f"{body}<script>{_SCRIPT}</script></body></html>"
+        f"<header><h1>{html.escape(title)}</h1>{header}</header>"
+        f"{body}{f'<script>{_SCRIPT}</script>' if legend else ''}</body></html>"
     )
 
 
@@ -588,6 +594,88 @@ def collation_tei(collation: Collation) -> str:
         '<variantEncoding method="parallel-segmentation" location="internal"/></encodingDesc></teiHeader>'
         f'<text><body><p xml:space="preserve">{"".join(body)}</p></body></text></TEI>\n'
     )
+
+
+_SERIES_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+
+
+def _curves_svg(calibration: Calibration) -> str:
+    """Recall (solid) and precision (dashed) against threshold, one colour per window and min_coverage,
+    at the recommended min_passage: an inline SVG, no script, no network."""
+    chosen = calibration.recommended.options
+    series: dict[tuple[int, float], list[Setting]] = {}
+    for setting in calibration.settings:
+        if setting.options["min_passage"] == chosen["min_passage"]:
+            key = (setting.options["window"], setting.options["min_coverage"])
+            series.setdefault(key, []).append(setting)
+    thresholds = sorted({s.options["threshold"] for s in calibration.settings})
+    low, high = thresholds[0], thresholds[-1]
+    width, height, left, bottom, top = 680, 300, 48, 36, 12
+    right = 230
+
+    def x(threshold: float) -> float:
+        return left + (threshold - low) / ((high - low) or 1) * (width - left - right)
+
+    def y(value: float) -> float:
+        return top + (1 - value) * (height - top - bottom)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             'aria-label="recall and precision against threshold">']  # fmt: skip
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:g}</text>')
+    for threshold in thresholds:
+        parts.append(f'<text x="{x(threshold):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{threshold:g}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle" font-size="11">threshold</text>')
+    target = calibration.target_recall
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#888" stroke-dasharray="2 3"/>')
+    for n, ((window, min_coverage), settings) in enumerate(sorted(series.items())):
+        colour = _SERIES_COLOURS[n % len(_SERIES_COLOURS)]
+        ordered = sorted(settings, key=lambda s: s.options["threshold"])
+        for field, dash in (("recall", ""), ("precision", ' stroke-dasharray="6 4"')):
+            points = " ".join(f"{x(s.options['threshold']):.1f},{y(getattr(s, field)):.1f}" for s in ordered)
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+        label = f"window {window}, min_coverage {min_coverage:g}"
+        parts.append(f'<text x="{width - right + 8}" y="{top + 14 * n + 10}" font-size="11" fill="{colour}">{html.escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def calibration_html(calibration: Calibration) -> str:
+    """One self-contained HTML page for a calibration: the recommended command, curves of recall and
+    precision against threshold, every setting, and recall per kind and per condition."""
+    chosen = calibration.recommended
+    verdict = (
+        f"reaches the target recall {calibration.target_recall:g}" if calibration.reached
+        else f"comes closest to the target recall {calibration.target_recall:g} (no setting reaches it)"
+    )  # fmt: skip
+    rows = "".join(
+        "<tr" + (' class="base"' if setting is chosen else "") + ">"
+        + "".join(f"<td>{setting.options[name]:g}</td>" for name in ("threshold", "window", "min_coverage", "min_passage"))
+        + f"<td>{setting.recall:.3f}</td><td>{setting.precision:.3f}</td><td>{setting.candidates}</td>"
+        f"<td>{setting.seconds_per_1000:.2f}</td></tr>"
+        for setting in sorted(calibration.settings, key=lambda s: (-s.recall, -s.precision, s.seconds_per_1000))
+    )
+    per_condition = "".join(
+        f"<tr><td>{html.escape(condition)}</td><td>{calibration.conditions.get(condition, 0)}</td><td>{recall:.3f}</td></tr>"
+        for condition, recall in chosen.recall_by_condition.items()
+    )
+    skipped = (
+        f"<p class=\"muted\">No document of the sample could take: {html.escape(', '.join(calibration.skipped))}.</p>"
+        if calibration.skipped else ""
+    )  # fmt: skip
+    body = (
+        f"<section><h2>Recommended</h2><p>Of {len(calibration.settings)} settings tried on {calibration.documents} of your "
+        f"documents and {calibration.planted} versions planted among them, this one {verdict}: recall "
+        f"{chosen.recall:.3f}, precision {chosen.precision:.3f}.</p><pre>{html.escape(calibration.command())}</pre>{skipped}"
+        f"<h2>Recall and precision against threshold</h2><p class=\"muted\">Solid: recall; dashed: precision; "
+        f"dotted grey: the target; at min_passage {chosen.options['min_passage']}.</p>{_curves_svg(calibration)}"
+        "<h2>Every setting</h2><table><tr><th>threshold</th><th>window</th><th>min_coverage</th><th>min_passage</th>"
+        f"<th>recall</th><th>precision</th><th>candidates</th><th>s per 1,000 docs</th></tr>{rows}</table>"
+        "<h2>Recall of the recommended setting per planted condition</h2><table><tr><th>condition</th>"
+        f"<th>planted</th><th>recall</th></tr>{per_condition}</table></section>"
+    )
+    return _page("textversions calibration", body, legend=False)
 
 
 HTML_VIEWS[Collation] = collation_overview_html
