@@ -48,3 +48,11 @@ def test_collate_benchmark_runs_and_stays_lossless():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "textversions.collate" in done.stdout and "every witness rebuilt exactly" in done.stdout
+
+
+def test_calibrate_benchmark_runs():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "calibrate.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "real (devset)" in done.stdout and "generated" in done.stdout and "faster" in done.stdout

@@ -12,6 +12,7 @@ from .collate import Collation, Reading, Variant, collate
 from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
 from .explain import Explanation, explain
+from .calibrate import Calibration, calibrate
 from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
 from .index import SketchIndex
 from .normalize import Normalized, normalize
@@ -24,6 +25,7 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "Calibration",
     "Collation",
     "Comparison",
     "DuplicateId",
@@ -43,6 +45,7 @@ __all__ = [
     "TextVersionsError",
     "UnreadableDocument",
     "Variant",
+    "calibrate",
     "collate",
     "compare",
     "explain",

@@ -157,7 +157,11 @@ def _plant(text: str, kind: str, rate: float, donors: list[str], rng: random.Ran
     if kind == "reorder":
         return swap_paragraphs(text, rng, keep_first=False)
     places = {
-        "number": [span for span in units if text[span[0]].isdigit()],
+        # A figure standing alone, not a digit inside a name (md5sum, COVID-19 are other names, not other figures).
+        "number": [
+            (start, end) for start, end in units
+            if text[start].isdigit() and not (start and text[start - 1].isalpha()) and not text[end : end + 1].isalpha()
+        ],
         "substitution": [span for span in units if not text[span[0]].isdigit() and text[span[0]].isalpha()],
     }.get(kind, units)
     if len(places) < rate or not material:
