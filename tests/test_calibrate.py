@@ -54,6 +54,11 @@ def test_same_result_for_the_same_seed(real_docs):
     ]
     assert first.recommended.options == second.recommended.options
     assert first.conditions == second.conditions and sum(first.conditions.values()) == first.planted
+    for setting in first.settings:
+        assert set(setting.recall_by_condition) == set(first.conditions)
+        assert set(setting.precision_by_condition) <= set(first.conditions)
+        if setting.precision == 1.0:
+            assert all(value == 1.0 for value in setting.precision_by_condition.values())
 
 
 def test_the_recommended_setting_reaches_the_target_on_a_fresh_sample(real_docs):

@@ -656,8 +656,10 @@ def calibration_html(calibration: Calibration) -> str:
         f"<td>{setting.seconds_per_1000:.2f}</td></tr>"
         for setting in sorted(calibration.settings, key=lambda s: (-s.recall, -s.precision, s.seconds_per_1000))
     )
+    precision = chosen.precision_by_condition
     per_condition = "".join(
-        f"<tr><td>{html.escape(condition)}</td><td>{calibration.conditions.get(condition, 0)}</td><td>{recall:.3f}</td></tr>"
+        f"<tr><td>{html.escape(condition)}</td><td>{calibration.conditions.get(condition, 0)}</td><td>{recall:.3f}</td>"
+        f"<td>{f'{precision[condition]:.3f}' if condition in precision else '–'}</td></tr>"
         for condition, recall in chosen.recall_by_condition.items()
     )
     skipped = (
@@ -672,8 +674,8 @@ def calibration_html(calibration: Calibration) -> str:
         f"dotted grey: the target; at min_passage {chosen.options['min_passage']}.</p>{_curves_svg(calibration)}"
         "<h2>Every setting</h2><table><tr><th>threshold</th><th>window</th><th>min_coverage</th><th>min_passage</th>"
         f"<th>recall</th><th>precision</th><th>candidates</th><th>s per 1,000 docs</th></tr>{rows}</table>"
-        "<h2>Recall of the recommended setting per planted condition</h2><table><tr><th>condition</th>"
-        f"<th>planted</th><th>recall</th></tr>{per_condition}</table></section>"
+        "<h2>The recommended setting per planted condition</h2><table><tr><th>condition</th>"
+        f"<th>planted</th><th>recall</th><th>precision</th></tr>{per_condition}</table></section>"
     )
     return _page("textversions calibration", body, legend=False)
 
