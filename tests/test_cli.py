@@ -51,11 +51,31 @@ def test_diff_text_and_json(tmp_path, seeds):
     a, b = tmp_path / "web.txt", tmp_path / "print.txt"
     a.write_text(seeds[WEB], encoding="utf-8")
     b.write_text(seeds[PAGE], encoding="utf-8")
-    out = run("diff", str(a), str(b)).stdout
+    out = run("diff", str(a), str(b), check=False).stdout
     assert "number" in out and "1.1万" in out and "11万" in out
-    data = json.loads(run("diff", str(a), str(b), "--format", "json").stdout)
+    data = json.loads(run("diff", str(a), str(b), "--format", "json", check=False).stdout)
     assert data["relation"] == "contained_by"
     assert any(e["kind"] == "number" and e["a_text"] == "1.1万" for e in data["edits"])
+
+
+def test_diff_exits_like_gnu_diff_and_reads_stdin(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("在抗击疫情的斗争中，株洲1.1万余个基层党组织奋勇争先。", encoding="utf-8")
+    b.write_text("在抗击疫情的斗争中，株洲11万余个基层党组织奋勇争先。", encoding="utf-8")
+    assert run("diff", str(a), str(a), check=False).returncode == 0  # the same
+    differ = run("diff", str(a), str(b), check=False)
+    assert differ.returncode == 1 and "株洲[1.1万 → 11万]余个基层党组" in differ.stdout  # with 10 characters of context
+    assert "number 12-16 1.1万 → 11万\n" in run("diff", str(a), str(b), "--context", "0", check=False).stdout
+    piped = subprocess.run([EXE, "diff", str(a), "-"], input=b.read_bytes(), capture_output=True, timeout=120)
+    assert piped.returncode == 1 and "a → stdin: version" in piped.stdout.decode()
+    missing = run("diff", str(a), str(tmp_path / "missing.txt"), check=False)
+    assert missing.returncode == 2 and "missing.txt" in missing.stderr and "Traceback" not in missing.stderr
+    assert run("diff", "-", "-", check=False).returncode == 2
+    (tmp_path / "x").mkdir()
+    same_name = tmp_path / "x" / "a.txt"
+    same_name.write_text(b.read_text(encoding="utf-8"), encoding="utf-8")
+    labelled = run("diff", str(a), str(same_name), check=False).stdout
+    assert f"{a} → {same_name}: version" in labelled  # two files called a: named by path
 
 
 def test_bad_path_exits_1_with_its_name(tmp_path):
@@ -128,7 +148,7 @@ def test_output_matches_the_shipped_schema(tmp_path, seeds):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text(seeds[WEB], encoding="utf-8")
     b.write_text(seeds[PAGE], encoding="utf-8")
-    validator.validate(json.loads(run("diff", str(a), str(b), "--format", "json").stdout))
+    validator.validate(json.loads(run("diff", str(a), str(b), "--format", "json", check=False).stdout))
     with pytest.raises(jsonschema.ValidationError):
         validator.validate({"relation": "version"})
 

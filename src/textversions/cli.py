@@ -28,7 +28,7 @@ from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .explain import explain
 from .find import find_versions
-from .io import read_paths, read_text_file, seed_corpus
+from .io import decoded, read_paths, read_text_file, seed_corpus
 from .report import (
     calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
     score_text,
@@ -38,8 +38,6 @@ from .options import (
     DEFAULT_WINDOW, Options,
 )  # fmt: skip
 
-APPROXIMATE_EXIT = 3
-"""``diff``'s exit status when the alignment is approximate (the edits still rebuild b, but coarsely)."""
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
 _COLLATION_SUFFIXES = {".json": "json", ".md": "md", ".html": "html", ".htm": "html", ".xml": "tei"}
 
@@ -366,39 +364,76 @@ def _find_on_spark(
     click.echo(f"wrote {where}/ ({counts[0]} documents, {counts[1]} families, {relations} relations)", err=True)
 
 
+class _DiffTrouble(click.ClickException):
+    """Trouble in ``diff`` (a file that cannot be read, bad text): exit status 2, as GNU diff's."""
+
+    exit_code = 2
+
+
 @main.command()
-@click.argument("a", type=click.Path(path_type=Path))
-@click.argument("b", type=click.Path(path_type=Path))
+@click.argument("a", type=click.Path(path_type=Path, allow_dash=True))
+@click.argument("b", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), help="Default: from --out, else text.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--cosmetic/--no-cosmetic", default=False, help="Also list cosmetic edits (text format).")
+@click.option(
+    "--context", "context", default=10, show_default=True, type=click.IntRange(min=0),
+    help="Characters of a shown before and after each edit (text format).",
+)  # fmt: skip
 @_matching_options
-def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, **options: Any) -> None:
-    """Compare two text files A and B and list every edit.
+def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, context: int, **options: Any) -> None:
+    """Compare two text files A and B (either may be - for stdin) and list every edit.
+
+    Exit status, as GNU diff's: 0 when the texts are the same, 1 when they differ
+    (also when the alignment is approximate, which stderr and every format say),
+    2 on trouble (a file that cannot be read, wrong usage).
 
     \b
-    Example:
+    Examples:
+      textversions diff web.txt print.txt
       textversions diff web.txt print.txt --format html --out diff.html
+      curl -s https://example.org/story.txt | textversions diff - saved/story.txt
     """
     settings = _options(options)
-    fmt = _check_out(out, fmt, "text")
+    if str(a) == "-" and str(b) == "-":
+        raise click.UsageError("only one of A and B can be - (stdin)")
     try:
-        text_a, text_b = read_text_file(a), read_text_file(b)
+        fmt = _check_out(out, fmt, "text")
+    except click.ClickException as error:
+        raise _DiffTrouble(error.message) from error
+    try:
+        text_a, text_b = _read_side(a), _read_side(b)
         comparison = compare(text_a, text_b, options=settings)
     except TextVersionsError as error:
-        raise click.ClickException(str(error)) from error
+        raise _DiffTrouble(str(error)) from error
+    name_a, name_b = _labels(a, b)
     if fmt == "json":
         _write(comparison.to_json(indent=2), out)
     elif fmt == "md":
-        _write(comparison_markdown(comparison, a.stem, b.stem), out)
+        _write(comparison_markdown(comparison, name_a, name_b), out)
     elif fmt == "html":
-        _write(comparison_html(comparison, text_a, text_b, a.stem, b.stem), out)
+        _write(comparison_html(comparison, text_a, text_b, name_a, name_b), out)
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=True)
-        _print_terminal(console, comparison, a.stem, b.stem, cosmetic)
+        _print_terminal(console, comparison, text_a, (name_a, name_b), cosmetic, context)
     if comparison.approximate:
-        click.echo(f"approximate: {a} and {b} differ too much in places to align them character by character", err=True)
-        sys.exit(APPROXIMATE_EXIT)
+        click.echo(f"approximate: {name_a} and {name_b} differ too much in places to align them character by character", err=True)
+    sys.exit(1 if comparison.edits else 0)
+
+
+def _read_side(path: Path) -> str:
+    """One side of ``diff``: a file, or stdin for ``-`` (UTF-8, or UTF-16 with a byte-order mark)."""
+    if str(path) == "-":
+        return decoded(sys.stdin.buffer.read(), "stdin")
+    return read_text_file(path)
+
+
+def _labels(a: Path, b: Path) -> tuple[str, str]:
+    """How the two sides are named: their file names without the suffix, or their paths where those are the same."""
+    names = ["stdin" if str(p) == "-" else p.stem for p in (a, b)]
+    if names[0] == names[1]:
+        names = ["stdin" if str(p) == "-" else str(p) for p in (a, b)]
+    return names[0], names[1]
 
 
 @main.command(name="collate")
@@ -582,9 +617,11 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
 _COLOURS = {"number": "bold red", "substitution": "yellow", "insertion": "green", "deletion": "red", "caption": "blue"}
 
 
-def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_name: str, cosmetic: bool) -> None:
+def _print_terminal(
+    console: Console, comparison: Comparison, a: str, names: tuple[str, str], cosmetic: bool, context: int
+) -> None:
     approximate = " (approximate: a stretch too long to align character by character)" if comparison.approximate else ""
-    console.print(Text(f"{a_name} → {b_name}: {comparison.relation}{approximate}", style="bold"))
+    console.print(Text(f"{names[0]} → {names[1]}: {comparison.relation}{approximate}", style="bold"))
     console.print(Text(", ".join(f"{k} {score_text(v)}" for k, v in comparison.scores.to_dict().items()), style="dim"))
     console.print(Text(", ".join(f"{k}: {n}" for k, n in comparison.summary().items()), style="dim"))
     for edit in comparison.edits:
@@ -592,9 +629,16 @@ def _print_terminal(console: Console, comparison: Comparison, a_name: str, b_nam
             continue
         line = Text(f"{edit.kind:>12} ", style=_COLOURS.get(edit.kind, "cyan"))
         line.append(f"{edit.a_span[0]}-{edit.a_span[1]} ", style="dim")
+        start, end = edit.a_span
+        if context:
+            line.append(_short(a[max(0, start - context) : start], context + 1, empty=""), style="dim")
+            line.append("[")
         line.append(_short(edit.a_text), style="red")
         line.append(" → ")
         line.append(_short(edit.b_text), style="green")
+        if context:
+            line.append("]")
+            line.append(_short(a[end : end + context], context + 1, empty=""), style="dim")
         console.print(line)
 
 
@@ -638,6 +682,6 @@ def _print_calibration(console: Console, calibration: Calibration, corpus: str) 
     console.print(calibration.command(corpus), soft_wrap=True)
 
 
-def _short(text: str, limit: int = 50) -> str:
+def _short(text: str, limit: int = 50, *, empty: str = "∅") -> str:
     text = text.replace("\n", "⏎")
-    return (text[: limit - 1] + "…" if len(text) > limit else text) or "∅"
+    return (text[: limit - 1] + "…" if len(text) > limit else text) or empty
