@@ -141,6 +141,52 @@ class Result:
         dumps_options.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **dumps_options)
 
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        """The result as three tables of flat rows, what :meth:`to_arrow` and :meth:`to_pandas` are made of.
+
+        ``relations``: one row per relation — ids, kind, the scores, lengths, regions (start and end
+        columns, empty where none), ``approximate``, counts of substantive edits and of passages;
+        ``edits``: one row per edit — its relation's number (``relation``, the row of ``relations``)
+        and ids, then the edit's columns as the Spark engine writes them (``detail`` as JSON text);
+        ``documents``: one row per document — id, length, family number.
+        """
+        relations, edits = [], []
+        for number, relation in enumerate(self.relations):
+            comparison = relation.comparison
+            regions = {}
+            for side, region in (("a", comparison.a_region), ("b", comparison.b_region)):
+                regions[f"{side}_region_start"], regions[f"{side}_region_end"] = region if region else (None, None)
+            relations.append({
+                "a": relation.a, "b": relation.b, "kind": relation.kind, **comparison.scores.to_dict(),
+                "a_length": comparison.a_length, "b_length": comparison.b_length, **regions,
+                "approximate": comparison.approximate,
+                "substantive_edits": len(comparison.substantive_edits), "passages": len(comparison.passages),
+            })  # fmt: skip
+            edits += [{"relation": number, "a": relation.a, "b": relation.b, **row} for row in comparison.edit_table().records(flat=True)]
+        family_number = {doc_id: n for n, family in enumerate(self.families) for doc_id in family}
+        documents = [{"id": doc_id, "length": length, "family": family_number[doc_id]} for doc_id, length in zip(self.ids, self.lengths)]
+        return {"relations": relations, "edits": edits, "documents": documents}
+
+    def to_arrow(self) -> dict[str, Any]:
+        """:meth:`tables` as ``pyarrow.Table`` values (``pip install 'textversions[pandas]'``), typed even when empty.
+
+        >>> result = find_versions({"web": "株洲1.1万余个基层党组织奋勇争先。", "print": "株洲11万余个基层党组织奋勇争先。"})
+        >>> result.to_arrow()["edits"].column("kind").to_pylist()
+        ['number']
+        """
+        pa = _optional("pyarrow")
+        return {name: pa.Table.from_pylist(rows, schema=_ARROW_SCHEMAS[name](pa)) for name, rows in self.tables().items()}
+
+    def to_pandas(self) -> dict[str, Any]:
+        """:meth:`tables` as pandas DataFrames (``pip install 'textversions[pandas]'``).
+
+        >>> result = find_versions({"web": "株洲1.1万余个基层党组织奋勇争先。", "print": "株洲11万余个基层党组织奋勇争先。"})
+        >>> result.to_pandas()["relations"][["a", "b", "kind"]].values.tolist()
+        [['web', 'print', 'version']]
+        """
+        _optional("pandas")
+        return {name: table.to_pandas() for name, table in self.to_arrow().items()}
+
     def to_jsonl(self) -> str:
         """One JSON record a line: each relation, then each document, then each family.
 
@@ -162,11 +208,49 @@ class Result:
         return HTML_VIEWS[type(self)](self)
 
 
-def checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    """The ``(id, text)`` pairs of ``docs``, one at a time, each checked; an error names the first bad one."""
+def _optional(module: str) -> Any:
+    """An optional dependency, or an error saying how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(f"{module} is needed for this: pip install 'textversions[pandas]'") from error
+
+
+def _relations_schema(pa: Any) -> Any:
+    scores = [(name, pa.bool_() if name == "names_apart" else pa.float64()) for name in Scores.__dataclass_fields__]
+    regions = [(f"{side}_region_{end}", pa.int64()) for side in "ab" for end in ("start", "end")]
+    return pa.schema(
+        [("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), *scores, ("a_length", pa.int64()),
+         ("b_length", pa.int64()), *regions, ("approximate", pa.bool_()), ("substantive_edits", pa.int64()),
+         ("passages", pa.int64())]
+    )  # fmt: skip
+
+
+_ARROW_SCHEMAS: dict[str, Callable[[Any], Any]] = {
+    "relations": _relations_schema,
+    "edits": lambda pa: pa.schema(
+        [("relation", pa.int64()), ("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), ("cosmetic", pa.bool_()),
+         *[(name, pa.int64()) for name in ("a_start", "a_end", "b_start", "b_end")], ("a_text", pa.string()),
+         ("b_text", pa.string()), ("detail", pa.string())]
+    ),  # fmt: skip
+    "documents": lambda pa: pa.schema([("id", pa.string()), ("length", pa.int64()), ("family", pa.int64())]),
+}
+"""The Arrow schema of each table of :meth:`Result.tables`."""
+
+
+def checked_documents(
+    docs: Mapping[str, str] | Iterable[tuple[str, str]], *, id_field: str = "id", text_field: str = "text"
+) -> Iterator[tuple[str, str]]:
+    """The ``(id, text)`` pairs of ``docs``, one at a time, each checked; an error names the first bad one.
+
+    ``docs`` may also be a pandas Series (its index the ids) or DataFrame (columns ``id_field`` and
+    ``text_field``); ids that are integers become strings, as in tables read from files.
+    """
     if isinstance(docs, (str, bytes)):
         raise NotText("docs must be a mapping id → text or an iterable of (id, text) pairs, not a single text")
-    items = docs.items() if isinstance(docs, Mapping) else docs
+    items = _pandas_rows(docs, id_field, text_field) or (docs.items() if isinstance(docs, Mapping) else docs)
     seen: set[str] = set()
     for number, item in enumerate(items):
         try:
@@ -181,6 +265,23 @@ def checked_documents(docs: Mapping[str, str] | Iterable[tuple[str, str]]) -> It
             raise DuplicateId(f"document id {doc_id!r} appears more than once")
         seen.add(doc_id)
         yield doc_id, text
+
+
+def _pandas_rows(docs: Any, id_field: str, text_field: str) -> Iterator[tuple[Any, Any]] | None:
+    """The ``(id, text)`` rows of a pandas Series or DataFrame; ``None`` for anything else."""
+    if not type(docs).__module__.startswith("pandas"):
+        return None
+    if hasattr(docs, "columns"):
+        missing = [field for field in (id_field, text_field) if field not in docs.columns]
+        if missing:
+            raise InvalidInput(f"the DataFrame has no column {missing[0]!r} (columns: {', '.join(map(str, docs.columns))})")
+        return zip(map(_as_id, docs[id_field]), docs[text_field])
+    return zip(map(_as_id, docs.index), docs)
+
+
+def _as_id(value: Any) -> Any:
+    """An integer id as a string (a table's ``7`` is document ``"7"``); anything else as it is, to be checked."""
+    return str(value) if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
 
 
 _PREPARED_PER_PROCESS = 64
@@ -238,12 +339,15 @@ def find_versions(
     workers: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
     on_relation: Callable[[Relation], None] | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
     **keywords: Unpack[OptionKeywords],
 ) -> Result:
     """Find duplicate, version, contains and reuse relations, and story families.
 
     ``docs`` is a mapping id → text or an iterable of ``(id, text)`` pairs; ids
-    are unique strings. It is read once, as a stream: each text is sketched and
+    are unique strings. A pandas Series (ids its index) or DataFrame (columns
+    ``id_field`` and ``text_field``) is read as such. It is read once, as a stream: each text is sketched and
     spilled to a temporary file, and read back only if a candidate pair needs
     it, so memory holds the sketches, not the corpus. Every candidate from the
     sketch index is verified by an exact shared run of shingles and then aligned
@@ -270,7 +374,7 @@ def find_versions(
     with SpilledTexts() as texts:
 
         def sketch_tasks() -> Iterator[tuple[list[str], Options]]:
-            for chunk in chunks(checked_documents(docs), _SKETCH_CHUNK):
+            for chunk in chunks(checked_documents(docs, id_field=id_field, text_field=text_field), _SKETCH_CHUNK):
                 ids.extend(doc_id for doc_id, _ in chunk)
                 texts.extend(text for _, text in chunk)
                 yield [text for _, text in chunk], options
