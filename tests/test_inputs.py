@@ -6,6 +6,7 @@ import pytest
 
 from textversions import DuplicateId, InvalidInput, NotText, UnreadableDocument, compare, find_versions
 from textversions.io import read_paths
+from conftest import WEB
 
 
 @pytest.mark.parametrize("bad", [None, b"bytes", 3, ["list"]], ids=repr)
@@ -53,11 +54,16 @@ def test_empty_corpus():
     assert result.families == () and result.relations == ()
 
 
-def test_undecodable_file_is_named(tmp_path):
-    bad = tmp_path / "latin1.txt"
-    bad.write_bytes("caf\xe9".encode("latin-1"))
-    with pytest.raises(UnreadableDocument, match="latin1.txt"):
+def test_a_damaged_utf8_file_is_named_and_another_encoding_read_and_reported(tmp_path, caplog):
+    bad = tmp_path / "damaged.txt"
+    bad.write_bytes("株洲党组织奋勇争先".encode("utf-8") + b"\xff" + "战斗在第一线".encode("utf-8"))
+    with pytest.raises(UnreadableDocument, match="damaged.txt: not UTF-8 text \\(byte 27"):
         list(read_paths([tmp_path]))
+    bad.unlink()
+    (tmp_path / "latin1.txt").write_bytes("Le café de la gare, où l'on déjeune à midi.".encode("latin-1"))
+    with caplog.at_level("INFO", logger="textversions.io"):
+        ((doc_id, text),) = read_paths([tmp_path])
+    assert text.startswith("Le caf") and "latin1.txt: read as" in caplog.text
 
 
 def test_missing_path_is_named(tmp_path):
@@ -81,3 +87,35 @@ def test_workers_give_the_same_result(seeds):
     assert find_versions(docs, workers=2).to_json() == find_versions(docs).to_json()
     with pytest.raises(InvalidInput):
         find_versions(docs, workers=0)
+
+
+def test_gb18030_big5_and_bare_utf16_are_detected_and_encoding_can_be_forced(tmp_path, seeds):
+    from textversions.io import read_paths, read_text_file
+    from textversions.normalize import converter
+
+    story = seeds[WEB].replace("\xa0", " ")
+    (tmp_path / "gb.txt").write_bytes(story.encode("gb18030"))
+    traditional = converter("s2tw")(story[:1500])  # Big5 lacks a few characters further on (塅)
+    (tmp_path / "big5.txt").write_bytes(traditional.encode("big5"))
+    (tmp_path / "bare.txt").write_bytes(story.encode("utf-16-be"))
+    texts = dict(read_paths([tmp_path]))
+    assert texts["gb"] == texts["bare"] == story and texts["big5"] == traditional
+    assert read_text_file(tmp_path / "gb.txt", encoding="GB18030") == story
+    with pytest.raises(UnreadableDocument, match="not big5 text"):
+        read_text_file(tmp_path / "gb.txt", encoding="big5")
+    with pytest.raises(InvalidInput, match="unknown encoding 'klingon'"):
+        read_text_file(tmp_path / "gb.txt", encoding="klingon")
+
+
+def test_tsv_and_a_delimiter(tmp_path):
+    from textversions.io import read_paths
+
+    (tmp_path / "docs.tsv").write_text("id\ttext\n1\t第一篇，含逗号\n2\t第二篇\n", encoding="utf-8")
+    (tmp_path / "docs.csv").write_text("id;text\n3;第三篇, 含逗号\n", encoding="utf-8")
+    assert list(read_paths([tmp_path / "docs.tsv"])) == [("1", "第一篇，含逗号"), ("2", "第二篇")]
+    assert list(read_paths([tmp_path / "docs.csv"], delimiter=";")) == [("3", "第三篇, 含逗号")]
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes("id,text\n4,株洲党组织\n".encode("gb18030"))
+    assert list(read_paths([gb], encoding="gb18030")) == [("4", "株洲党组织")]
+    with pytest.raises(UnreadableDocument, match="say which"):
+        list(read_paths([gb]))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import stat
 import sys
@@ -68,6 +69,23 @@ def _matching_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _reading_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--encoding`` and ``--delimiter``, for the commands that read files and tables."""
+    command = click.option(
+        "--delimiter", help="A CSV file's delimiter (default ,; a .tsv file's is a tab)."
+    )(command)
+    return click.option(
+        "--encoding", help="The encoding of the input files (default: UTF-8, else detected and reported on stderr)."
+    )(command)
+
+
+class _EncodingNotes(logging.Handler):
+    """What io reports about its input (an encoding detected) as one line each on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -154,6 +172,10 @@ def main() -> None:
       textversions explain web.txt print.txt
       textversions calibrate news/ --target-recall 0.99 --out calibration.html
     """
+    notes = logging.getLogger("textversions.io")
+    if not any(isinstance(handler, _EncodingNotes) for handler in notes.handlers):
+        notes.addHandler(_EncodingNotes())
+        notes.setLevel(logging.INFO)
 
 
 @main.command()
@@ -196,6 +218,7 @@ def main() -> None:
     help="A Spark setting (with --engine spark), e.g. spark.sql.shuffle.partitions=2000; repeatable.",
 )
 @click.option("--collate", "with_collations", is_flag=True, help="Also collate each family of three or more documents.")
+@_reading_options
 @_matching_options
 def find(
     paths: tuple[str, ...],
@@ -210,6 +233,8 @@ def find(
     master: str,
     spark_conf: tuple[str, ...],
     with_collations: bool,
+    encoding: str | None,
+    delimiter: str | None,
     **options: Any,
 ) -> None:
     """Find versions among PATHS: .txt/.md files, folders of them, JSONL/CSV/Parquet
@@ -226,9 +251,10 @@ def find(
     """
     settings = _options(options)
     if engine == "spark":
-        if fmt or skip_unreadable or with_collations:
+        if fmt or skip_unreadable or with_collations or encoding or delimiter:
             raise click.UsageError(
-                "--engine spark writes Parquet folders to --out; --format, --skip-unreadable and --collate are local-only"
+                "--engine spark writes Parquet folders to --out; --format, --skip-unreadable, --collate, --encoding and "
+                "--delimiter are local-only"
             )
         if out is None:
             raise click.UsageError("--engine spark needs --out: a folder for relations.parquet and families.parquet")
@@ -237,7 +263,7 @@ def find(
         return
     _find_locally(
         [Path(path) for path in paths], fmt, Path(out) if out else None, id_field, text_field, workers, quiet,
-        skip_unreadable, with_collations, settings,
+        skip_unreadable, with_collations, settings, {"encoding": encoding, "delimiter": delimiter},
     )  # fmt: skip
 
 
@@ -260,6 +286,7 @@ def _find_locally(
     skip_unreadable: bool,
     with_collations: bool,
     options: Options,
+    reading: dict[str, str | None],
 ) -> None:
     fmt = _check_out(out, fmt, "json")
     skipped: list[dict[str, str]] = []
@@ -273,7 +300,10 @@ def _find_locally(
         write = stack.enter_context(_record_writer(out)) if fmt == "jsonl" else None
         try:
             on_error = skip if skip_unreadable else None
-            docs = read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error) if paths else seed_corpus()
+            docs = (
+                read_paths(paths, id_field=id_field, text_field=text_field, on_error=on_error, **reading)
+                if paths else seed_corpus()
+            )  # fmt: skip
             if fmt == "html" or with_collations:
                 docs = list(docs)  # the page and the collations show the texts; otherwise they are streamed
             with _progress(quiet) as report:
@@ -380,8 +410,11 @@ class _DiffTrouble(click.ClickException):
     "--context", "context", default=10, show_default=True, type=click.IntRange(min=0),
     help="Characters of a shown before and after each edit (text format).",
 )  # fmt: skip
+@click.option("--encoding", help="The encoding of A and B (default: UTF-8, else detected and reported on stderr).")
 @_matching_options
-def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, context: int, **options: Any) -> None:
+def diff(
+    a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, context: int, encoding: str | None, **options: Any
+) -> None:
     """Compare two text files A and B (either may be - for stdin) and list every edit.
 
     Exit status, as GNU diff's: 0 when the texts are the same, 1 when they differ
@@ -402,7 +435,7 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, co
     except click.ClickException as error:
         raise _DiffTrouble(error.message) from error
     try:
-        text_a, text_b = _read_side(a), _read_side(b)
+        text_a, text_b = _read_side(a, encoding), _read_side(b, encoding)
         comparison = compare(text_a, text_b, options=settings)
     except TextVersionsError as error:
         raise _DiffTrouble(str(error)) from error
@@ -421,11 +454,11 @@ def diff(a: Path, b: Path, fmt: str | None, out: Path | None, cosmetic: bool, co
     sys.exit(1 if comparison.edits else 0)
 
 
-def _read_side(path: Path) -> str:
-    """One side of ``diff``: a file, or stdin for ``-`` (UTF-8, or UTF-16 with a byte-order mark)."""
+def _read_side(path: Path, encoding: str | None) -> str:
+    """One side of ``diff``: a file, or stdin for ``-`` (decoded as any file is: :func:`~textversions.io.decoded`)."""
     if str(path) == "-":
-        return decoded(sys.stdin.buffer.read(), "stdin")
-    return read_text_file(path)
+        return decoded(sys.stdin.buffer.read(), "stdin", encoding=encoding)
+    return read_text_file(path, encoding=encoding)
 
 
 def _labels(a: Path, b: Path) -> tuple[str, str]:
@@ -446,6 +479,7 @@ def _labels(a: Path, b: Path) -> tuple[str, str]:
 @click.option("--cosmetic/--no-cosmetic", default=False, help="Also list cosmetic variants (text and md formats).")
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@_reading_options
 @_matching_options
 def collate_command(
     paths: tuple[str, ...],
@@ -455,6 +489,8 @@ def collate_command(
     cosmetic: bool,
     id_field: str,
     text_field: str,
+    encoding: str | None,
+    delimiter: str | None,
     **options: Any,
 ) -> None:
     """Collate two or more versions of one story, given as files, folders or tables (as for find):
@@ -469,7 +505,9 @@ def collate_command(
     settings = _options(options)
     fmt = _check_out(out, fmt, "text", _COLLATION_SUFFIXES)
     try:
-        docs = list(read_paths([Path(path) for path in paths], id_field=id_field, text_field=text_field))
+        docs = list(
+            read_paths([Path(path) for path in paths], id_field=id_field, text_field=text_field, encoding=encoding, delimiter=delimiter)
+        )
         collation = collate(docs, base=base, options=settings)
     except TextVersionsError as error:
         raise click.ClickException(str(error)) from error
@@ -553,6 +591,7 @@ def _values(kind: type) -> Callable[[click.Context, click.Parameter, str | None]
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_reading_options
 def calibrate_command(
     paths: tuple[str, ...],
     sample: int,
@@ -568,6 +607,8 @@ def calibrate_command(
     id_field: str,
     text_field: str,
     quiet: bool,
+    encoding: str | None,
+    delimiter: str | None,
 ) -> None:
     """Measure settings on your own corpus (PATHS as for find; none: the seed corpus): plant versions
     of a sample of its documents, run a grid of threshold, window, min_coverage and min_passage,
@@ -586,7 +627,10 @@ def calibrate_command(
         if given is not None
     }
     try:
-        docs = read_paths([Path(p) for p in paths], id_field=id_field, text_field=text_field) if paths else seed_corpus()
+        docs = (
+            read_paths([Path(p) for p in paths], id_field=id_field, text_field=text_field, encoding=encoding, delimiter=delimiter)
+            if paths else seed_corpus()
+        )  # fmt: skip
         with _progress(quiet) as report:
             calibration = calibrate(docs, sample=sample, kinds=kinds, grid=grid, target_recall=target_recall, seed=seed, progress=report)
     except TextVersionsError as error:

@@ -2,11 +2,14 @@
 
 * A ``.txt``/``.md`` file is one document; its id is the file name without the
   extension, or inside a folder its path below that folder (``sub/article``).
-* A ``.jsonl``/``.ndjson``, ``.csv`` or ``.parquet`` file is a table of
+* A ``.jsonl``/``.ndjson``, ``.csv``, ``.tsv`` or ``.parquet`` file is a table of
   documents: one per record, id and text from ``id_field`` / ``text_field``
   (ids that are numbers become strings). ``-`` reads JSONL from stdin.
-* Text is UTF-8 (a BOM is dropped), or UTF-16 with its byte-order mark; UTF-16
-  without one is refused, not misread. Whatever cannot be read is an
+* Text is UTF-8 (a BOM is dropped) or UTF-16 with its byte-order mark; any other
+  encoding (GB18030, Big5, UTF-16 without a mark, …) is detected with
+  charset-normalizer and reported (logger ``textversions.io``: ``a.txt: read as
+  gb18030 (detected)``), or given with ``encoding=``. UTF-8 with a stray bad byte
+  is refused, naming the byte, not "detected" as something else. Whatever cannot be read is an
   :class:`~textversions.errors.UnreadableDocument` or
   :class:`~textversions.errors.InvalidInput` naming the file and record — never
   silently skipped: a FIFO, a device, a dangling or looping link, a folder named
@@ -22,9 +25,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import logging
 import os
 import stat
 import sys
@@ -39,7 +44,10 @@ from .errors import InvalidInput, NotText, UnreadableDocument
 __all__ = ["read_paths", "read_table", "read_text_file", "seed_corpus", "TEXT_SUFFIXES", "TABLE_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".md")
-TABLE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
+TABLE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+_LOG = logging.getLogger(__name__)
+_STRAY = 0.01
+"""At most this share of undecodable characters, and UTF-8 everywhere else: a damaged UTF-8 file, refused."""
 
 
 _KINDS_OF_FILE = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
@@ -58,8 +66,8 @@ def _regular_file(path: Path) -> None:
         raise UnreadableDocument(f"{path}: not a regular file ({_KINDS_OF_FILE.get(stat.S_IFMT(mode), 'a special file')})")
 
 
-def read_text_file(path: Path) -> str:
-    """The text of a UTF-8 (or BOM-marked UTF-16) file, or an error naming it."""
+def read_text_file(path: Path, *, encoding: str | None = None) -> str:
+    """The text of a file (see :func:`decoded`), or an error naming it."""
     _regular_file(path)
     try:
         data = path.read_bytes()
@@ -67,34 +75,91 @@ def read_text_file(path: Path) -> str:
         raise UnreadableDocument(f"{path}: cannot read ({error.strerror or error})") from error
     except MemoryError as error:
         raise UnreadableDocument(f"{path}: too large to read into memory") from error
-    return decoded(data, str(path))
+    return decoded(data, str(path), encoding=encoding)
 
 
-def decoded(data: bytes, name: str) -> str:
-    """``data`` as text: UTF-8 (a BOM dropped) or UTF-16 with a BOM; an error naming ``name`` otherwise.
+def decoded(data: bytes, name: str, *, encoding: str | None = None) -> str:
+    """``data`` as text: in ``encoding`` if given; else UTF-8 (a BOM dropped), UTF-16 with a BOM, or the
+    encoding charset-normalizer detects (reported); an error naming ``name`` otherwise.
 
     >>> decoded("党".encode("utf-16"), "x")
     '党'
-    >>> decoded("党组织 ok".encode("utf-16-le"), "x")
+    >>> decoded("株洲各行业各领域11万余个基层党组织".encode("gb18030"), "x")
+    '株洲各行业各领域11万余个基层党组织'
+    >>> decoded("株洲党组织".encode("utf-8") + b"\\xff" + "奋勇争先".encode("utf-8"), "x")
     Traceback (most recent call last):
     ...
-    textversions.errors.UnreadableDocument: x: looks like UTF-16 without a byte-order mark; save it as UTF-8
+    textversions.errors.UnreadableDocument: x: not UTF-8 text (byte 15: b'\\xff\\xe5\\xa5\\x8b'), though the rest is: a damaged file?
     """
+    if encoding is not None:
+        return _decoded_as(data, name, encoding)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise UnreadableDocument(f"{name}: not UTF-16 text after its byte-order mark (byte {error.start})") from error
-    if len(data) >= 4 and data[:2000].count(0) >= len(data[:2000]) // 4:
-        raise UnreadableDocument(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8")
+    utf16 = len(data) >= 4 and data[:2000].count(0) >= len(data[:2000]) // 4
+    if not utf16:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            if not _reads_as_utf16(data) and _damaged_utf8(data):
+                raise UnreadableDocument(
+                    f"{name}: not UTF-8 text (byte {error.start}: {data[error.start:error.start + 4]!r}), "
+                    "though the rest is: a damaged file?"
+                ) from error
+    utf16 = utf16 or _reads_as_utf16(data)
+    found = _detected(data, utf16)
+    if found is None:
+        kind = "looks like UTF-16 without a byte-order mark" if utf16 else "not UTF-8 text"
+        raise UnreadableDocument(f"{name}: {kind}, and no encoding could be detected; say which (--encoding)")
+    encoding, text = found
+    _LOG.info("%s: read as %s (detected)", name, encoding)
+    return text
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """Is ``data`` UTF-8 but for a few bad bytes (a damaged file, not another encoding)? Few undecodable
+    characters, and several times as many well-formed non-ASCII ones (text in another encoding, read as
+    UTF-8, rarely forms any)."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    well_formed = sum(ord(c) > 0x7F for c in text) - damaged
+    return damaged <= max(2, _STRAY * len(text)) and well_formed >= 4 * damaged
+
+
+def _decoded_as(data: bytes, name: str, encoding: str) -> str:
+    """``data`` in the encoding the user named (a UTF-8 byte-order mark dropped), or an error naming the byte."""
     try:
-        return data.decode("utf-8-sig")
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InvalidInput(f"unknown encoding {encoding!r}") from None
+    try:
+        return data.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as error:
-        if _reads_as_utf16(data):
-            raise UnreadableDocument(f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8") from error
         raise UnreadableDocument(
-            f"{name}: not UTF-8 text (byte {error.start}: {data[error.start:error.start + 4]!r})"
+            f"{name}: not {encoding} text (byte {error.start}: {data[error.start:error.start + 4]!r})"
         ) from error
+
+
+_UTF16 = ["utf_16_le", "utf_16_be"]
+
+
+def _detected(data: bytes, utf16: bool) -> tuple[str, str] | None:
+    """``(encoding, text)`` as charset-normalizer reads ``data``, or ``None`` where nothing fits.
+
+    Whether it is UTF-16 is decided first (zero bytes; the high bytes of Chinese in UTF-16): a short
+    GB18030 text must not read as UTF-16, nor UTF-16 as a legacy code page.
+    """
+    from charset_normalizer import from_bytes
+
+    best = (from_bytes(data, cp_isolation=_UTF16) if utf16 else from_bytes(data, cp_exclusion=_UTF16 + ["utf_32"])).best()
+    if best is None or best.encoding is None:
+        return None
+    try:
+        return best.encoding, data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _reads_as_utf16(data: bytes) -> bool:
@@ -161,31 +226,45 @@ def _jsonl(
 
 
 def read_table(
-    path: str | Path, *, id_field: str = "id", text_field: str = "text", on_error: OnError | None = None
+    path: str | Path,
+    *,
+    id_field: str = "id",
+    text_field: str = "text",
+    on_error: OnError | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each record of a JSONL, CSV or Parquet file (``-``: JSONL on stdin).
+    """``(id, text)`` for each record of a JSONL, CSV, TSV or Parquet file (``-``: JSONL on stdin).
 
-    With ``on_error``, a JSONL record that cannot be read is reported to it and skipped.
+    Text tables are UTF-8 unless ``encoding`` says otherwise; ``delimiter`` is a CSV's
+    (``,``; a ``.tsv`` file's is a tab). With ``on_error``, a JSONL record that cannot be
+    read is reported to it and skipped.
     """
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {encoding!r}") from None
+    text_encoding = "utf-8-sig" if encoding in (None, "utf-8") else encoding
     if str(path) == "-":
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding=text_encoding, errors="strict")
         try:
             yield from _jsonl(stdin, "<stdin>", id_field, text_field, on_error)
         except UnicodeDecodeError as error:
-            raise UnreadableDocument(f"<stdin>: not UTF-8 text ({error.reason})") from error
+            raise UnreadableDocument(f"<stdin>: not {encoding or 'UTF-8'} text ({error.reason})") from error
         return
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix in (".jsonl", ".ndjson"):
-            with path.open(encoding="utf-8-sig") as stream:
+            with path.open(encoding=text_encoding) as stream:
                 yield from _jsonl(stream, str(path), id_field, text_field, on_error)
-        elif suffix == ".csv":
+        elif suffix in (".csv", ".tsv"):
             # A news page in one cell is far above csv's default 128 KiB field limit.
             csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-            with path.open(encoding="utf-8-sig", newline="") as stream:
+            with path.open(encoding=text_encoding, newline="") as stream:
                 try:
-                    reader = csv.DictReader(stream)
+                    reader = csv.DictReader(stream, delimiter=delimiter or ("\t" if suffix == ".tsv" else ","))
                     for row in reader:
                         where = f"{path}:{reader.line_num}"
                         if None in row:
@@ -201,7 +280,7 @@ def read_table(
         else:
             raise InvalidInput(f"{path}: not a table (expected one of {', '.join(TABLE_SUFFIXES)})")
     except UnicodeDecodeError as error:
-        raise UnreadableDocument(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+        raise UnreadableDocument(f"{path}: not {encoding or 'UTF-8'} text ({error.reason} at byte {error.start}); say which (--encoding)") from error
     except OSError as error:
         raise UnreadableDocument(f"{path}: cannot read ({error.strerror or error})") from error
 
@@ -232,8 +311,11 @@ def read_paths(
     id_field: str = "id",
     text_field: str = "text",
     on_error: OnError | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named.
+    """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named
+    (``encoding`` and ``delimiter`` as for :func:`decoded` and :func:`read_table`).
 
     Without ``on_error`` the first file or record that cannot be read raises; with
     it, that file or record is reported as ``on_error(source, reason)`` and skipped.
@@ -243,7 +325,9 @@ def read_paths(
     for given in paths:
         if str(given) == "-" or Path(given).suffix.lower() in TABLE_SUFFIXES:
             try:
-                yield from read_table(given, id_field=id_field, text_field=text_field, on_error=on_error)
+                yield from read_table(
+                    given, id_field=id_field, text_field=text_field, on_error=on_error, encoding=encoding, delimiter=delimiter
+                )
             except (UnreadableDocument, InvalidInput) as error:
                 if on_error is None:
                     raise
@@ -257,7 +341,7 @@ def read_paths(
                 )
             sources[doc_id] = file
             try:
-                text = read_text_file(file)
+                text = read_text_file(file, encoding=encoding)
             except UnreadableDocument as error:
                 if on_error is None:
                     raise

@@ -282,15 +282,21 @@ def test_a_folder_without_text_files_says_so(tmp_path: Path, contents: list[str]
 
 @pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize("text", [STORY, "Reuters reported on Monday that the talks had ended. " * 3], ids=["Chinese", "English"])
-def test_utf16_without_a_bom_is_refused_and_with_one_is_read(tmp_path: Path, order: str, text: str) -> None:
+def test_other_encodings_are_detected_and_reported_and_damaged_utf8_refused(tmp_path: Path, order: str, text: str) -> None:
     (tmp_path / "bare.txt").write_bytes(text.encode(order))
-    _one_clear_line(_run("find", "-q", str(tmp_path / "bare.txt")), "UTF-16 without a byte-order mark")
     (tmp_path / "gb.txt").write_bytes(STORY.encode("gb18030"))
-    _one_clear_line(_run("find", "-q", str(tmp_path / "gb.txt")), "not UTF-8 text")
     (tmp_path / "marked.txt").write_bytes(STORY.encode("utf-16"))
     (tmp_path / "plain.txt").write_text(STORY, encoding="utf-8")
+    for name, encoding in (("bare.txt", order.replace("-", "_")), ("gb.txt", "gb18030")):
+        done = _run("find", "-q", str(tmp_path / name), str(tmp_path / "plain.txt"))
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.decode().strip() == f"{tmp_path / name}: read as {encoding} (detected)"
+        kinds = [relation["kind"] for relation in json.loads(done.stdout)["relations"]]
+        assert kinds == (["duplicate"] if name == "gb.txt" or text == STORY else [])  # read right: the same story
     done = _run("find", "-q", str(tmp_path / "marked.txt"), str(tmp_path / "plain.txt"))
-    assert json.loads(done.stdout)["relations"][0]["kind"] == "duplicate"
+    assert json.loads(done.stdout)["relations"][0]["kind"] == "duplicate" and not done.stderr
+    (tmp_path / "damaged.txt").write_bytes(STORY.encode("utf-8")[:30] + b"\xff" + STORY.encode("utf-8")[30:])
+    _one_clear_line(_run("find", "-q", str(tmp_path / "damaged.txt")), "not UTF-8 text (byte 30", "a damaged file?")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="FIFOs and /dev/zero as Linux has them")
