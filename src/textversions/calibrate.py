@@ -191,21 +191,17 @@ def _plant(text: str, kind: str, rate: float, donors: list[str], rng: random.Ran
 
 def _noise(text: str, rate: float, rng: random.Random) -> str:
     """OCR-like slips at ``rate``: :func:`~textversions.planting.ocr_noise` (look-alikes) for Chinese text;
-    elsewhere letters replaced, dropped or doubled."""
+    elsewhere a letter replaced, dropped or doubled, a third of the slips each."""
     if sum("\u4e00" <= c <= "\u9fff" for c in text) > len(text) / 4:
         return ocr_noise(text, rate, rng)
-    out = []
-    for char in text:
+
+    def slip(letter: re.Match[str]) -> str:
         roll = rng.random()
-        if not char.isalpha() or roll >= rate:
-            out.append(char)
-        elif roll < rate / 3:
-            out.append(rng.choice("aeilnorstu"))
-        elif roll < 2 * rate / 3:
-            continue
-        else:
-            out.append(char + char)
-    return "".join(out)
+        if roll >= rate:
+            return letter.group()
+        return (rng.choice("aeilnorstu"), "", letter.group() * 2)[min(2, int(3 * roll / rate))]
+
+    return re.sub(r"[^\W\d_]", slip, text)
 
 
 @dataclass(frozen=True)

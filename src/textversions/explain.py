@@ -37,7 +37,7 @@ import numpy as np
 
 from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, passage_density
 from .common import own_text
-from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, judge
+from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, alphabetic, distinct_overlap, prepare
@@ -274,7 +274,7 @@ def _passage_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
     return [f"even with min_passage {max(1, options.min_passage // 4)} no stretch shares enough: the texts share only scattered phrases."]
 
 
-def _regions(judgement: Any, a: Prepared, b: Prepared) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+def _regions(judgement: Judgement, a: Prepared, b: Prepared) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     aligned = judgement.aligned
     if judgement.relation not in ("contains", "contained_by", "version") or not aligned.chain:
         return None, None
@@ -283,7 +283,7 @@ def _regions(judgement: Any, a: Prepared, b: Prepared) -> tuple[tuple[int, int] 
 
 def _relation_reasons(
     relation: str,
-    judgement: Any,
+    judgement: Judgement,
     regions: tuple[tuple[int, int] | None, tuple[int, int] | None],
     changed: int,
     masked: tuple[int, int],
@@ -328,7 +328,9 @@ def _relation_reasons(
     return reasons
 
 
-def _relation_what_if(a: str, b: str, relation: str, judgement: Any, options: Options, common: ShingleSet | None) -> list[str]:
+def _relation_what_if(
+    a: str, b: str, relation: str, judgement: Judgement, options: Options, common: ShingleSet | None
+) -> list[str]:
     """Settings of min_coverage and min_passage that change the relation, each checked by judging again."""
 
     def judged(**changes: Any) -> str:
