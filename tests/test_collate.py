@@ -162,6 +162,21 @@ def test_seeds_web_page_and_traditional_edition(seeds):
         assert collation.text_of(witness) == text
 
 
+def test_with_the_page_as_base_the_article_reads_as_its_page_reads_it(seeds):
+    """The page holds the article; the article's head reads nothing where the page has other stories
+    (surrounding), and its last 1,000 characters, which the page cuts off, are a truncation — not named by
+    the footer that ends them."""
+    texts = {"page": seeds[PAGE], "web": seeds[WEB], "traditional": converter("s2t")(seeds[WEB])}
+    collation = collate(texts, base="page")
+    assert collation.relations == {"web": "contains", "traditional": "contains"}
+    surrounding = max(collation.variants, key=lambda v: v.base_span[1] - v.base_span[0])
+    assert surrounding.reading("web").kind == "surrounding" and surrounding.reading("web").text == ""
+    last = collation.variants[-1].reading("web")
+    assert last.kind == "truncation" and {edit.kind for edit in last.edits} == {"truncation", "boilerplate"}
+    for witness, text in texts.items():
+        assert collation.text_of(witness) == text
+
+
 def test_a_moved_paragraph_is_moved_not_deleted_and_inserted(seeds):
     paragraphs = seeds[WEB].split("\n\n")
     long_ones = sorted(range(1, len(paragraphs)), key=lambda n: -len(paragraphs[n]))[:2]

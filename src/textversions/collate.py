@@ -13,8 +13,9 @@ text between variants is the same in all of them. Hence:
   then to the smaller id), so the order of the input changes nothing but the order
   of the columns;
 * typed: a reading's ``kind`` is its edits' (``number``, ``substitution``, ``script`` …
-  the kinds of :mod:`textversions.edits`), the most telling one first, and
-  ``cosmetic`` says all of them are; a paragraph printed elsewhere is ``moved``, and
+  the kinds of :mod:`textversions.edits`): a changed number first, else the
+  substantive edit that changes most, else the largest cosmetic one (the page
+  around the story); ``cosmetic`` says all of them are; a paragraph printed elsewhere is ``moved``, and
   ``moved_with`` names the variant at its other end; a page's text around the story is
   ``surrounding``.
 
@@ -53,7 +54,7 @@ __all__ = ["Collation", "Reading", "Variant", "collate", "COLLATION_SCHEMA_VERSI
 
 COLLATION_SCHEMA_VERSION = 1
 _RANK = {kind: rank for rank, kind in enumerate(dict.fromkeys(SUBSTANTIVE_KINDS + ("surrounding",) + COSMETIC_KINDS))}
-"""Which of a reading's edit kinds names it: a substantive one, else the page around the story, else the rest."""
+"""The order kinds are listed in: substantive ones first, then the page around the story, then the rest."""
 _PINNED = ("moved", "repeated", "surrounding", "truncation")
 """Kinds whose spans are tied to another place or to a text's end: never shifted."""
 
@@ -62,8 +63,8 @@ _PINNED = ("moved", "repeated", "surrounding", "truncation")
 class Reading:
     """What one witness reads at one variant: ``text`` at ``span`` of its original text.
 
-    ``kind`` is ``None`` where the witness reads as the base; otherwise the most
-    telling kind of ``edits`` (the witness's own edits against the base inside this
+    ``kind`` is ``None`` where the witness reads as the base; otherwise the kind
+    that names ``edits`` (see the module docstring) (the witness's own edits against the base inside this
     variant: ``a`` is the base, ``b`` the witness). ``moved_with`` is the number of
     the variant at the other end of a moved passage.
     """
@@ -123,7 +124,7 @@ class Variant:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The kinds of the readings that differ from the base, most telling first."""
+        """The kinds of the readings that differ from the base, substantive ones first."""
         return tuple(sorted({r.kind for r in self.readings if r.kind is not None}, key=_RANK.__getitem__))
 
     def to_dict(self) -> dict[str, Any]:
@@ -302,7 +303,7 @@ def _variants(
             if text == base_text[start:end]:
                 row.append(Reading(witness, text, (w_start, w_end), None, True))
                 continue
-            kind = min((edit.kind for edit in inside), key=_RANK.__getitem__)
+            kind = min(inside, key=_naming).kind
             row.append(Reading(witness, text, (w_start, w_end), kind, all(edit.cosmetic for edit in inside), inside))
             for edit in inside:
                 if edit.kind == "moved":
@@ -313,6 +314,13 @@ def _variants(
         readings = {reading.witness: _with_partner(reading, moved_at) for reading in row}
         variants.append(Variant(number, (start, end), tuple(readings[witness] for witness in witnesses)))
     return tuple(variants)
+
+
+def _naming(edit: Edit) -> tuple[bool, bool, int, int]:
+    """Which of a reading's edits names it: a substantive one before a cosmetic one, a changed number before
+    anything else, then the edit that changes most (a page cut short is a truncation, though its footer is
+    boilerplate too)."""
+    return edit.cosmetic, edit.kind != "number", -(len(edit.a_text) + len(edit.b_text)), _RANK[edit.kind]
 
 
 def _with_partner(reading: Reading, moved_at: Mapping[tuple[str, str, tuple[int, int]], int]) -> Reading:
