@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any, Unpack
 
 from .candidates import Buckets, candidate_pairs, shares_passage
-from .common import common_sample, common_shingles
+from .common import corpus_common
 from .compare import relations_under
 from .errors import InvalidInput
 from .find import checked_documents
@@ -47,7 +47,7 @@ from .families import JOINING
 from .normalize import converter
 from .options import OptionKeywords, Options
 from .planting import ocr_noise, swap_paragraphs
-from .shingle import ShingleSet, prepare
+from .shingle import prepare
 from .sketch import sketch_keys_batch
 
 __all__ = ["Calibration", "Setting", "calibrate", "plant_corpus", "CONDITIONS", "DEFAULT_GRID", "PLANTED_PREFIX"]
@@ -312,8 +312,7 @@ def calibrate(
     planted_of = {position[p]: position[o] for p, o, _, _, _ in corpus.planted}
     borrowed = {position[p]: {position[d] for d in donors} for p, _, kind, _, donors in corpus.planted if kind == "page"}
     prepared = [prepare(text, base) for text in texts]
-    sample_texts = [texts[n] for n in common_sample(len(texts))]
-    common = ShingleSet(common_shingles(sample_texts, base))
+    common = corpus_common(texts, base)
 
     sketched: dict[tuple[int, float], tuple[set[tuple[int, int]], float]] = {}
     for number, (window, threshold) in enumerate(itertools.product(values["window"], values["threshold"])):

@@ -28,7 +28,7 @@ from .collate import Collation, collate
 from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .explain import explain
-from .find import find_versions
+from .find import Result, find_versions
 from .io import decoded, read_paths, read_text_file, seed_corpus
 from .report import (
     calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
@@ -343,7 +343,7 @@ def _find_locally(
         click.echo(f"approximate: {approximate} relation(s) hold a stretch too long to align character by character", err=True)
 
 
-def _family_collations(result: Any, texts: dict[str, str]) -> list[tuple[int, Collation]]:
+def _family_collations(result: Result, texts: dict[str, str]) -> list[tuple[int, Collation]]:
     """The collation of each family of three or more documents, by family number."""
     try:
         return [(number, result.collate(number, texts)) for number, family in enumerate(result.families) if len(family) >= 3]

@@ -20,7 +20,7 @@ import numpy as np
 from .options import Options
 from .shingle import Prepared, ShingleSet, covered, prepare
 
-__all__ = ["COMMON_SAMPLE", "common_sample", "common_shingles", "own_text"]
+__all__ = ["COMMON_SAMPLE", "common_sample", "common_shingles", "corpus_common", "own_text"]
 
 COMMON_SAMPLE = 2000
 """Documents sampled to measure which shingles are common (template text)."""
@@ -51,6 +51,12 @@ def common_shingles(sample: Sequence[str], options: Options) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     counts = np.diff(np.r_[starts, len(hashes)])
     return hashes[starts[counts >= needed]]
+
+
+def corpus_common(texts: Sequence[str], options: Options) -> ShingleSet:
+    """The common shingles of a corpus as every local caller measures them (``find_versions``, its
+    ``explain``, ``calibrate``): :func:`common_shingles` at :func:`common_sample`'s positions of ``texts``."""
+    return ShingleSet(common_shingles([texts[position] for position in common_sample(len(texts))], options))
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -563,11 +563,17 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
     """
     if common is not None and not isinstance(common, ShingleSet):
         common = ShingleSet(common)
-    aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
-    own = (own_text(a, common), own_text(b, common))
+    aligned, own = _aligned(a, b, options, common)
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
     relation, coverage_a, coverage_b, subjects, apart, by_coverage = _relation(a, b, aligned, passages, options.min_coverage, own)
     return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart, by_coverage=by_coverage)
+
+
+def _aligned(
+    a: Prepared, b: Prepared, options: Options, common: ShingleSet | None
+) -> tuple[Alignment, tuple[np.ndarray | None, np.ndarray | None]]:
+    """The pair's alignment and each text's own-text mask (what is not corpus-common): what every rule reads."""
+    return alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b)), (own_text(a, common), own_text(b, common))
 
 
 def relations_under(
@@ -578,8 +584,7 @@ def relations_under(
 
     A ``version`` is not told from a ``duplicate`` here (that needs the edits typed).
     """
-    aligned = alignment(a.text, b.text, shingle=options.shingle, prepared=(a, b))
-    own = (own_text(a, common), own_text(b, common))
+    aligned, own = _aligned(a, b, options, common)
     passages = {min_passage: _passages(aligned.anchors, a, b, min_passage, own[0]) for min_passage in {p for _, p in settings}}
     return [_relation(a, b, aligned, passages[min_passage], min_coverage, own)[0] for min_coverage, min_passage in settings]
 

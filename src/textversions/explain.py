@@ -154,7 +154,7 @@ def explain(
     subjects = subject_change(pa.text, pb.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
     regions = _regions(judgement, pa, pb)
     reasons += _relation_reasons(relation, judgement, regions, subjects.count, masked, options)
-    what_if += _relation_what_if(a, b, relation, judgement, options, common)
+    what_if += _relation_what_if(pa, pb, relation, judgement, options, common)
     return Explanation(
         stage="relation",
         relation=relation,
@@ -192,7 +192,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
             for key in keys[0][window, columns].tolist():
                 for other in by_key_b.get(key, ()):
                     pairs[(window, other)] += 1
-    found = candidate_pairs([document_keys(a.sketch_hashes, options), document_keys(b.sketch_hashes, options)])
+    found = candidate_pairs(distinct)  # each text's distinct keys: what document_keys gives find_versions
     signatures = [minhash(doc.sketch_hashes, num_perm=options.num_perm, seed=options.seed) for doc in (a, b)]
     distinct_a, distinct_b, both = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
     union = distinct_a + distinct_b - both
@@ -329,17 +329,18 @@ def _relation_reasons(
 
 
 def _relation_what_if(
-    a: str, b: str, relation: str, judgement: Judgement, options: Options, common: ShingleSet | None
+    a: Prepared, b: Prepared, relation: str, judgement: Judgement, options: Options, common: ShingleSet | None
 ) -> list[str]:
-    """Settings of min_coverage and min_passage that change the relation, each checked by judging again."""
+    """Settings of min_coverage and min_passage that change the relation, each checked by judging again
+    (the prepared texts do not depend on either)."""
 
     def judged(**changes: Any) -> str:
-        again = judge(prepare(a, changed := Options.of(options, **changes)), prepare(b, changed), changed, common)
+        again = judge(a, b, Options.of(options, **changes), common)
         return again.with_edits().relation if again.relation == "version" else again.relation
 
     out = []
     cover_a, cover_b = judgement.coverage
-    shorter = cover_a if len(a) <= len(b) else cover_b
+    shorter = cover_a if len(a.text) <= len(b.text) else cover_b
     if relation in ("reuse", "unrelated") and 0 < shorter < options.min_coverage:
         value = math.floor(shorter * 100) / 100
         other = judged(min_coverage=value) if value > 0 else relation

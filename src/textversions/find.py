@@ -28,7 +28,7 @@ import numpy as np
 
 from .candidates import Buckets, candidate_pairs
 from .collate import Collation, collate
-from .common import common_sample, common_shingles
+from .common import corpus_common
 from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
 from .explain import Explanation, explain
@@ -119,8 +119,7 @@ class Result:
         if missing:
             raise InvalidInput(f"texts lacks document {missing[0]!r}")
         options = Options(**self.options)
-        sample = [texts[self.ids[position]] for position in common_sample(len(self.ids))]
-        return explain(texts[a], texts[b], options=options, common=common_shingles(sample, options))
+        return explain(texts[a], texts[b], options=options, common=corpus_common([texts[i] for i in self.ids], options))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; the schema is ``textversions/schema/output.schema.json``."""
@@ -390,8 +389,7 @@ def find_versions(
         del buckets
         common = None
         if pairs:  # built once here, shared by every pair task
-            sample = [texts[position] for position in common_sample(len(texts))]
-            common = ShingleSet(common_shingles(sample, options))
+            common = corpus_common(texts, options)
         context = _PairContext(texts, options, common)
         done = 0
         for related in mapped(_relate_chunk, chunks(pairs, _PAIR_CHUNK), workers, context):
