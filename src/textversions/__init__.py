@@ -13,7 +13,8 @@ from .compare import Comparison, Passage, Scores, compare
 from .find import Relation, Result, find_versions
 from .explain import Explanation, explain
 from .calibrate import Calibration, calibrate
-from .errors import DuplicateId, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
+from .archive import Archive
+from .errors import DuplicateId, InvalidArchive, InvalidIndex, InvalidInput, NotText, TextVersionsError, UnreadableDocument
 from .index import SketchIndex
 from .normalize import Normalized, normalize
 from .options import Options
@@ -25,12 +26,14 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "Archive",
     "Calibration",
     "Collation",
     "Comparison",
     "DuplicateId",
     "Edit",
     "Explanation",
+    "InvalidArchive",
     "InvalidIndex",
     "InvalidInput",
     "Normalized",

@@ -1,7 +1,7 @@
 """Text common across the corpus — a template, a footer, boilerplate — measured once, then masked per document.
 
-:func:`common_shingles` finds the shingles that many documents of an evenly
-spread sample hold; :func:`own_text` then marks, in one document, the
+:func:`common_shingles` finds the shingles that many of the first
+``COMMON_SAMPLE`` documents hold; :func:`own_text` then marks, in one document, the
 characters that are its own. Common text counts toward neither coverage nor
 shared passages, so two notices built on one template are not versions of each
 other because of it.
@@ -23,7 +23,11 @@ from .shingle import Prepared, ShingleSet, covered, prepare
 __all__ = ["COMMON_SAMPLE", "common_sample", "common_shingles", "corpus_common", "own_text"]
 
 COMMON_SAMPLE = 2000
-"""Documents sampled to measure which shingles are common (template text)."""
+"""Documents sampled to measure which shingles are common (template text): the first ones read.
+
+The first, not an evenly spread sample: a sample that does not move when documents
+are added lets an :class:`~textversions.archive.Archive` that grows batch by batch
+judge exactly as one run over all of it, without judging everything again."""
 _COMMON_MIN_DOCS = 10
 _COMMON_SHARE = 0.02
 _OWN_SHARE = 0.2
@@ -31,9 +35,8 @@ _OWN_SHARE = 0.2
 
 
 def common_sample(count: int) -> range:
-    """Positions of the evenly spread sample (at most ``COMMON_SAMPLE``) of a corpus of ``count`` documents."""
-    step = max(1, count // COMMON_SAMPLE)
-    return range(0, min(count, step * COMMON_SAMPLE), step)
+    """Positions of the sample of a corpus of ``count`` documents: the first ``COMMON_SAMPLE``."""
+    return range(min(count, COMMON_SAMPLE))
 
 
 def common_shingles(sample: Sequence[str], options: Options) -> np.ndarray:

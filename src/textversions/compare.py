@@ -45,7 +45,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -258,6 +258,30 @@ class Comparison:
         """``to_dict()`` as JSON (UTF-8 text, not ASCII-escaped)."""
         dumps_options.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **dumps_options)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Comparison:
+        """The comparison ``to_dict()`` wrote (what an :class:`~textversions.archive.Archive` keeps).
+
+        >>> c = compare("共1.1万个", "共11万个")
+        >>> Comparison.from_dict(json.loads(c.to_json())).to_dict() == c.to_dict()
+        True
+        """
+        regions = [tuple(data[side]) if data[side] else None for side in ("a_region", "b_region")]
+        return cls(
+            relation=data["relation"],
+            scores=Scores(**data["scores"]),
+            edits=tuple(
+                Edit(e["kind"], e["a_text"], e["b_text"], tuple(e["a_span"]), tuple(e["b_span"]), e["cosmetic"], e["detail"])
+                for e in data["edits"]
+            ),
+            passages=tuple(Passage(tuple(p["a_span"]), tuple(p["b_span"]), p["length"]) for p in data["passages"]),
+            a_region=regions[0],  # type: ignore[arg-type]
+            b_region=regions[1],  # type: ignore[arg-type]
+            a_length=data["a_length"],
+            b_length=data["b_length"],
+            approximate=data["approximate"],
+        )
 
     def _repr_html_(self) -> str:
         return HTML_VIEWS[type(self)](self)

@@ -20,6 +20,7 @@ __all__ = [
     "DuplicateId",
     "UnreadableDocument",
     "InvalidIndex",
+    "InvalidArchive",
 ]
 
 
@@ -45,3 +46,7 @@ class UnreadableDocument(TextVersionsError, ValueError):
 
 class InvalidIndex(TextVersionsError, ValueError):
     """A saved sketch index is corrupt, foreign, or of another format version."""
+
+
+class InvalidArchive(TextVersionsError, ValueError):
+    """A file is not a textversions archive, is damaged, or is of a newer schema."""

@@ -16,7 +16,7 @@ the local engine uses:
   ``MIN_SHARED_BUCKETS`` shared buckets.
 * **verify and align**: the pair's two texts joined in, then
   :func:`~textversions.find.relate` in ``mapInArrow``; the corpus-common
-  shingles (measured on the same evenly spread sample as locally) travel with
+  shingles (measured on the same sample as locally, the first documents) travel with
   the task.
 * **families**: connected components by the large-star / small-star joins of
   Kiveris et al. (2014), O(log² n) rounds whatever the shape of the graph.
@@ -330,12 +330,12 @@ def _candidate_pairs(sketches: DataFrame) -> DataFrame:
 
 
 def _common_shingles(docs: DataFrame, count: int, options: Options) -> np.ndarray:
-    """:func:`~textversions.common.common_shingles` on the same evenly spread sample the local engine takes."""
+    """:func:`~textversions.common.common_shingles` on the same sample the local engine takes."""
     from pyspark.sql import functions as F
 
     positions = common_sample(count)
     sample = (
-        docs.filter((F.col("position") % positions.step == 0) & (F.col("position") < positions.stop))
+        docs.filter(F.col("position") < positions.stop)
         .select("position", "text")
         .collect()
     )

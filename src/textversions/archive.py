@@ -1,0 +1,648 @@
+"""A living archive on SQLite: add each day's documents, learn at once which are versions of what is kept.
+
+:func:`~textversions.find_versions` answers for one pile of text; a newsroom's pile
+grows every day. :class:`Archive` keeps documents (text, date, source), their LSH
+bucket keys and every candidate pair with its judgement in one SQLite file, so that
+adding a batch checks the new documents against the archive and against each
+other, and finds exactly the relations that one ``find_versions`` over everything
+kept would find — by judging again only what the batch can change:
+
+* the candidate rule is :mod:`textversions.candidates`' over the whole archive: a
+  bucket that grows past ``MAX_BUCKET`` documents stops counting for the pairs it
+  held, and documents mostly made of such buckets chain in archive order; the pairs
+  of every document such a change touches are counted again;
+* the corpus-common text (:mod:`textversions.common`) is measured on the first
+  ``COMMON_SAMPLE`` documents kept; while the archive is smaller, or when one of
+  them is removed, it is measured again, and the pairs holding a shingle that
+  became common or stopped being common are judged again.
+
+Each ``add``, ``remove`` and ``expire`` is one transaction (SQLite in WAL mode):
+a process killed in the middle leaves the archive as it was, and readers meanwhile
+see the archive as it was before. Nothing is pickled: texts, dates and JSON.
+
+>>> archive = Archive(":memory:")
+>>> found = archive.add({"web": "株洲1.1万余个基层党组织奋勇争先，战斗在第一线。"}, dates={"web": "2020-02-03"})
+>>> found = archive.add({"print": "株洲11万余个基层党组织奋勇争先，战斗在第一线。"}, dates={"print": "2020-02-04"})
+>>> [(r.a, r.b, r.kind) for r in found.relations]
+[('web', 'print', 'version')]
+>>> archive.families()
+(('web', 'print'),)
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Unpack
+
+import numpy as np
+
+from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, SATURATED
+from .common import COMMON_SAMPLE, common_shingles
+from .compare import Comparison, verify
+from .errors import DuplicateId, InvalidArchive, InvalidInput
+from .families import JOINING, story_families
+from .find import Relation, Result, checked_documents
+from .options import OptionKeywords, Options
+from .shingle import Prepared, ShingleSet, prepare
+from .sketch import sketch_keys_batch
+
+__all__ = ["Archive", "ARCHIVE_SCHEMA_VERSION"]
+
+_FORMAT = "textversions-archive"
+ARCHIVE_SCHEMA_VERSION = 1
+"""The layout of the archive's tables; a file of a newer layout is refused, not misread."""
+
+_SCHEMA = """
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents(
+    number INTEGER PRIMARY KEY AUTOINCREMENT,  -- archive order, never reused
+    id TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    date TEXT NOT NULL,                         -- ISO date: the one given, else the day it was added
+    source TEXT,
+    key_count INTEGER NOT NULL,                 -- LSH keys the sketch gave, repeats included
+    in_big INTEGER NOT NULL,                    -- distinct buckets of more than MAX_BUCKET documents it is in
+    keys BLOB NOT NULL                          -- its distinct LSH keys, int64 little-endian
+);
+CREATE INDEX documents_date ON documents(date);
+CREATE TABLE bucket_keys(key INTEGER NOT NULL, number INTEGER NOT NULL, PRIMARY KEY(key, number)) WITHOUT ROWID;
+CREATE TABLE pairs(
+    low INTEGER NOT NULL,                       -- document numbers, low < high
+    high INTEGER NOT NULL,
+    shared INTEGER NOT NULL,                    -- buckets shared (and chain links)
+    kind TEXT,                                  -- the relation, or NULL: judged unrelated
+    low_first INTEGER,                          -- 1 when the relation reads low → high
+    comparison TEXT,                            -- Comparison.to_dict() as JSON, in the relation's reading
+    PRIMARY KEY(low, high)
+) WITHOUT ROWID;
+CREATE INDEX pairs_high ON pairs(high);
+CREATE TABLE common_text(sample BLOB NOT NULL, hashes BLOB NOT NULL);
+"""
+_TABLES = {"meta", "documents", "bucket_keys", "pairs", "common_text"}
+
+
+class Archive:
+    """Documents kept in one SQLite file, with every relation between them, kept up to date.
+
+    ``path`` is the file (created when absent) or ``":memory:"``. The options
+    (those of :func:`~textversions.find_versions`) and ``window_days`` are fixed
+    when the archive is created and read back when it is opened; giving other
+    ones to an existing archive is an error. With ``window_days``, two documents
+    are compared only when their dates are at most that many days apart.
+
+    >>> with Archive(":memory:", window_days=2) as archive:
+    ...     _ = archive.add({"a": "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。"}, dates={"a": "2020-02-01"})
+    ...     archive.query("越是风急浪骤,越需中流砥柱。关键时刻,生死关头,党组织就是主心骨。", date="2020-02-02")[0].kind
+    'duplicate'
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        window_days: int | None = None,
+        options: Options | None = None,
+        **keywords: Unpack[OptionKeywords],
+    ) -> None:
+        if window_days is not None and (isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0):
+            raise InvalidInput(f"window_days must be a whole number of days, 0 or more, got {window_days!r}")
+        self.path = str(path)
+        given = Options.of(options, **keywords) if (options is not None or keywords) else None
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA foreign_keys = OFF")
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as error:
+            raise InvalidArchive(f"{self.path}: not a textversions archive ({error})") from None
+        if not tables - {"sqlite_sequence"}:
+            self._create(given or Options(), window_days)
+        else:
+            self._open(tables, given, window_days)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA cache_size = -262144")
+        self._db.execute("PRAGMA busy_timeout = 60000")
+
+    def _create(self, options: Options, window_days: int | None) -> None:
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            meta = {"format": _FORMAT, "schema_version": ARCHIVE_SCHEMA_VERSION, "options": options.to_dict(),
+                    "window_days": window_days}  # fmt: skip
+            self._db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
+            self._db.execute("INSERT INTO common_text VALUES (x'', x'')")
+        self.options, self.window_days = options, window_days
+
+    def _open(self, tables: set[str], given: Options | None, window_days: int | None) -> None:
+        if "meta" not in tables:
+            raise InvalidArchive(f"{self.path}: not a textversions archive (an SQLite file without its tables)")
+        meta = {name: json.loads(value) for name, value in self._db.execute("SELECT name, value FROM meta")}
+        if meta.get("format") != _FORMAT:
+            raise InvalidArchive(f"{self.path}: not a textversions archive (an SQLite file of another format)")
+        version = meta.get("schema_version")
+        if not isinstance(version, int) or version > ARCHIVE_SCHEMA_VERSION:
+            raise InvalidArchive(
+                f"{self.path}: an archive of schema version {version!r}; this textversions reads up to "
+                f"{ARCHIVE_SCHEMA_VERSION} (upgrade textversions)"
+            )
+        if not _TABLES <= tables:
+            raise InvalidArchive(f"{self.path}: a damaged archive (tables missing: {', '.join(sorted(_TABLES - tables))})")
+        try:
+            self.options = Options(**meta["options"])
+        except (TypeError, InvalidInput) as error:
+            raise InvalidArchive(f"{self.path}: a damaged archive (options: {error})") from None
+        self.window_days = meta.get("window_days")
+        if given is not None and given != self.options:
+            raise InvalidInput(f"{self.path} was created with other options ({self.options.to_dict()}); open it without options")
+        if window_days is not None and window_days != self.window_days:
+            raise InvalidInput(f"{self.path} compares documents within {self.window_days} days, not {window_days}")
+
+    def close(self) -> None:
+        """Close the file (the archive is saved after every change; closing loses nothing)."""
+        self._db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def __contains__(self, doc_id: object) -> bool:
+        return self._db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    # ----------------------------------------------------------------- changes
+
+    def add(
+        self,
+        docs: Mapping[str, str] | Iterable[tuple[str, str]],
+        *,
+        dates: Mapping[str, Any] | None = None,
+        sources: Mapping[str, str] | None = None,
+    ) -> Result:
+        """Add documents and return the relations this finds, verified and typed like ``find_versions``'.
+
+        ``docs`` is what :func:`~textversions.find_versions` takes; ids must be new
+        to the archive. ``dates`` maps ids to a date (``datetime.date``, or text
+        starting ``YYYY-MM-DD``); a document without one is dated the day it is
+        added. ``sources`` maps ids to where they came from. The result holds the
+        relations this batch made or changed, the documents they join, and those
+        documents' families in the whole archive. All or nothing: an error leaves
+        the archive as it was.
+        """
+        found = self._added(docs, dates or {}, sources or {}, keep=True)
+        return found
+
+    def query(self, text: str, *, date: Any = None) -> list[Relation]:
+        """The verified relations an outside ``text`` would have with archived documents, without adding it.
+
+        Each relation names the text ``"(query)"``; judged as :meth:`add` would judge it (``date``, if
+        given, for the date window).
+        """
+        result = self._added([(_QUERY_ID, text)], {_QUERY_ID: date} if date is not None else {}, {}, keep=False)
+        return list(result.relations)
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Remove documents with their keys and relations; the relations of what stays are brought up to date.
+
+        An id the archive does not hold is an error (nothing is removed). Returns how many were removed.
+        """
+        wanted = list(dict.fromkeys(ids))
+        with self._transaction():
+            numbers = []
+            for doc_id in wanted:
+                row = self._db.execute("SELECT number FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:
+                    raise InvalidInput(f"the archive holds no document {doc_id!r}")
+                numbers.append(row[0])
+            self._removed(numbers)
+        return len(numbers)
+
+    def expire(self, *, before: Any) -> int:
+        """Remove every document dated before ``before`` (a date or ``YYYY-MM-DD``); how many were removed."""
+        cutoff = _iso_date(before, "before")
+        with self._transaction():
+            numbers = [row[0] for row in self._db.execute("SELECT number FROM documents WHERE date < ?", (cutoff,))]
+            self._removed(numbers)
+        return len(numbers)
+
+    # ----------------------------------------------------------------- reading
+
+    def ids(self) -> tuple[str, ...]:
+        """Document ids in archive order."""
+        return tuple(row[0] for row in self._db.execute("SELECT id FROM documents ORDER BY number"))
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Each document as ``{"id", "text", "date", "source"}``, in archive order (read as a stream)."""
+        cursor = self._db.execute("SELECT id, text, date, source FROM documents ORDER BY number")
+        for doc_id, text, date, source in cursor:
+            yield {"id": doc_id, "text": text, "date": date, "source": source}
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The texts of ``ids``."""
+        out = {}
+        for doc_id in ids:
+            row = self._db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise InvalidInput(f"the archive holds no document {doc_id!r}")
+            out[doc_id] = row[0]
+        return out
+
+    def relations(self, *, since: Any = None) -> tuple[Relation, ...]:
+        """Every relation, in archive order; with ``since`` (a date), those of a document dated on or after it."""
+        query = (
+            "SELECT p.low, p.high, p.kind, p.low_first, p.comparison, a.id, b.id FROM pairs p "
+            "JOIN documents a ON a.number = p.low JOIN documents b ON b.number = p.high WHERE p.kind IS NOT NULL"
+        )
+        arguments: tuple[Any, ...] = ()
+        if since is not None:
+            query += " AND (a.date >= ? OR b.date >= ?)"
+            arguments = (_iso_date(since, "since"),) * 2
+        rows = self._db.execute(query + " ORDER BY p.low, p.high", arguments)
+        return tuple(_relation(low_id, high_id, kind, low_first, comparison) for _, _, kind, low_first, comparison, low_id, high_id in rows)
+
+    def families(self) -> tuple[tuple[str, ...], ...]:
+        """Story families over the whole archive, as :func:`~textversions.find_versions` forms them."""
+        return tuple(tuple(family) for family in story_families(self.ids(), self._links()))
+
+    def _links(self) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT a.id, b.id FROM pairs p JOIN documents a ON a.number = p.low JOIN documents b ON b.number = p.high "
+            f"WHERE p.kind IN ({', '.join('?' * len(JOINING))})",
+            sorted(JOINING),
+        )
+        return [(a, b) for a, b in rows]
+
+    def result(self, *, since: Any = None) -> Result:
+        """The archive as a :class:`~textversions.find.Result` — what one ``find_versions`` over it gives — for
+        the JSON, JSON-lines, Arrow and report writers; with ``since``, only the relations :meth:`relations` gives
+        and the documents they join."""
+        relations = self.relations(since=since)
+        rows = self._db.execute("SELECT id, length(text) FROM documents ORDER BY number").fetchall()
+        if since is not None:
+            wanted = {r.a for r in relations} | {r.b for r in relations}
+            rows = [row for row in rows if row[0] in wanted]
+        return _result(rows, relations, self.families(), self.options)
+
+    def export(self, path: str | Path) -> None:
+        """Write the archive's result to ``path``: ``.json``, ``.jsonl``, or ``.parquet`` (a folder of three tables)."""
+        path = Path(path)
+        result = self.result()
+        if path.suffix == ".json":
+            path.write_text(result.to_json(indent=1), encoding="utf-8")
+        elif path.suffix == ".jsonl":
+            path.write_text(result.to_jsonl(), encoding="utf-8")
+        elif path.suffix == ".parquet":
+            from pyarrow import parquet
+
+            path.mkdir(parents=True, exist_ok=True)
+            for name, table in result.to_arrow().items():
+                parquet.write_table(table, path / f"{name}.parquet")
+        else:
+            raise InvalidInput(f"cannot export to {path.name!r}: use .json, .jsonl or .parquet")
+
+    # ----------------------------------------------------------------- the work
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    def _added(self, docs: Any, dates: Mapping[str, Any], sources: Mapping[str, str], *, keep: bool) -> Result:
+        batch = list(checked_documents(docs))
+        today = datetime.date.today().isoformat()
+        day = {doc_id: _iso_date(dates[doc_id], f"the date of {doc_id!r}") if dates.get(doc_id) is not None else today
+               for doc_id, _ in batch}  # fmt: skip
+        unknown = [doc_id for doc_id in [*dates, *sources] if doc_id not in day]
+        if unknown:
+            raise InvalidInput(f"a date or source is given for {unknown[0]!r}, which is not among the documents added")
+        texts = [text for _, text in batch]
+        counts, keys = sketch_keys_batch(texts, self.options) if batch else (np.zeros(0, np.int64), np.zeros(0, np.uint64))
+        with self._transaction() as transaction:
+            for doc_id, _ in batch:
+                if doc_id in self:
+                    raise DuplicateId(f"document id {doc_id!r} is already in the archive")
+            first = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'").fetchone()[0]) + 1
+            numbers = list(range(first, first + len(batch)))
+            per_doc = np.split(keys.view(np.int64), np.cumsum(counts)[:-1]) if len(batch) else []
+            distinct = [np.unique(k) for k in per_doc]
+            self._db.executemany(
+                "INSERT INTO documents(number, id, text, date, source, key_count, in_big, keys) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                [(n, doc_id, text, day[doc_id], sources.get(doc_id), int(c), k.astype("<i8").tobytes())
+                 for n, (doc_id, text), c, k in zip(numbers, batch, counts, distinct)],
+            )  # fmt: skip
+            new_keys = np.concatenate(distinct) if distinct else np.zeros(0, np.int64)
+            new_owners = np.repeat(np.array(numbers, dtype=np.int64), [len(k) for k in distinct])
+            old_keys, old_owners = self._members_of(np.unique(new_keys))
+            self._db.executemany("INSERT INTO bucket_keys VALUES (?, ?)", zip(new_keys.tolist(), new_owners.tolist()))
+            union_keys = np.concatenate([old_keys, new_keys])
+            union_owners = np.concatenate([old_owners, new_owners])
+            dirty = set(numbers) | self._bigness_changed(union_keys, union_owners, len(old_keys), set(numbers))
+            flipped = self._common_measured_again()
+            judged, changed = self._recounted(dirty)
+            changed |= self._judged_again(flipped, skip=judged)
+            relations = self._relations_among(changed)
+            result = self._batch_result(relations, numbers)
+            if not keep:
+                transaction.rollback()
+        return result
+
+    def _removed(self, numbers: list[int]) -> None:
+        if not numbers:
+            return
+        gone = set(numbers)
+        keys = np.unique(np.concatenate([self._keys_of(n) for n in numbers]))
+        union_keys, union_owners = self._members_of(keys)
+        self._db.executemany("DELETE FROM bucket_keys WHERE number = ?", [(n,) for n in numbers])
+        # The pairs of the removed documents go; their chain neighbours and the rest are counted below.
+        self._db.executemany("DELETE FROM pairs WHERE low = ? OR high = ?", [(n, n) for n in numbers])
+        staying = ~np.isin(union_owners, list(gone))
+        dirty = self._bigness_changed(union_keys, union_owners, 0, set(), removed=staying)
+        dirty |= self._chain_neighbours(union_keys[~staying], union_keys, union_owners, gone, leaving=gone)
+        self._db.executemany("DELETE FROM documents WHERE number = ?", [(n,) for n in numbers])
+        flipped = self._common_measured_again()
+        self._judged_again(flipped, skip=self._recounted(dirty - gone)[0])
+
+    def _members_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every ``(key, number)`` row of the buckets ``keys``, sorted."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(key INTEGER PRIMARY KEY)")
+        self._db.execute("DELETE FROM temp.wanted")
+        self._db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in np.sort(keys).tolist()))
+        rows = self._db.execute(
+            "SELECT b.key, b.number FROM temp.wanted w JOIN bucket_keys b ON b.key = w.key ORDER BY b.key, b.number"
+        ).fetchall()
+        found = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return found[:, 0].copy(), found[:, 1].copy()
+
+    def _keys_of(self, number: int) -> np.ndarray:
+        blob = self._db.execute("SELECT keys FROM documents WHERE number = ?", (number,)).fetchone()[0]
+        return np.frombuffer(blob, dtype="<i8").astype(np.int64)
+
+    def _facts(self, numbers: Iterable[int]) -> dict[int, tuple[int, int, str]]:
+        """``number → (key_count, in_big, date)``."""
+        wanted = sorted(set(numbers))
+        out: dict[int, tuple[int, int, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT number, key_count, in_big, date FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            out.update((n, (c, b, d)) for n, c, b, d in rows)
+        return out
+
+    def _bigness_changed(
+        self, keys: np.ndarray, owners: np.ndarray, old_rows: int, new: set[int], *, removed: np.ndarray | None = None
+    ) -> set[int]:
+        """Bring ``in_big`` up to date for buckets that grew (the first ``old_rows`` rows were there before) or
+        shrank (``removed``: the rows that stay); the documents whose pairs may count otherwise now."""
+        if not len(keys):
+            return set()
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], owners[order]
+        if removed is None:
+            before_mask, after_mask = order < old_rows, np.ones(len(keys), dtype=bool)
+        else:
+            before_mask, after_mask = np.ones(len(keys), dtype=bool), removed[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        before = np.add.reduceat(before_mask.astype(np.int64), starts)
+        after = np.add.reduceat(after_mask.astype(np.int64), starts)
+        ends = np.r_[starts[1:], len(keys)]
+        change: dict[int, int] = {}
+        dirty: set[int] = set()
+        for start, end, size_before, size_after in zip(starts.tolist(), ends.tolist(), before.tolist(), after.tolist()):
+            was_big, is_big = size_before > MAX_BUCKET, size_after > MAX_BUCKET
+            members = owners[start:end][after_mask[start:end]].tolist()
+            for member in members:
+                if member in new:
+                    change[member] = change.get(member, 0) + is_big
+                elif was_big != is_big:
+                    change[member] = change.get(member, 0) + (1 if is_big else -1)
+            if was_big != is_big:
+                dirty.update(members)
+        facts = self._facts(change)
+        flipped = []
+        for number, delta in change.items():
+            if delta:
+                key_count, in_big, _ = facts[number]
+                # A new document joins the end of each chain: its links are its own pairs, counted anyway.
+                if number not in new and _saturated(in_big, key_count) != _saturated(in_big + delta, key_count):
+                    flipped.append(number)
+                self._db.execute("UPDATE documents SET in_big = in_big + ? WHERE number = ?", (delta, number))
+        if flipped:
+            dirty.update(flipped)
+            flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
+            all_keys, all_owners = self._members_of(np.unique(flipped_keys))
+            dirty |= self._chain_neighbours(flipped_keys, all_keys, all_owners, set(flipped), leaving=set())
+        return dirty
+
+    def _chain_neighbours(
+        self, of_keys: np.ndarray, keys: np.ndarray, owners: np.ndarray, around: set[int], *, leaving: set[int]
+    ) -> set[int]:
+        """In each bucket among ``of_keys`` that is big without the ``leaving`` documents, the saturated
+        members next to each document of ``around`` (before and after it, the others of ``around`` skipped):
+        their chain links change when those documents join or leave the chain."""
+        wanted = np.isin(keys, of_keys)
+        keys, owners = keys[wanted], owners[wanted]
+        if not len(keys):
+            return set()
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        big = [(s, e) for s, e in zip(starts.tolist(), ends.tolist()) if e - s - len(leaving & set(owners[s:e].tolist())) > MAX_BUCKET]
+        facts = self._facts(int(n) for s, e in big for n in owners[s:e])
+        out: set[int] = set()
+        for start, end in big:
+            members = owners[start:end].tolist()
+            chain = [n for n in members if n not in around and _saturated(facts[n][1], facts[n][0])]
+            for number in around & set(members):
+                position = int(np.searchsorted(chain, number))
+                out.update(chain[max(0, position - 1) : position + 1])
+        return out
+
+    def _recounted(self, dirty: set[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """Count again the candidate pairs of the ``dirty`` documents over the whole archive and replace theirs;
+        judge the pairs that are new. The pairs judged, and those of them that became relations."""
+        if not dirty:
+            return set(), set()
+        keys, owners = self._members_of(np.unique(np.concatenate([self._keys_of(n) for n in dirty])))
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        ends = np.r_[starts[1:], len(keys)]
+        sizes = ends - starts
+        shared: dict[tuple[int, int], int] = {}
+        big_members = {int(n) for s, e in zip(starts[sizes > MAX_BUCKET], ends[sizes > MAX_BUCKET]) for n in owners[s:e]}
+        facts = self._facts(big_members)
+        for start, end in zip(starts[sizes >= 2].tolist(), ends[sizes >= 2].tolist()):
+            members = owners[start:end].tolist()
+            if end - start <= MAX_BUCKET:
+                links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :] if x in dirty or y in dirty]
+            else:
+                chain = [n for n in members if _saturated(facts[n][1], facts[n][0])]
+                links = [(x, y) for x, y in zip(chain, chain[1:]) if x in dirty or y in dirty]
+            for link in links:
+                shared[link] = shared.get(link, 0) + 1
+        facts = self._facts({n for pair in shared for n in pair})
+        window = self.window_days
+        candidates = {
+            pair: count for pair, count in shared.items()
+            if count >= min(MIN_SHARED_BUCKETS, facts[pair[0]][0], facts[pair[1]][0])
+            and (window is None or _days_apart(facts[pair[0]][2], facts[pair[1]][2]) <= window)
+        }  # fmt: skip
+        before = {}
+        for number in dirty:
+            for row in self._db.execute("SELECT low, high, shared, kind, low_first, comparison FROM pairs WHERE low = ? OR high = ?", (number, number)):
+                before[(row[0], row[1])] = row[2:]
+        self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", list(before))
+        kept = [(low, high, count, *before[(low, high)][1:]) for (low, high), count in candidates.items() if (low, high) in before]
+        self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?)", kept)
+        fresh = sorted(pair for pair in candidates if pair not in before)
+        return set(fresh), self._judge([(low, high, candidates[(low, high)]) for low, high in fresh])
+
+    def _judge(self, pairs: Sequence[tuple[int, int, int]]) -> set[tuple[int, int]]:
+        """Verify and align ``(low, high, shared)`` pairs under the archive's common text; store each judgement.
+        The pairs whose judgement is not the one they had (a relation new or changed, or one gone)."""
+        common = self._common()
+        prepared: dict[int, Prepared] = {}
+
+        def document(number: int) -> Prepared:
+            if number not in prepared:
+                text = self._db.execute("SELECT text FROM documents WHERE number = ?", (number,)).fetchone()[0]
+                prepared[number] = prepare(text, self.options)
+            return prepared[number]
+
+        rows, changed = [], set()
+        for low, high, count in pairs:
+            found = verify(document(low), document(high), self.options, common)
+            if found is None:
+                rows.append((low, high, count, None, None, None))
+            else:
+                comparison = found.with_edits()
+                rows.append((low, high, count, comparison.relation, int(not found.swapped), comparison.to_json()))
+            had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", (low, high)).fetchone()
+            if (had or (None, None, None)) != rows[-1][3:]:
+                changed.add((low, high))
+        self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", rows)
+        return changed
+
+    def _common(self) -> ShingleSet | None:
+        hashes = np.frombuffer(self._db.execute("SELECT hashes FROM common_text").fetchone()[0], dtype="<u4")
+        return ShingleSet(hashes.astype(np.uint32)) if len(hashes) else None
+
+    def _common_measured_again(self) -> np.ndarray:
+        """Measure the common text again if its sample (the first ``COMMON_SAMPLE`` documents) changed; the
+        shingles that became, or stopped being, common."""
+        sample = np.array([row[0] for row in self._db.execute("SELECT number FROM documents ORDER BY number LIMIT ?", (COMMON_SAMPLE,))], dtype=np.int64)
+        stored_sample, stored = self._db.execute("SELECT sample, hashes FROM common_text").fetchone()
+        if sample.astype("<i8").tobytes() == stored_sample:
+            return np.zeros(0, dtype=np.uint32)
+        texts = [row[0] for row in self._db.execute("SELECT text FROM documents ORDER BY number LIMIT ?", (COMMON_SAMPLE,))]
+        hashes = common_shingles(texts, self.options).astype(np.uint32)
+        self._db.execute("UPDATE common_text SET sample = ?, hashes = ?", (sample.astype("<i8").tobytes(), hashes.astype("<u4").tobytes()))
+        return np.setxor1d(np.frombuffer(stored, dtype="<u4").astype(np.uint32), hashes)
+
+    def _judged_again(self, flipped: np.ndarray, *, skip: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Judge again each kept pair (but those of ``skip``, just judged) with a document holding a ``flipped``
+        shingle, whose own text the new common text measures otherwise. Those whose judgement changed."""
+        if not len(flipped):
+            return set()
+        flipped_set = ShingleSet(flipped)
+        pairs = [row for row in self._db.execute("SELECT low, high, shared FROM pairs") if (row[0], row[1]) not in skip]
+        holds: dict[int, bool] = {}
+        for number in sorted({n for low, high, _ in pairs for n in (low, high)}):
+            text = self._db.execute("SELECT text FROM documents WHERE number = ?", (number,)).fetchone()[0]
+            holds[number] = bool(flipped_set.contains(prepare(text, self.options).hashes).any())
+        return self._judge([(low, high, shared) for low, high, shared in pairs if holds[low] or holds[high]])
+
+    def _relations_among(self, pairs: set[tuple[int, int]]) -> list[tuple[int, int, Relation]]:
+        out = []
+        for low, high in sorted(pairs):
+            row = self._db.execute(
+                "SELECT p.kind, p.low_first, p.comparison, a.id, b.id FROM pairs p JOIN documents a ON a.number = p.low "
+                "JOIN documents b ON b.number = p.high WHERE p.low = ? AND p.high = ? AND p.kind IS NOT NULL",
+                (low, high),
+            ).fetchone()
+            if row is not None:
+                kind, low_first, comparison, low_id, high_id = row
+                out.append((low, high, _relation(low_id, high_id, kind, low_first, comparison)))
+        return out
+
+    def _batch_result(self, relations: list[tuple[int, int, Relation]], numbers: list[int]) -> Result:
+        involved = set(numbers) | {n for low, high, _ in relations for n in (low, high)}
+        rows = []
+        for start in range(0, len(involved), 500):
+            chunk = sorted(involved)[start : start + 500]
+            rows += self._db.execute(
+                f"SELECT number, id, length(text) FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        rows.sort()
+        return _result([(doc_id, length) for _, doc_id, length in rows], [r for _, _, r in relations], self.families(), self.options)
+
+
+_QUERY_ID = "(query)"
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error (or when asked)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._rolled_back = False
+
+    def __enter__(self) -> _Transaction:
+        self._db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def rollback(self) -> None:
+        self._db.execute("ROLLBACK")
+        self._rolled_back = True
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if self._rolled_back:
+            return
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _saturated(in_big: int, key_count: int) -> bool:
+    """The candidates rule: a document mostly made of big buckets' text (a reprint of a widely shared story)."""
+    return in_big >= SATURATED * max(1, key_count)
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((datetime.date.fromisoformat(a) - datetime.date.fromisoformat(b)).days)
+
+
+def _iso_date(value: Any, what: str) -> str:
+    """``value`` as ``YYYY-MM-DD``: a date, a datetime, or text that starts with an ISO date."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            pass
+    raise InvalidInput(f"{what} must be a date or text starting YYYY-MM-DD, got {value!r:.40}")
+
+
+def _relation(low_id: str, high_id: str, kind: str, low_first: int, comparison: str) -> Relation:
+    a, b = (low_id, high_id) if low_first else (high_id, low_id)
+    return Relation(a, b, kind, Comparison.from_dict(json.loads(comparison)))
+
+
+def _result(
+    documents: Sequence[tuple[str, int]], relations: Sequence[Relation], families: Sequence[Sequence[str]], options: Options
+) -> Result:
+    """A result over ``documents``, their families in the whole archive cut down to them."""
+    present = {doc_id for doc_id, _ in documents}
+    kept = tuple(tuple(m for m in family if m in present) for family in families)
+    return Result(
+        ids=tuple(doc_id for doc_id, _ in documents),
+        lengths=tuple(length for _, length in documents),
+        relations=tuple(relations),
+        families=tuple(family for family in kept if family),
+        options=options.to_dict(),
+    )
