@@ -138,7 +138,7 @@ def test_date_window_compares_only_documents_near_in_time(tmp_path):
         assert [r.b for r in archive.query(edited, date="2020-01-31")] == ["(query)"]  # web is 3 days away
         assert archive.query(edited, date="2020-01-30") == []
         assert len(archive) == 3  # queries add nothing
-    with pytest.raises(InvalidInput, match="within 3 days"):
+    with pytest.raises(InvalidInput, match="documents within 3 days, not within 5"):
         Archive(tmp_path / "window.db", window_days=5)
     with Archive(tmp_path / "window.db") as archive:  # reopened: the window is the archive's
         assert archive.window_days == 3
@@ -275,9 +275,11 @@ def test_cli_archive_commands(tmp_path):
     records.write_text(json.dumps({"id": WEB, "text": docs[WEB], "day": "2020-02-03"}, ensure_ascii=False) + "\n", "utf-8")
     db = tmp_path / "news.db"
     runner = CliRunner()
-    added = runner.invoke(main, ["archive", "add", str(db), str(folder), "--window-days", "30"])
+    added = runner.invoke(main, ["archive", "add", str(db), str(folder)])
     assert added.exit_code == 0, added.output
     assert "4 documents added" in added.output
+    windowed = runner.invoke(main, ["archive", "add", str(db), str(records), "--window-days", "3"])
+    assert windowed.exit_code == 1 and "every document with every other, not within 3 days" in windowed.output
     added = runner.invoke(main, ["archive", "add", str(db), str(records), "--date-field", "day"])
     assert added.exit_code == 0, added.output
     assert "1 document added" in added.output and "contains" in added.output and WEB in added.output

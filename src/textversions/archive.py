@@ -92,7 +92,8 @@ class Archive:
     (those of :func:`~textversions.find_versions`) and ``window_days`` are fixed
     when the archive is created and read back when it is opened; giving other
     ones to an existing archive is an error. With ``window_days``, two documents
-    are compared only when their dates are at most that many days apart.
+    are compared only when their dates are at most that many days apart. With
+    ``create=False`` a missing file is an error instead of a new archive.
 
     >>> with Archive(":memory:", window_days=2) as archive:
     ...     _ = archive.add({"a": "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。"}, dates={"a": "2020-02-01"})
@@ -104,6 +105,7 @@ class Archive:
         self,
         path: str | Path,
         *,
+        create: bool = True,
         window_days: int | None = None,
         options: Options | None = None,
         **keywords: Unpack[OptionKeywords],
@@ -111,6 +113,8 @@ class Archive:
         if window_days is not None and (isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0):
             raise InvalidInput(f"window_days must be a whole number of days, 0 or more, got {window_days!r}")
         self.path = str(path)
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise InvalidArchive(f"{self.path}: no such archive")
         given = Options.of(options, **keywords) if (options is not None or keywords) else None
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -160,7 +164,8 @@ class Archive:
         if given is not None and given != self.options:
             raise InvalidInput(f"{self.path} was created with other options ({self.options.to_dict()}); open it without options")
         if window_days is not None and window_days != self.window_days:
-            raise InvalidInput(f"{self.path} compares documents within {self.window_days} days, not {window_days}")
+            kept = "every document with every other" if self.window_days is None else f"documents within {self.window_days} days"
+            raise InvalidInput(f"{self.path} compares {kept}, not within {window_days} days (set when it was created)")
 
     def close(self) -> None:
         """Close the file (the archive is saved after every change; closing loses nothing)."""

@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,12 +23,14 @@ from rich.progress import Progress
 from rich.text import Text
 
 from . import __version__
+from .archive import Archive
 from .calibrate import CONDITIONS, DEFAULT_GRID, Calibration, calibrate
 from .collate import Collation, collate
 from .compare import Comparison, compare
 from .errors import TextVersionsError
 from .explain import explain
-from .find import Result, find_versions
+from .edits import COSMETIC_KINDS
+from .find import Relation, Result, find_versions
 from .io import decoded, read_paths, read_text_file, seed_corpus
 from .report import (
     calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
@@ -171,6 +173,7 @@ def main() -> None:
       textversions collate web.txt print.txt reprint.txt --out story.html
       textversions explain web.txt print.txt
       textversions calibrate news/ --target-recall 0.99 --out calibration.html
+      textversions archive add news.db today/ --window-days 3
     """
     notes = logging.getLogger("textversions.io")
     if not any(isinstance(handler, _EncodingNotes) for handler in notes.handlers):
@@ -729,3 +732,153 @@ def _print_calibration(console: Console, calibration: Calibration, corpus: str) 
 def _short(text: str, limit: int = 50, *, empty: str = "∅") -> str:
     text = text.replace("\n", "⏎")
     return (text[: limit - 1] + "…" if len(text) > limit else text) or empty
+
+
+@main.group(name="archive")
+def archive_group() -> None:
+    """A living archive in one SQLite file: add each day's documents, learn at once what they are versions of.
+
+    \b
+    Examples:
+      textversions archive add news.db today/ --window-days 3
+      textversions archive add news.db today.jsonl --date-field published --source-field paper
+      textversions archive query news.db draft.txt
+      textversions archive report news.db --since 2020-02-03 --out today.html
+      textversions archive expire news.db --before 2019-01-01
+    """
+
+
+def _archive(path: str, *, create: bool = False, **settings: Any) -> Archive:
+    try:
+        return Archive(path, create=create, **settings)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _print_relations(relations: Iterable[Relation]) -> None:
+    for relation in relations:
+        summary = ", ".join(f"{count} {kind}" for kind, count in relation.comparison.summary().items() if kind not in COSMETIC_KINDS)
+        click.echo(f"  {relation.kind:<9} {relation.a} → {relation.b}" + (f"  ({summary})" if summary else ""))
+
+
+@archive_group.command(name="add")
+@click.argument("archive_path", metavar="ARCHIVE", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--date-field", help="Column of JSONL/CSV/Parquet input holding each document's date (YYYY-MM-DD…).")
+@click.option("--source-field", help="Column of JSONL/CSV/Parquet input holding where each document came from.")
+@click.option("--window-days", type=click.IntRange(min=0), help="Compare only documents at most this many days apart (set when the archive is created).")
+@click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
+@click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write what this batch found: .json, .jsonl, .md or .html.")
+@_reading_options
+@_matching_options
+@click.pass_context
+def archive_add(
+    context: click.Context,
+    archive_path: str,
+    paths: tuple[str, ...],
+    date_field: str | None,
+    source_field: str | None,
+    window_days: int | None,
+    id_field: str,
+    text_field: str,
+    out: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    **options: Any,
+) -> None:
+    """Add the documents of PATHS (as `find` reads them) to ARCHIVE, created if absent; print what they are
+    versions of. Options of matching count when the archive is created and must match it afterwards."""
+    target = Path(out) if out else None
+    fmt = _check_out(target, None, "json") if target else None
+    chosen = {name: value for name, value in options.items() if context.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE}
+    extras: dict[str, dict[str, Any]] = {field: {} for field in (date_field, source_field) if field}
+    try:
+        docs = list(read_paths([Path(p) for p in paths], id_field=id_field, text_field=text_field, encoding=encoding,
+                               delimiter=delimiter, extras=extras))  # fmt: skip
+        if not docs:
+            raise click.ClickException(f"no documents in {', '.join(paths)}")
+        with _archive(archive_path, create=True, window_days=window_days, options=_options(chosen) if chosen else None) as archive:
+            found = archive.add(docs, dates=extras.get(date_field or "", {}), sources=extras.get(source_field or "", {}))
+            total = len(archive)
+            texts = archive.texts(found.ids) if fmt == "html" else {}
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    noun = "document" if len(docs) == 1 else "documents"
+    click.echo(f"{len(docs)} {noun} added to {archive_path} ({total} kept); {len(found.relations)} relation(s) found")
+    _print_relations(found.relations)
+    if target is not None:
+        _write_result(found, texts, fmt or "json", target)
+
+
+def _write_result(result: Result, texts: dict[str, str], fmt: str, out: Path | None) -> None:
+    if fmt == "json":
+        _write(result.to_json(indent=2), out)
+    elif fmt == "jsonl":
+        _write(result.to_jsonl().rstrip("\n"), out)
+    elif fmt == "md":
+        _write(result_markdown(result), out)
+    else:
+        _write(result_html(result, texts), out)
+
+
+@archive_group.command(name="query")
+@click.argument("archive_path", metavar="ARCHIVE", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(allow_dash=True))
+@click.option("--date", help="The text's date, for an archive with a date window (default: today).")
+@_reading_options
+def archive_query(archive_path: str, path: str, date: str | None, encoding: str | None, delimiter: str | None) -> None:
+    """What the text in PATH (- for stdin) is a version of in ARCHIVE, without adding it."""
+    try:
+        text = decoded(sys.stdin.buffer.read(), "<stdin>", encoding=encoding) if path == "-" else read_text_file(Path(path), encoding=encoding)
+        with _archive(archive_path) as archive:
+            relations = archive.query(text, date=date)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(relations)} relation(s) in {archive_path}")
+    _print_relations(relations)
+
+
+@archive_group.command(name="remove")
+@click.argument("archive_path", metavar="ARCHIVE", type=click.Path(dir_okay=False))
+@click.argument("ids", nargs=-1, required=True)
+def archive_remove(archive_path: str, ids: tuple[str, ...]) -> None:
+    """Remove the documents IDS from ARCHIVE, with their keys and relations."""
+    try:
+        with _archive(archive_path) as archive:
+            removed = archive.remove(ids)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{removed} document{'' if removed == 1 else 's'} removed from {archive_path}")
+
+
+@archive_group.command(name="expire")
+@click.argument("archive_path", metavar="ARCHIVE", type=click.Path(dir_okay=False))
+@click.option("--before", required=True, help="Remove the documents dated before this day (YYYY-MM-DD).")
+def archive_expire(archive_path: str, before: str) -> None:
+    """Remove from ARCHIVE every document dated before a day."""
+    try:
+        with _archive(archive_path) as archive:
+            removed = archive.expire(before=before)
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{removed} document{'' if removed == 1 else 's'} removed from {archive_path}")
+
+
+@archive_group.command(name="report")
+@click.argument("archive_path", metavar="ARCHIVE", type=click.Path(dir_okay=False))
+@click.option("--since", help="Only the relations of documents dated on or after this day (YYYY-MM-DD).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here: .json, .jsonl, .md or .html (default: JSON to stdout).")
+def archive_report(archive_path: str, since: str | None, out: str | None) -> None:
+    """Write ARCHIVE's relations and families, all or those since a day."""
+    target = Path(out) if out else None
+    fmt = _check_out(target, None, "json")
+    try:
+        with _archive(archive_path) as archive:
+            result = archive.result(since=since)
+            texts = archive.texts(result.ids) if fmt == "html" else {}
+    except TextVersionsError as error:
+        raise click.ClickException(str(error)) from error
+    _write_result(result, texts, fmt, target)
+    if target is not None:
+        click.echo(f"wrote {target} ({len(result.ids)} documents, {len(result.relations)} relations)", err=True)

@@ -189,7 +189,11 @@ def readable_id(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace") if any("\udc80" <= c <= "\udcff" for c in name) else name
 
 
-def _record(where: str, record: Any, id_field: str, text_field: str) -> tuple[str, str]:
+Extras = dict[str, dict[str, Any]]
+"""Other columns of a table to keep: ``{field: {}}``, filled as ``{field: {id: value}}`` while reading."""
+
+
+def _record(where: str, record: Any, id_field: str, text_field: str, extras: Extras | None = None) -> tuple[str, str]:
     if not isinstance(record, dict):
         raise InvalidInput(f"{where}: expected an object with {id_field!r} and {text_field!r}")
     for field in (id_field, text_field):
@@ -200,6 +204,9 @@ def _record(where: str, record: Any, id_field: str, text_field: str) -> tuple[st
         raise InvalidInput(f"{where}: id must be a string or an integer, got {type(doc_id).__name__}")
     if not isinstance(text, str):
         raise NotText(f"{where}: document {doc_id!r}: text must be a string, got {type(text).__name__}")
+    for field, values in (extras or {}).items():
+        if record.get(field) not in (None, ""):
+            values[str(doc_id)] = record[field]
     return str(doc_id), text
 
 
@@ -208,7 +215,7 @@ OnError = Callable[[str, str], None]
 
 
 def _jsonl(
-    stream: TextIO, name: str, id_field: str, text_field: str, on_error: OnError | None
+    stream: TextIO, name: str, id_field: str, text_field: str, on_error: OnError | None, extras: Extras | None
 ) -> Iterator[tuple[str, str]]:
     for number, line in enumerate(stream, 1):
         if not line.strip():
@@ -218,7 +225,7 @@ def _jsonl(
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise UnreadableDocument(f"{name}:{number}: not JSON ({error.msg})") from error
-            yield _record(f"{name}:{number}", record, id_field, text_field)
+            yield _record(f"{name}:{number}", record, id_field, text_field, extras)
         except (UnreadableDocument, InvalidInput) as error:
             if on_error is None:
                 raise
@@ -233,12 +240,14 @@ def read_table(
     on_error: OnError | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    extras: Extras | None = None,
 ) -> Iterator[tuple[str, str]]:
     """``(id, text)`` for each record of a JSONL, CSV, TSV or Parquet file (``-``: JSONL on stdin).
 
     Text tables are UTF-8 unless ``encoding`` says otherwise; ``delimiter`` is a CSV's
     (``,``; a ``.tsv`` file's is a tab). With ``on_error``, a JSONL record that cannot be
-    read is reported to it and skipped.
+    read is reported to it and skipped. ``extras`` (``{field: {}}``) collects other
+    columns by id as the records are read (a date, a source).
     """
     if encoding is not None:
         try:
@@ -249,7 +258,7 @@ def read_table(
     if str(path) == "-":
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding=text_encoding, errors="strict")
         try:
-            yield from _jsonl(stdin, "<stdin>", id_field, text_field, on_error)
+            yield from _jsonl(stdin, "<stdin>", id_field, text_field, on_error, extras)
         except UnicodeDecodeError as error:
             raise UnreadableDocument(f"<stdin>: not {encoding or 'UTF-8'} text ({error.reason})") from error
         return
@@ -258,7 +267,7 @@ def read_table(
     try:
         if suffix in (".jsonl", ".ndjson"):
             with path.open(encoding=text_encoding) as stream:
-                yield from _jsonl(stream, str(path), id_field, text_field, on_error)
+                yield from _jsonl(stream, str(path), id_field, text_field, on_error, extras)
         elif suffix in (".csv", ".tsv"):
             # A news page in one cell is far above csv's default 128 KiB field limit.
             csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
@@ -272,11 +281,11 @@ def read_table(
                         for field in (id_field, text_field):
                             if field in row and row[field] is None:
                                 raise InvalidInput(f"{where}: no cell for column {field!r} (the row is short)")
-                        yield _record(where, row, id_field, text_field)
+                        yield _record(where, row, id_field, text_field, extras)
                 except csv.Error as error:
                     raise UnreadableDocument(f"{path}: not readable as CSV ({error})") from error
         elif suffix == ".parquet":
-            yield from _parquet(path, id_field, text_field)
+            yield from _parquet(path, id_field, text_field, extras)
         else:
             raise InvalidInput(f"{path}: not a table (expected one of {', '.join(TABLE_SUFFIXES)})")
     except UnicodeDecodeError as error:
@@ -285,7 +294,7 @@ def read_table(
         raise UnreadableDocument(f"{path}: cannot read ({error.strerror or error})") from error
 
 
-def _parquet(path: Path, id_field: str, text_field: str) -> Iterator[tuple[str, str]]:
+def _parquet(path: Path, id_field: str, text_field: str, extras: Extras | None) -> Iterator[tuple[str, str]]:
     try:
         import pyarrow.parquet as pq
     except ImportError as error:
@@ -298,11 +307,12 @@ def _parquet(path: Path, id_field: str, text_field: str) -> Iterator[tuple[str, 
     for field in (id_field, text_field):
         if field not in names:
             raise InvalidInput(f"{path}: no column {field!r} (columns: {', '.join(names)})")
+    columns = [id_field, text_field, *[field for field in extras or {} if field in names]]
     row = 0
-    for batch in table.iter_batches(columns=[id_field, text_field], batch_size=4096):
+    for batch in table.iter_batches(columns=columns, batch_size=4096):
         for record in batch.to_pylist():
             row += 1
-            yield _record(f"{path}: row {row}", record, id_field, text_field)
+            yield _record(f"{path}: row {row}", record, id_field, text_field, extras)
 
 
 def read_paths(
@@ -313,9 +323,10 @@ def read_paths(
     on_error: OnError | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    extras: Extras | None = None,
 ) -> Iterator[tuple[str, str]]:
     """``(id, text)`` for each text file or table named, and each .txt/.md file in each folder named
-    (``encoding`` and ``delimiter`` as for :func:`decoded` and :func:`read_table`).
+    (``encoding``, ``delimiter`` and ``extras`` as for :func:`decoded` and :func:`read_table`).
 
     Without ``on_error`` the first file or record that cannot be read raises; with
     it, that file or record is reported as ``on_error(source, reason)`` and skipped.
@@ -326,8 +337,9 @@ def read_paths(
         if str(given) == "-" or Path(given).suffix.lower() in TABLE_SUFFIXES:
             try:
                 yield from read_table(
-                    given, id_field=id_field, text_field=text_field, on_error=on_error, encoding=encoding, delimiter=delimiter
-                )
+                    given, id_field=id_field, text_field=text_field, on_error=on_error, encoding=encoding,
+                    delimiter=delimiter, extras=extras,
+                )  # fmt: skip
             except (UnreadableDocument, InvalidInput) as error:
                 if on_error is None:
                     raise
