@@ -47,6 +47,7 @@ from .errors import DuplicateId, InvalidArchive, InvalidInput
 from .families import JOINING, story_families
 from .find import Relation, Result, checked_documents
 from .options import OptionKeywords, Options
+from . import runs
 from .shingle import Prepared, ShingleSet, prepare
 from .sketch import sketch_keys_batch
 
@@ -69,7 +70,6 @@ CREATE TABLE documents(
     keys BLOB NOT NULL                          -- its distinct LSH keys, int64 little-endian
 );
 CREATE INDEX documents_date ON documents(date);
-CREATE TABLE bucket_keys(key INTEGER NOT NULL, number INTEGER NOT NULL, PRIMARY KEY(key, number)) WITHOUT ROWID;
 CREATE TABLE pairs(
     low INTEGER NOT NULL,                       -- document numbers, low < high
     high INTEGER NOT NULL,
@@ -82,7 +82,7 @@ CREATE TABLE pairs(
 CREATE INDEX pairs_high ON pairs(high);
 CREATE TABLE common_text(sample BLOB NOT NULL, hashes BLOB NOT NULL);
 """
-_TABLES = {"meta", "documents", "bucket_keys", "pairs", "common_text"}
+_TABLES = {"meta", "documents", "pairs", "common_text", *runs.TABLES}
 
 
 class Archive:
@@ -126,6 +126,7 @@ class Archive:
             self._create(given or Options(), window_days)
         else:
             self._open(tables, given, window_days)
+        self._runs = runs.KeyRuns(self._db)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA cache_size = -262144")
@@ -140,6 +141,7 @@ class Archive:
                     "window_days": window_days}  # fmt: skip
             self._db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()])
             self._db.execute("INSERT INTO common_text VALUES (x'', x'')")
+            runs.KeyRuns(self._db).create()
         self.options, self.window_days = options, window_days
 
     def _open(self, tables: set[str], given: Options | None, window_days: int | None) -> None:
@@ -343,13 +345,13 @@ class Archive:
             )  # fmt: skip
             new_keys = np.concatenate(distinct) if distinct else np.zeros(0, np.int64)
             new_owners = np.repeat(np.array(numbers, dtype=np.int64), [len(k) for k in distinct])
-            old_keys, old_owners = self._members_of(np.unique(new_keys))
-            self._db.executemany("INSERT INTO bucket_keys VALUES (?, ?)", zip(new_keys.tolist(), new_owners.tolist()))
+            old_keys, old_owners = self._members_of(new_keys)
+            self._runs.append(new_keys, new_owners)
             union_keys = np.concatenate([old_keys, new_keys])
             union_owners = np.concatenate([old_owners, new_owners])
             dirty = set(numbers) | self._bigness_changed(union_keys, union_owners, len(old_keys), set(numbers))
             flipped = self._common_measured_again()
-            judged, changed = self._recounted(dirty)
+            judged, changed = self._recounted(dirty, known=(union_keys, union_owners, set(numbers)))
             changed |= self._judged_again(flipped, skip=judged)
             relations = self._relations_among(changed)
             result = self._batch_result(relations, numbers)
@@ -363,7 +365,7 @@ class Archive:
         gone = set(numbers)
         keys = np.unique(np.concatenate([self._keys_of(n) for n in numbers]))
         union_keys, union_owners = self._members_of(keys)
-        self._db.executemany("DELETE FROM bucket_keys WHERE number = ?", [(n,) for n in numbers])
+        self._runs.remove(keys, np.array(numbers, dtype=np.int64))
         # The pairs of the removed documents go; their chain neighbours and the rest are counted below.
         self._db.executemany("DELETE FROM pairs WHERE low = ? OR high = ?", [(n, n) for n in numbers])
         staying = ~np.isin(union_owners, list(gone))
@@ -375,14 +377,7 @@ class Archive:
 
     def _members_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every ``(key, number)`` row of the buckets ``keys``, sorted."""
-        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(key INTEGER PRIMARY KEY)")
-        self._db.execute("DELETE FROM temp.wanted")
-        self._db.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", ((k,) for k in np.sort(keys).tolist()))
-        rows = self._db.execute(
-            "SELECT b.key, b.number FROM temp.wanted w JOIN bucket_keys b ON b.key = w.key ORDER BY b.key, b.number"
-        ).fetchall()
-        found = np.array(rows, dtype=np.int64).reshape(-1, 2)
-        return found[:, 0].copy(), found[:, 1].copy()
+        return self._runs.members(np.unique(keys))
 
     def _keys_of(self, number: int) -> np.ndarray:
         blob = self._db.execute("SELECT keys FROM documents WHERE number = ?", (number,)).fetchone()[0]
@@ -414,30 +409,28 @@ class Archive:
         else:
             before_mask, after_mask = np.ones(len(keys), dtype=bool), removed[order]
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        before = np.add.reduceat(before_mask.astype(np.int64), starts)
-        after = np.add.reduceat(after_mask.astype(np.int64), starts)
-        ends = np.r_[starts[1:], len(keys)]
-        change: dict[int, int] = {}
-        dirty: set[int] = set()
-        for start, end, size_before, size_after in zip(starts.tolist(), ends.tolist(), before.tolist(), after.tolist()):
-            was_big, is_big = size_before > MAX_BUCKET, size_after > MAX_BUCKET
-            members = owners[start:end][after_mask[start:end]].tolist()
-            for member in members:
-                if member in new:
-                    change[member] = change.get(member, 0) + is_big
-                elif was_big != is_big:
-                    change[member] = change.get(member, 0) + (1 if is_big else -1)
-            if was_big != is_big:
-                dirty.update(members)
-        facts = self._facts(change)
+        lengths = np.diff(np.r_[starts, len(keys)])
+        before = np.repeat(np.add.reduceat(before_mask.astype(np.int64), starts), lengths) > MAX_BUCKET
+        after = np.repeat(np.add.reduceat(after_mask.astype(np.int64), starts), lengths) > MAX_BUCKET
+        is_new = np.isin(owners, list(new))
+        # A new document counts every big bucket it is in; a kept one each bucket that became (or stopped being) big.
+        delta = np.where(is_new, after, np.where(after != before, np.where(after, 1, -1), 0)) * after_mask
+        changed = np.flatnonzero(delta)
+        numbers = np.unique(owners[changed])
+        sums = np.bincount(np.searchsorted(numbers, owners[changed]), weights=delta[changed], minlength=len(numbers))
+        dirty = set(owners[(after != before) & after_mask].tolist())
+        facts = self._facts(numbers.tolist())
         flipped = []
-        for number, delta in change.items():
-            if delta:
+        for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()):
+            if change:
                 key_count, in_big, _ = facts[number]
                 # A new document joins the end of each chain: its links are its own pairs, counted anyway.
-                if number not in new and _saturated(in_big, key_count) != _saturated(in_big + delta, key_count):
+                if number not in new and _saturated(in_big, key_count) != _saturated(in_big + change, key_count):
                     flipped.append(number)
-                self._db.execute("UPDATE documents SET in_big = in_big + ? WHERE number = ?", (delta, number))
+        self._db.executemany(
+            "UPDATE documents SET in_big = in_big + ? WHERE number = ?",
+            [(change, number) for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()) if change],
+        )
         if flipped:
             dirty.update(flipped)
             flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
@@ -468,12 +461,14 @@ class Archive:
                 out.update(chain[max(0, position - 1) : position + 1])
         return out
 
-    def _recounted(self, dirty: set[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    def _recounted(
+        self, dirty: set[int], *, known: tuple[np.ndarray, np.ndarray, set[int]] | None = None
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
         """Count again the candidate pairs of the ``dirty`` documents over the whole archive and replace theirs;
         judge the pairs that are new. The pairs judged, and those of them that became relations."""
         if not dirty:
             return set(), set()
-        keys, owners = self._members_of(np.unique(np.concatenate([self._keys_of(n) for n in dirty])))
+        keys, owners = self._bucket_rows(dirty, known)
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
         ends = np.r_[starts[1:], len(keys)]
         sizes = ends - starts
@@ -505,6 +500,18 @@ class Archive:
         self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?)", kept)
         fresh = sorted(pair for pair in candidates if pair not in before)
         return set(fresh), self._judge([(low, high, candidates[(low, high)]) for low, high in fresh])
+
+    def _bucket_rows(self, numbers: set[int], known: tuple[np.ndarray, np.ndarray, set[int]] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Every row of every bucket the documents ``numbers`` are in, sorted; ``known`` has the rows of the buckets
+        of some of them already (``(keys, owners, those documents)``)."""
+        known_keys, known_owners, covered = known or (np.zeros(0, np.int64), np.zeros(0, np.int64), set())
+        rest = sorted(numbers - covered)
+        fetched = self._members_of(np.concatenate([self._keys_of(n) for n in rest])) if rest else (known_keys[:0], known_owners[:0])
+        keys, owners = np.concatenate([known_keys, fetched[0]]), np.concatenate([known_owners, fetched[1]])
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], owners[order]
+        distinct = np.r_[True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])] if len(keys) else np.zeros(0, bool)
+        return keys[distinct], owners[distinct]
 
     def _judge(self, pairs: Sequence[tuple[int, int, int]]) -> set[tuple[int, int]]:
         """Verify and align ``(low, high, shared)`` pairs under the archive's common text; store each judgement.

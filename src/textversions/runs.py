@@ -1,0 +1,201 @@
+"""The archive's bucket index: sorted runs of ``(key, document)`` rows in SQLite, each behind a Bloom filter.
+
+An archive of 100,000 documents holds about 50 million LSH keys, and a day's
+batch brings a million new ones, spread at random over the key space. Kept as one
+B-tree keyed by key, every batch would touch (and SQLite rewrite) nearly every page
+of it. Kept as runs — a batch's rows sorted and written once, in blocks, at the end
+of the file — a batch writes only its own rows; runs are merged when a newer one
+grows to a quarter of the one before (each row is rewritten a few times in all).
+Finding the rows of a million keys reads each run's Bloom filter and fences (first
+key of each block) and then only the blocks that may hold one of them.
+
+>>> import sqlite3
+>>> db = sqlite3.connect(":memory:", isolation_level=None)
+>>> runs = KeyRuns(db)
+>>> runs.create()
+>>> runs.append(np.array([5, 9, 5], dtype=np.int64), np.array([1, 1, 2], dtype=np.int64))
+>>> [a.tolist() for a in runs.members(np.array([5, 7], dtype=np.int64))]
+[[5, 5], [1, 2]]
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import numpy as np
+
+__all__ = ["KeyRuns"]
+
+BLOCK = 128
+"""Rows per block: a block (1.5 KB) is read whole, and fits one SQLite page."""
+_BITS_PER_KEY = 10
+_PROBES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD)
+"""Odd multipliers: probe ``i`` of a key is the top bits of ``key * _PROBES[i]`` (keys are already random)."""
+_GROWTH = 4
+"""A run is merged into the one before it once it holds a quarter as many rows."""
+
+_SCHEMA = (
+    """CREATE TABLE key_runs(
+        run INTEGER PRIMARY KEY,
+        size INTEGER NOT NULL,
+        first_block INTEGER NOT NULL,
+        blocks INTEGER NOT NULL,
+        fences BLOB NOT NULL,       -- first key of each block, int64
+        bloom BLOB NOT NULL,        -- 2**bloom_bits bits
+        bloom_bits INTEGER NOT NULL
+    )""",
+    "CREATE TABLE key_blocks(block INTEGER PRIMARY KEY, keys BLOB NOT NULL, owners BLOB NOT NULL)",
+)
+TABLES = ("key_runs", "key_blocks")
+
+
+class KeyRuns:
+    """Rows ``(key, owner)`` — an LSH bucket key and a document number — in runs inside an open SQLite database.
+
+    The caller holds the transaction: every method reads or writes inside it.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def create(self) -> None:
+        """Create the tables (in a new archive)."""
+        for statement in _SCHEMA:
+            self._db.execute(statement)
+
+    def append(self, keys: np.ndarray, owners: np.ndarray) -> None:
+        """Add rows (each ``(key, owner)`` at most once, none already kept) as a new run; merge runs that grew."""
+        if len(keys):
+            order = np.lexsort((owners, keys))
+            self._write(keys[order], owners[order])
+        runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
+        while len(runs) >= 2 and runs[-2][1] <= _GROWTH * runs[-1][1]:
+            (older, _), (newer, _) = runs[-2], runs[-1]
+            keys, owners = self._rows_of([older, newer])
+            order = np.lexsort((owners, keys))
+            self._drop([older, newer])
+            self._write(keys[order], owners[order])
+            runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
+
+    def members(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every row whose key is in ``wanted`` (sorted, distinct): ``(keys, owners)``, sorted by key, then owner."""
+        found_keys, found_owners = [], []
+        for _, first_block, fences_blob, bloom, bloom_bits in self._db.execute(
+            "SELECT run, first_block, fences, bloom, bloom_bits FROM key_runs ORDER BY run"
+        ).fetchall():
+            maybe = wanted[_bloom_holds(np.frombuffer(bloom, dtype=np.uint8), bloom_bits, wanted)]
+            if not len(maybe):
+                continue
+            fences = np.frombuffer(fences_blob, dtype="<i8")
+            # A key's rows lie in the blocks from the last one starting below it to the last one starting at or below it.
+            low = np.maximum(np.searchsorted(fences, maybe, "left") - 1, 0)
+            high = np.maximum(np.searchsorted(fences, maybe, "right") - 1, 0)
+            blocks = np.unique(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block
+            keys, owners = self._blocks(blocks.tolist())
+            hit = np.isin(keys, maybe)
+            found_keys.append(keys[hit])
+            found_owners.append(owners[hit])
+        if not found_keys:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keys, owners = np.concatenate(found_keys), np.concatenate(found_owners)
+        order = np.lexsort((owners, keys))
+        return keys[order], owners[order]
+
+    def remove(self, keys: np.ndarray, gone: np.ndarray) -> None:
+        """Remove the rows of documents ``gone`` (their keys are ``keys``): the blocks holding them are rewritten."""
+        wanted = np.unique(keys)
+        for run, first_block, fences_blob in self._db.execute("SELECT run, first_block, fences FROM key_runs").fetchall():
+            fences = np.frombuffer(fences_blob, dtype="<i8")
+            low = np.maximum(np.searchsorted(fences, wanted, "left") - 1, 0)
+            high = np.maximum(np.searchsorted(fences, wanted, "right") - 1, 0)
+            removed = 0
+            for block in (np.unique(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block).tolist():
+                block_keys, block_owners = self._blocks([block])
+                keep = ~np.isin(block_owners, gone)
+                if not keep.all():
+                    removed += int((~keep).sum())
+                    self._db.execute(
+                        "UPDATE key_blocks SET keys = ?, owners = ? WHERE block = ?",
+                        (block_keys[keep].astype("<i8").tobytes(), block_owners[keep].astype("<i4").tobytes(), block),
+                    )
+            if removed:
+                self._db.execute("UPDATE key_runs SET size = size - ? WHERE run = ?", (removed, run))
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every row kept (to check an archive): ``(keys, owners)``, sorted."""
+        runs = [row[0] for row in self._db.execute("SELECT run FROM key_runs")]
+        keys, owners = self._rows_of(runs)
+        order = np.lexsort((owners, keys))
+        return keys[order], owners[order]
+
+    def _write(self, keys: np.ndarray, owners: np.ndarray) -> None:
+        start = int(self._db.execute("SELECT coalesce(max(block), -1) + 1 FROM key_blocks").fetchone()[0])
+        cuts = range(0, len(keys), BLOCK)
+        self._db.executemany(
+            "INSERT INTO key_blocks VALUES (?, ?, ?)",
+            ((start + n, keys[cut : cut + BLOCK].astype("<i8").tobytes(), owners[cut : cut + BLOCK].astype("<i4").tobytes())
+             for n, cut in enumerate(cuts)),
+        )  # fmt: skip
+        bits = max(13, int(np.ceil(np.log2(_BITS_PER_KEY * max(1, len(keys))))))
+        self._db.execute(
+            "INSERT INTO key_runs(size, first_block, blocks, fences, bloom, bloom_bits) VALUES (?, ?, ?, ?, ?, ?)",
+            (len(keys), start, len(cuts), keys[::BLOCK].astype("<i8").tobytes(), _bloom(np.unique(keys), bits), bits),
+        )
+
+    def _drop(self, runs: list[int]) -> None:
+        for run in runs:
+            first, count = self._db.execute("SELECT first_block, blocks FROM key_runs WHERE run = ?", (run,)).fetchone()
+            self._db.execute("DELETE FROM key_blocks WHERE block >= ? AND block < ?", (first, first + count))
+            self._db.execute("DELETE FROM key_runs WHERE run = ?", (run,))
+
+    def _rows_of(self, runs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        keys, owners = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        for run in runs:
+            first, count = self._db.execute("SELECT first_block, blocks FROM key_runs WHERE run = ?", (run,)).fetchone()
+            found = self._db.execute("SELECT keys, owners FROM key_blocks WHERE block >= ? AND block < ? ORDER BY block", (first, first + count))
+            rows = found.fetchall()
+            keys.append(np.frombuffer(b"".join(row[0] for row in rows), dtype="<i8").astype(np.int64))
+            owners.append(np.frombuffer(b"".join(row[1] for row in rows), dtype="<i4").astype(np.int64))
+        return np.concatenate(keys), np.concatenate(owners)
+
+    def _blocks(self, blocks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._db.execute(
+            "SELECT b.keys, b.owners FROM json_each(?) j JOIN key_blocks b ON b.block = j.value", (json.dumps(blocks),)
+        ).fetchall()
+        keys = np.frombuffer(b"".join(row[0] for row in rows), dtype="<i8").astype(np.int64)
+        owners = np.frombuffer(b"".join(row[1] for row in rows), dtype="<i4").astype(np.int64)
+        return keys, owners
+
+
+def _ramps(lengths: np.ndarray) -> np.ndarray:
+    """``0 … n-1`` for each ``n`` of ``lengths``, one after the other."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.arange(total) - starts
+
+
+def _probes(keys: np.ndarray, bits: int) -> list[np.ndarray]:
+    unsigned = keys.view(np.uint64)
+    shift = np.uint64(64 - bits)
+    with np.errstate(over="ignore"):
+        return [(unsigned * np.uint64(multiplier)) >> shift for multiplier in _PROBES]
+
+
+def _bloom(keys: np.ndarray, bits: int) -> bytes:
+    """A Bloom filter of ``keys`` with ``2**bits`` bits, packed little-endian."""
+    filled = np.zeros(1 << bits, dtype=bool)
+    for start in range(0, len(keys), 1 << 22):
+        for probe in _probes(keys[start : start + (1 << 22)], bits):
+            filled[probe] = True
+    return np.packbits(filled, bitorder="little").tobytes()
+
+
+def _bloom_holds(bloom: np.ndarray, bits: int, keys: np.ndarray) -> np.ndarray:
+    """Which ``keys`` the filter may hold (a few it does not; never misses one it does)."""
+    held = np.ones(len(keys), dtype=bool)
+    for probe in _probes(keys, bits):
+        held &= (bloom[probe >> np.uint64(3)] >> (probe & np.uint64(7)).astype(np.uint8)) & 1 == 1
+    return held
