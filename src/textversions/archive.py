@@ -35,6 +35,7 @@ import datetime
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -47,6 +48,7 @@ from .errors import DuplicateId, InvalidArchive, InvalidInput
 from .families import JOINING, story_families
 from .find import Relation, Result, checked_documents
 from .options import OptionKeywords, Options
+from .pool import chunks, installed, mapped
 from . import runs
 from .shingle import Prepared, ShingleSet, prepare
 from .sketch import sketch_keys_batch
@@ -94,6 +96,7 @@ class Archive:
     ones to an existing archive is an error. With ``window_days``, two documents
     are compared only when their dates are at most that many days apart. With
     ``create=False`` a missing file is an error instead of a new archive.
+    ``workers`` processes share the judging of pairs, and threads the sketching.
 
     >>> with Archive(":memory:", window_days=2) as archive:
     ...     _ = archive.add({"a": "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。"}, dates={"a": "2020-02-01"})
@@ -107,12 +110,15 @@ class Archive:
         *,
         create: bool = True,
         window_days: int | None = None,
+        workers: int = 1,
         options: Options | None = None,
         **keywords: Unpack[OptionKeywords],
     ) -> None:
         if window_days is not None and (isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 0):
             raise InvalidInput(f"window_days must be a whole number of days, 0 or more, got {window_days!r}")
-        self.path = str(path)
+        if workers < 1:
+            raise InvalidInput(f"workers must be at least 1, got {workers}")
+        self.path, self.workers = str(path), workers
         if not create and self.path != ":memory:" and not Path(self.path).exists():
             raise InvalidArchive(f"{self.path}: no such archive")
         given = Options.of(options, **keywords) if (options is not None or keywords) else None
@@ -329,7 +335,9 @@ class Archive:
         if unknown:
             raise InvalidInput(f"a date or source is given for {unknown[0]!r}, which is not among the documents added")
         texts = [text for _, text in batch]
-        counts, keys = sketch_keys_batch(texts, self.options) if batch else (np.zeros(0, np.int64), np.zeros(0, np.uint64))
+        sketched = list(mapped(_sketch_chunk, [(chunk, self.options) for chunk in chunks(texts, 256)], self.workers, threads=True))
+        counts = np.concatenate([c for c, _ in sketched]) if sketched else np.zeros(0, np.int64)
+        keys = np.concatenate([k for _, k in sketched]) if sketched else np.zeros(0, np.uint64)
         with self._transaction() as transaction:
             for doc_id, _ in batch:
                 if doc_id in self:
@@ -337,7 +345,7 @@ class Archive:
             first = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'").fetchone()[0]) + 1
             numbers = list(range(first, first + len(batch)))
             per_doc = np.split(keys.view(np.int64), np.cumsum(counts)[:-1]) if len(batch) else []
-            distinct = [np.unique(k) for k in per_doc]
+            distinct = [runs.distinct(k) for k in per_doc]
             self._db.executemany(
                 "INSERT INTO documents(number, id, text, date, source, key_count, in_big, keys) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                 [(n, doc_id, text, day[doc_id], sources.get(doc_id), int(c), k.astype("<i8").tobytes())
@@ -363,12 +371,12 @@ class Archive:
         if not numbers:
             return
         gone = set(numbers)
-        keys = np.unique(np.concatenate([self._keys_of(n) for n in numbers]))
+        keys = runs.distinct(np.concatenate([self._keys_of(n) for n in numbers]))
         union_keys, union_owners = self._members_of(keys)
         self._runs.remove(keys, np.array(numbers, dtype=np.int64))
         # The pairs of the removed documents go; their chain neighbours and the rest are counted below.
         self._db.executemany("DELETE FROM pairs WHERE low = ? OR high = ?", [(n, n) for n in numbers])
-        staying = ~np.isin(union_owners, list(gone))
+        staying = ~runs.among(union_owners, runs.distinct(np.array(numbers, dtype=np.int64)))
         dirty = self._bigness_changed(union_keys, union_owners, 0, set(), removed=staying)
         dirty |= self._chain_neighbours(union_keys[~staying], union_keys, union_owners, gone, leaving=gone)
         self._db.executemany("DELETE FROM documents WHERE number = ?", [(n,) for n in numbers])
@@ -377,7 +385,7 @@ class Archive:
 
     def _members_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every ``(key, number)`` row of the buckets ``keys``, sorted."""
-        return self._runs.members(np.unique(keys))
+        return self._runs.members(runs.distinct(keys))
 
     def _keys_of(self, number: int) -> np.ndarray:
         blob = self._db.execute("SELECT keys FROM documents WHERE number = ?", (number,)).fetchone()[0]
@@ -412,11 +420,11 @@ class Archive:
         lengths = np.diff(np.r_[starts, len(keys)])
         before = np.repeat(np.add.reduceat(before_mask.astype(np.int64), starts), lengths) > MAX_BUCKET
         after = np.repeat(np.add.reduceat(after_mask.astype(np.int64), starts), lengths) > MAX_BUCKET
-        is_new = np.isin(owners, list(new))
+        is_new = runs.among(owners, np.array(sorted(new), dtype=np.int64))
         # A new document counts every big bucket it is in; a kept one each bucket that became (or stopped being) big.
         delta = np.where(is_new, after, np.where(after != before, np.where(after, 1, -1), 0)) * after_mask
         changed = np.flatnonzero(delta)
-        numbers = np.unique(owners[changed])
+        numbers = runs.distinct(owners[changed])
         sums = np.bincount(np.searchsorted(numbers, owners[changed]), weights=delta[changed], minlength=len(numbers))
         dirty = set(owners[(after != before) & after_mask].tolist())
         facts = self._facts(numbers.tolist())
@@ -434,7 +442,7 @@ class Archive:
         if flipped:
             dirty.update(flipped)
             flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
-            all_keys, all_owners = self._members_of(np.unique(flipped_keys))
+            all_keys, all_owners = self._members_of(flipped_keys)
             dirty |= self._chain_neighbours(flipped_keys, all_keys, all_owners, set(flipped), leaving=set())
         return dirty
 
@@ -444,7 +452,7 @@ class Archive:
         """In each bucket among ``of_keys`` that is big without the ``leaving`` documents, the saturated
         members next to each document of ``around`` (before and after it, the others of ``around`` skipped):
         their chain links change when those documents join or leave the chain."""
-        wanted = np.isin(keys, of_keys)
+        wanted = runs.among(keys, runs.distinct(of_keys))
         keys, owners = keys[wanted], owners[wanted]
         if not len(keys):
             return set()
@@ -472,10 +480,16 @@ class Archive:
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
         ends = np.r_[starts[1:], len(keys)]
         sizes = ends - starts
-        shared: dict[tuple[int, int], int] = {}
+        dirty_numbers = np.array(sorted(dirty), dtype=np.int64)
+        # Buckets of two — most of them — in one go: codes ``low << 32 | high``, counted.
+        first, second = owners[starts[sizes == 2]], owners[starts[sizes == 2] + 1]
+        codes = np.sort(((first << 32) | second)[runs.among(first, dirty_numbers) | runs.among(second, dirty_numbers)])
+        code_starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
+        counts = np.diff(np.r_[code_starts, len(codes)])
+        shared = {(code >> 32, code & 0xFFFFFFFF): count for code, count in zip(codes[code_starts].tolist(), counts.tolist())}
         big_members = {int(n) for s, e in zip(starts[sizes > MAX_BUCKET], ends[sizes > MAX_BUCKET]) for n in owners[s:e]}
         facts = self._facts(big_members)
-        for start, end in zip(starts[sizes >= 2].tolist(), ends[sizes >= 2].tolist()):
+        for start, end in zip(starts[sizes > 2].tolist(), ends[sizes > 2].tolist()):
             members = owners[start:end].tolist()
             if end - start <= MAX_BUCKET:
                 links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :] if x in dirty or y in dirty]
@@ -514,28 +528,22 @@ class Archive:
         return keys[distinct], owners[distinct]
 
     def _judge(self, pairs: Sequence[tuple[int, int, int]]) -> set[tuple[int, int]]:
-        """Verify and align ``(low, high, shared)`` pairs under the archive's common text; store each judgement.
-        The pairs whose judgement is not the one they had (a relation new or changed, or one gone)."""
-        common = self._common()
-        prepared: dict[int, Prepared] = {}
-
-        def document(number: int) -> Prepared:
-            if number not in prepared:
-                text = self._db.execute("SELECT text FROM documents WHERE number = ?", (number,)).fetchone()[0]
-                prepared[number] = prepare(text, self.options)
-            return prepared[number]
-
+        """Verify and align ``(low, high, shared)`` pairs under the archive's common text, on ``workers``
+        processes; store each judgement. The pairs whose judgement is not the one they had (a relation new or
+        changed, or one gone)."""
+        numbers = sorted({n for low, high, _ in pairs for n in (low, high)})
+        texts: dict[int, str] = {}
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            texts.update(self._db.execute(f"SELECT number, text FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk))
+        context = _JudgeContext(texts, self.options, self._common())
         rows, changed = [], set()
-        for low, high, count in pairs:
-            found = verify(document(low), document(high), self.options, common)
-            if found is None:
-                rows.append((low, high, count, None, None, None))
-            else:
-                comparison = found.with_edits()
-                rows.append((low, high, count, comparison.relation, int(not found.swapped), comparison.to_json()))
-            had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", (low, high)).fetchone()
-            if (had or (None, None, None)) != rows[-1][3:]:
-                changed.add((low, high))
+        for judged in mapped(_judge_chunk, chunks(pairs, 8), self.workers if len(pairs) > 16 else 1, context):
+            for row in judged:
+                rows.append(row)
+                had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", row[:2]).fetchone()
+                if (had or (None, None, None)) != row[3:]:
+                    changed.add(row[:2])
         self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", rows)
         return changed
 
@@ -596,6 +604,35 @@ class Archive:
 _QUERY_ID = "(query)"
 
 
+@dataclass
+class _JudgeContext:
+    """What every judging task needs, installed once per worker process."""
+
+    texts: dict[int, str]
+    options: Options
+    common: ShingleSet | None
+    prepared: dict[int, Prepared] = field(default_factory=dict)
+
+    def document(self, number: int) -> Prepared:
+        if number not in self.prepared:
+            self.prepared[number] = prepare(self.texts[number], self.options)
+        return self.prepared[number]
+
+
+def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[Any, ...]]:
+    """Rows of ``pairs`` for the table: ``(low, high, shared, kind, low_first, comparison JSON)``."""
+    context: _JudgeContext = installed()
+    rows: list[tuple[Any, ...]] = []
+    for low, high, count in pairs:
+        found = verify(context.document(low), context.document(high), context.options, context.common)
+        if found is None:
+            rows.append((low, high, count, None, None, None))
+        else:
+            comparison = found.with_edits()
+            rows.append((low, high, count, comparison.relation, int(not found.swapped), comparison.to_json()))
+    return rows
+
+
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error (or when asked)."""
 
@@ -615,6 +652,10 @@ class _Transaction:
         if self._rolled_back:
             return
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
+    return sketch_keys_batch(*task)
 
 
 def _saturated(in_big: int, key_count: int) -> bool:

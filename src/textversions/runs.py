@@ -25,7 +25,7 @@ import sqlite3
 
 import numpy as np
 
-__all__ = ["KeyRuns"]
+__all__ = ["KeyRuns", "distinct", "among"]
 
 BLOCK = 128
 """Rows per block: a block (1.5 KB) is read whole, and fits one SQLite page."""
@@ -91,9 +91,9 @@ class KeyRuns:
             # A key's rows lie in the blocks from the last one starting below it to the last one starting at or below it.
             low = np.maximum(np.searchsorted(fences, maybe, "left") - 1, 0)
             high = np.maximum(np.searchsorted(fences, maybe, "right") - 1, 0)
-            blocks = np.unique(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block
+            blocks = distinct(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block
             keys, owners = self._blocks(blocks.tolist())
-            hit = np.isin(keys, maybe)
+            hit = among(keys, maybe)
             found_keys.append(keys[hit])
             found_owners.append(owners[hit])
         if not found_keys:
@@ -104,15 +104,15 @@ class KeyRuns:
 
     def remove(self, keys: np.ndarray, gone: np.ndarray) -> None:
         """Remove the rows of documents ``gone`` (their keys are ``keys``): the blocks holding them are rewritten."""
-        wanted = np.unique(keys)
+        wanted, gone = distinct(keys), distinct(gone)
         for run, first_block, fences_blob in self._db.execute("SELECT run, first_block, fences FROM key_runs").fetchall():
             fences = np.frombuffer(fences_blob, dtype="<i8")
             low = np.maximum(np.searchsorted(fences, wanted, "left") - 1, 0)
             high = np.maximum(np.searchsorted(fences, wanted, "right") - 1, 0)
             removed = 0
-            for block in (np.unique(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block).tolist():
+            for block in (distinct(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block).tolist():
                 block_keys, block_owners = self._blocks([block])
-                keep = ~np.isin(block_owners, gone)
+                keep = ~among(block_owners, gone)
                 if not keep.all():
                     removed += int((~keep).sum())
                     self._db.execute(
@@ -140,7 +140,7 @@ class KeyRuns:
         bits = max(13, int(np.ceil(np.log2(_BITS_PER_KEY * max(1, len(keys))))))
         self._db.execute(
             "INSERT INTO key_runs(size, first_block, blocks, fences, bloom, bloom_bits) VALUES (?, ?, ?, ?, ?, ?)",
-            (len(keys), start, len(cuts), keys[::BLOCK].astype("<i8").tobytes(), _bloom(np.unique(keys), bits), bits),
+            (len(keys), start, len(cuts), keys[::BLOCK].astype("<i8").tobytes(), _bloom(distinct(keys), bits), bits),
         )
 
     def _drop(self, runs: list[int]) -> None:
@@ -166,6 +166,28 @@ class KeyRuns:
         keys = np.frombuffer(b"".join(row[0] for row in rows), dtype="<i8").astype(np.int64)
         owners = np.frombuffer(b"".join(row[1] for row in rows), dtype="<i4").astype(np.int64)
         return keys, owners
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on these arrays).
+
+    >>> distinct(np.array([3, 1, 3])).tolist()
+    [1, 3]
+    """
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``sorted_set`` (sorted, distinct): a binary search each.
+
+    >>> among(np.array([3, 4]), np.array([1, 3])).tolist()
+    [True, False]
+    """
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[position] == values
 
 
 def _ramps(lengths: np.ndarray) -> np.ndarray:
