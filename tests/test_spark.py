@@ -149,3 +149,23 @@ def test_cli_spark_engine_usage_errors(arguments, message):  # type: ignore[no-u
 
     result = CliRunner().invoke(main, ["find", "--engine", "spark", *arguments])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_an_archive_judged_on_spark_equals_one_judged_locally(spark, tmp_path, seeds):  # type: ignore[no-untyped-def]
+    from textversions import Archive
+    from textversions.spark import archive_documents, relations_from_rows
+
+    docs = list(seeds.items()) + generate(300, seed=4).docs
+    with Archive(tmp_path / "bulk.db") as archive:
+        archive.add(docs[:150], judge=False)
+        archive.add(docs[150:], judge=False)
+        assert archive.pending > 20 and not archive.relations()
+        found = find_versions_spark(archive_documents(spark, archive, tmp_path / "documents.parquet"))
+        relations = relations_from_rows(found.relations.collect())
+        stranger = relations[0].__class__("nobody", relations[0].b, "version", relations[0].comparison)
+        with pytest.raises(InvalidInput, match="no document 'nobody'"):
+            archive.store_relations([*relations, stranger])
+        assert archive.pending > 20  # refused whole
+        archive.store_relations(relations)
+        assert archive.pending == 0
+        assert archive.result().to_dict() == find_versions(docs).to_dict()

@@ -79,6 +79,7 @@ CREATE TABLE pairs(
     kind TEXT,                                  -- the relation, or NULL: judged unrelated
     low_first INTEGER,                          -- 1 when the relation reads low → high
     comparison TEXT,                            -- Comparison.to_dict() as JSON, in the relation's reading
+    judged INTEGER NOT NULL DEFAULT 1,          -- 0: added with judge=False, judged by store_relations
     PRIMARY KEY(low, high)
 ) WITHOUT ROWID;
 CREATE INDEX pairs_high ON pairs(high);
@@ -119,6 +120,7 @@ class Archive:
         if workers < 1:
             raise InvalidInput(f"workers must be at least 1, got {workers}")
         self.path, self.workers = str(path), workers
+        self._deferred = False
         if not create and self.path != ":memory:" and not Path(self.path).exists():
             raise InvalidArchive(f"{self.path}: no such archive")
         given = Options.of(options, **keywords) if (options is not None or keywords) else None
@@ -199,6 +201,7 @@ class Archive:
         *,
         dates: Mapping[str, Any] | None = None,
         sources: Mapping[str, str] | None = None,
+        judge: bool = True,
     ) -> Result:
         """Add documents and return the relations this finds, verified and typed like ``find_versions``'.
 
@@ -209,9 +212,48 @@ class Archive:
         relations this batch made or changed, the documents they join, and those
         documents' families in the whole archive. All or nothing: an error leaves
         the archive as it was.
+
+        With ``judge=False`` the documents, their keys and their candidate pairs are
+        stored but the pairs are not judged (:attr:`pending` counts them): for a
+        bulk load judged elsewhere — :func:`textversions.spark.archive_documents`
+        gives Spark the documents, and :meth:`store_relations` takes its relations back.
         """
-        found = self._added(docs, dates or {}, sources or {}, keep=True)
-        return found
+        self._deferred = not judge
+        try:
+            return self._added(docs, dates or {}, sources or {}, keep=True)
+        finally:
+            self._deferred = False
+
+    @property
+    def pending(self) -> int:
+        """Candidate pairs added with ``judge=False`` and not judged yet."""
+        return int(self._db.execute("SELECT count(*) FROM pairs WHERE judged = 0").fetchone()[0])
+
+    def store_relations(self, relations: Iterable[Relation]) -> None:
+        """Take every relation of the archive from elsewhere — the Spark engine over :func:`~textversions.spark.
+        archive_documents`, with the archive's options — as the judgement of its candidate pairs: the pairs
+        given are those related, the others unrelated, none left pending.
+
+        A relation between documents the archive does not hold, or that are no candidate pair of it, is an
+        error (a run over other documents or with other options); the archive is then left as it was.
+        """
+        numbers = dict(self._db.execute("SELECT id, number FROM documents"))
+        with self._transaction():
+            candidates = {(low, high) for low, high in self._db.execute("SELECT low, high FROM pairs")}
+            rows = []
+            for relation in relations:
+                a, b = numbers.get(relation.a), numbers.get(relation.b)
+                if a is None or b is None:
+                    raise InvalidInput(f"the archive holds no document {relation.a if a is None else relation.b!r}")
+                low, high = min(a, b), max(a, b)
+                if (low, high) not in candidates:
+                    raise InvalidInput(
+                        f"{relation.a!r} and {relation.b!r} are no candidate pair of this archive: were the relations "
+                        "found over its documents, with its options?"
+                    )
+                rows.append((relation.kind, int(a == low), relation.comparison.to_json(), low, high))
+            self._db.execute("UPDATE pairs SET kind = NULL, low_first = NULL, comparison = NULL, judged = 1")
+            self._db.executemany("UPDATE pairs SET kind = ?, low_first = ?, comparison = ?, judged = 1 WHERE low = ? AND high = ?", rows)
 
     def query(self, text: str, *, date: Any = None) -> list[Relation]:
         """The verified relations an outside ``text`` would have with archived documents, without adding it.
@@ -321,6 +363,18 @@ class Archive:
         else:
             raise InvalidInput(f"cannot export to {path.name!r}: use .json, .jsonl or .parquet")
 
+    def export_documents(self, path: str | Path) -> None:
+        """Write the documents (``id``, ``text``, ``date``, ``source``), in archive order, to a Parquet file:
+        what the Spark engine reads (:func:`textversions.spark.archive_documents`)."""
+        import pyarrow as pa
+        from pyarrow import parquet
+
+        schema = pa.schema([("id", pa.string()), ("text", pa.string()), ("date", pa.string()), ("source", pa.string())])
+        with parquet.ParquetWriter(str(path), schema) as writer:
+            cursor = self._db.execute("SELECT id, text, date, source FROM documents ORDER BY number")
+            while rows := cursor.fetchmany(10_000):
+                writer.write_table(pa.Table.from_pylist([dict(zip(schema.names, row)) for row in rows], schema=schema))
+
     # ----------------------------------------------------------------- the work
 
     def _transaction(self) -> _Transaction:
@@ -426,7 +480,11 @@ class Archive:
         changed = np.flatnonzero(delta)
         numbers = runs.distinct(owners[changed])
         sums = np.bincount(np.searchsorted(numbers, owners[changed]), weights=delta[changed], minlength=len(numbers))
-        dirty = set(owners[(after != before) & after_mask].tolist())
+        crossing = starts[after[starts] != before[starts]]
+        crossed = [owners[start:end][after_mask[start:end]].tolist() for start, end in zip(crossing.tolist(), (crossing + lengths[after[starts] != before[starts]]).tolist())]
+        dirty: set[int] = set()
+        if removed is not None:  # a bucket that stopped being big may make candidates of any two of its members
+            dirty.update(n for members in crossed for n in members)
         facts = self._facts(numbers.tolist())
         flipped = []
         for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()):
@@ -444,7 +502,41 @@ class Archive:
             flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
             all_keys, all_owners = self._members_of(flipped_keys)
             dirty |= self._chain_neighbours(flipped_keys, all_keys, all_owners, set(flipped), leaving=set())
+        if removed is None:
+            dirty |= self._crossed_up(crossed, dirty | new)
         return dirty
+
+    def _crossed_up(self, crossed: list[list[int]], recounted: set[int]) -> set[int]:
+        """Buckets that became big (``crossed``: each one's members) stop counting for the pairs of their members
+        and chain the saturated ones instead: the kept pairs' counts follow (a pair that no longer counts enough
+        goes), but those of the ``recounted`` documents, counted whole anyway. The documents of pairs that may
+        now count enough and were not kept: to be counted whole."""
+        deltas: dict[tuple[int, int], int] = {}
+        facts = self._facts({n for members in crossed for n in members})
+        for members in crossed:
+            kept = [n for n in members if n not in recounted]
+            for i, x in enumerate(kept):
+                for y in kept[i + 1 :]:
+                    deltas[(x, y)] = deltas.get((x, y), 0) - 1
+            chain = [n for n in members if _saturated(facts[n][1], facts[n][0])]
+            for link in zip(chain, chain[1:]):
+                if not recounted & set(link):
+                    deltas[link] = deltas.get(link, 0) + 1
+        counted, whole = [], set()
+        for (x, y), delta in deltas.items():
+            row = self._db.execute("SELECT shared FROM pairs WHERE low = ? AND high = ?", (x, y)).fetchone()
+            if row is None and delta > 0:
+                whole.update((x, y))
+            elif row is not None and delta:
+                counted.append((x, y, row[0] + delta))
+        for x, y, count in counted:
+            if x in whole or y in whole:
+                continue
+            if count >= min(MIN_SHARED_BUCKETS, facts[x][0], facts[y][0]):
+                self._db.execute("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", (count, x, y))
+            else:
+                self._db.execute("DELETE FROM pairs WHERE low = ? AND high = ?", (x, y))
+        return whole
 
     def _chain_neighbours(
         self, of_keys: np.ndarray, keys: np.ndarray, owners: np.ndarray, around: set[int], *, leaving: set[int]
@@ -507,11 +599,11 @@ class Archive:
         }  # fmt: skip
         before = {}
         for number in dirty:
-            for row in self._db.execute("SELECT low, high, shared, kind, low_first, comparison FROM pairs WHERE low = ? OR high = ?", (number, number)):
+            for row in self._db.execute("SELECT low, high, shared, kind, low_first, comparison, judged FROM pairs WHERE low = ? OR high = ?", (number, number)):
                 before[(row[0], row[1])] = row[2:]
         self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", list(before))
         kept = [(low, high, count, *before[(low, high)][1:]) for (low, high), count in candidates.items() if (low, high) in before]
-        self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?)", kept)
+        self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", kept)
         fresh = sorted(pair for pair in candidates if pair not in before)
         return set(fresh), self._judge([(low, high, candidates[(low, high)]) for low, high in fresh])
 
@@ -530,21 +622,27 @@ class Archive:
     def _judge(self, pairs: Sequence[tuple[int, int, int]]) -> set[tuple[int, int]]:
         """Verify and align ``(low, high, shared)`` pairs under the archive's common text, on ``workers``
         processes; store each judgement. The pairs whose judgement is not the one they had (a relation new or
-        changed, or one gone)."""
+        changed, or one gone). While :meth:`add` runs with ``judge=False``, the pairs are stored to be judged later."""
+        if self._deferred:
+            self._db.executemany("INSERT OR REPLACE INTO pairs(low, high, shared, judged) VALUES (?, ?, ?, 0)", pairs)
+            return set()
         numbers = sorted({n for low, high, _ in pairs for n in (low, high)})
         texts: dict[int, str] = {}
         for start in range(0, len(numbers), 500):
             chunk = numbers[start : start + 500]
             texts.update(self._db.execute(f"SELECT number, text FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk))
         context = _JudgeContext(texts, self.options, self._common())
+        workers = self.workers if len(pairs) > 16 else 1
+        if workers > 1:
+            _warmed(self.options)
         rows, changed = [], set()
-        for judged in mapped(_judge_chunk, chunks(pairs, 8), self.workers if len(pairs) > 16 else 1, context):
+        for judged in mapped(_judge_chunk, chunks(pairs, 8), workers, context):
             for row in judged:
                 rows.append(row)
                 had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", row[:2]).fetchone()
                 if (had or (None, None, None)) != row[3:]:
                     changed.add(row[:2])
-        self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, 1)", rows)
         return changed
 
     def _common(self) -> ShingleSet | None:
@@ -617,6 +715,14 @@ class _JudgeContext:
         if number not in self.prepared:
             self.prepared[number] = prepare(self.texts[number], self.options)
         return self.prepared[number]
+
+
+def _warmed(options: Options) -> None:
+    """Judge a small pair here, so that the compiled kernels are loaded once, before the workers fork, not in each."""
+    text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。株洲1.1万余个基层党组织奋勇争先。" * 2
+    found = verify(prepare(text, options), prepare(text.replace("1.1万", "11万"), options), options, None)
+    if found is not None:
+        found.with_edits()
 
 
 def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[Any, ...]]:

@@ -770,6 +770,7 @@ def _print_relations(relations: Iterable[Relation]) -> None:
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write what this batch found: .json, .jsonl, .md or .html.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=0), help="Processes to use (0: one per CPU).")
 @_reading_options
 @_matching_options
 @click.pass_context
@@ -783,6 +784,7 @@ def archive_add(
     id_field: str,
     text_field: str,
     out: str | None,
+    workers: int,
     encoding: str | None,
     delimiter: str | None,
     **options: Any,
@@ -798,7 +800,8 @@ def archive_add(
                                delimiter=delimiter, extras=extras))  # fmt: skip
         if not docs:
             raise click.ClickException(f"no documents in {', '.join(paths)}")
-        with _archive(archive_path, create=True, window_days=window_days, options=_options(chosen) if chosen else None) as archive:
+        settings = {"window_days": window_days, "workers": workers or os.cpu_count() or 1}
+        with _archive(archive_path, create=True, options=_options(chosen) if chosen else None, **settings) as archive:
             found = archive.add(docs, dates=extras.get(date_field or "", {}), sources=extras.get(source_field or "", {}))
             total = len(archive)
             texts = archive.texts(found.ids) if fmt == "html" else {}
@@ -882,3 +885,7 @@ def archive_report(archive_path: str, since: str | None, out: str | None) -> Non
     _write_result(result, texts, fmt, target)
     if target is not None:
         click.echo(f"wrote {target} ({len(result.ids)} documents, {len(result.relations)} relations)", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -27,8 +27,8 @@ import numpy as np
 
 __all__ = ["KeyRuns", "distinct", "among"]
 
-BLOCK = 128
-"""Rows per block: a block (1.5 KB) is read whole, and fits one SQLite page."""
+BLOCK = 32
+"""Rows per block: a block (384 bytes) is read whole for any key in it, so blocks are small."""
 _BITS_PER_KEY = 10
 _PROBES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD)
 """Odd multipliers: probe ``i`` of a key is the top bits of ``key * _PROBES[i]`` (keys are already random)."""

@@ -40,8 +40,10 @@ Needs ``pip install 'textversions[spark]'`` and Java 17 or newer. Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -49,9 +51,10 @@ import numpy as np
 
 from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, SATURATED
 from .common import common_sample, common_shingles
-from .compare import Comparison, verify
+from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
 from .families import JOINING
+from .find import Relation
 from .io import TEXT_SUFFIXES
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, prepare
@@ -59,6 +62,8 @@ from .sketch import sketch_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from .archive import Archive
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import StructType
 
@@ -68,6 +73,8 @@ __all__ = [
     "spark_session",
     "read_documents",
     "relation_row",
+    "relations_from_rows",
+    "archive_documents",
     "RELATIONS_SCHEMA",
     "FAMILIES_SCHEMA",
 ]
@@ -388,6 +395,43 @@ def relation_row(a: str, b: str, comparison: Comparison) -> dict[str, Any]:
         ],
         "edits": comparison.edit_table().records(flat=True),
     }
+
+
+def relations_from_rows(rows: Iterable[Any]) -> list[Relation]:
+    """Relations from rows of :attr:`SparkVersions.relations` (Spark ``Row`` values or dicts), as the local
+    engine gives them: what :meth:`~textversions.archive.Archive.store_relations` takes back.
+
+    >>> from textversions import compare
+    >>> row = relation_row("web", "print", compare("株洲1.1万余个基层党组织", "株洲11万余个基层党组织"))
+    >>> relations_from_rows([row])[0].comparison.edits[0].kind
+    'number'
+    """
+    out = []
+    for row in rows:
+        data = row.asDict(recursive=True) if hasattr(row, "asDict") else dict(row)
+        scores = {name: data[name] for name in Scores.__dataclass_fields__}
+        comparison = Comparison.from_dict({
+            "relation": data["kind"], "scores": scores, "a_length": data["a_length"], "b_length": data["b_length"],
+            "a_region": data["a_region"], "b_region": data["b_region"], "approximate": data["approximate"],
+            "passages": [{"a_span": [p["a_start"], p["a_end"]], "b_span": [p["b_start"], p["b_end"]], "length": p["length"]}
+                         for p in data["passages"]],
+            "edits": [{"kind": e["kind"], "cosmetic": e["cosmetic"], "a_span": [e["a_start"], e["a_end"]],
+                       "b_span": [e["b_start"], e["b_end"]], "a_text": e["a_text"], "b_text": e["b_text"],
+                       "detail": json.loads(e["detail"])} for e in data["edits"]],
+        })  # fmt: skip
+        out.append(Relation(data["a"], data["b"], data["kind"], comparison))
+    return out
+
+
+def archive_documents(spark: SparkSession, archive: Archive, path: str | PathLike[str]) -> DataFrame:
+    """An archive's documents as a Spark DataFrame (``id``, ``text``, ``date``, ``source``, in archive order),
+    through a Parquet file written at ``path`` — a place every executor can read on a cluster.
+
+    ``find_versions_spark`` over it, with the archive's options, finds the archive's relations; for an archive
+    filled with ``add(..., judge=False)``, :meth:`~textversions.archive.Archive.store_relations` takes them back.
+    """
+    archive.export_documents(path)
+    return spark.read.parquet(str(path))
 
 
 def _pair_schema() -> StructType:
