@@ -56,3 +56,11 @@ def test_calibrate_benchmark_runs():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "real (devset)" in done.stdout and "generated" in done.stdout and "faster" in done.stdout
+
+
+def test_archive_benchmark_runs_and_the_archive_equals_one_run():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "archive.py"), "--quick"], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "add a day's 500 (API, open archive)" in done.stdout and "(the same)" in done.stdout, done.stdout
