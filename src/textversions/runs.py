@@ -30,7 +30,8 @@ __all__ = ["KeyRuns", "distinct", "among"]
 BLOCK = 32
 """Rows per block: a block (384 bytes) is read whole for any key in it, so blocks are small."""
 _BITS_PER_KEY = 10
-_PROBES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD)
+"""With three probes: about 1.7% of the keys a run does not hold pass its filter."""
+_PROBES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 """Odd multipliers: probe ``i`` of a key is the top bits of ``key * _PROBES[i]`` (keys are already random)."""
 _GROWTH = 4
 """A run is merged into the one before it once it holds a quarter as many rows."""
@@ -72,10 +73,9 @@ class KeyRuns:
         runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
         while len(runs) >= 2 and runs[-2][1] <= _GROWTH * runs[-1][1]:
             (older, _), (newer, _) = runs[-2], runs[-1]
-            keys, owners = self._rows_of([older, newer])
-            order = np.lexsort((owners, keys))
+            keys, owners = _merged(self._rows_of([older]), self._rows_of([newer]))
             self._drop([older, newer])
-            self._write(keys[order], owners[order])
+            self._write(keys, owners)
             runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
 
     def members(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,6 +188,20 @@ def among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     position = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return sorted_set[position] == values
+
+
+def _merged(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two runs as one, sorted by key, then owner: a newer run's owners are all above an older one's (documents
+    are numbered as they are added), so each newer row goes after the older rows of its key — one pass, no sort."""
+    (old_keys, old_owners), (new_keys, new_owners) = older, newer
+    places = np.searchsorted(old_keys, new_keys, "right") + np.arange(len(new_keys))
+    keys = np.empty(len(old_keys) + len(new_keys), dtype=np.int64)
+    owners = np.empty(len(keys), dtype=np.int64)
+    from_new = np.zeros(len(keys), dtype=bool)
+    from_new[places] = True
+    keys[places], owners[places] = new_keys, new_owners
+    keys[~from_new], owners[~from_new] = old_keys, old_owners
+    return keys, owners
 
 
 def _ramps(lengths: np.ndarray) -> np.ndarray:
