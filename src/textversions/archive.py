@@ -72,6 +72,7 @@ CREATE TABLE documents(
     keys BLOB NOT NULL                          -- its distinct LSH keys, int64 little-endian
 );
 CREATE INDEX documents_date ON documents(date);
+CREATE INDEX documents_saturated ON documents(number) WHERE {saturated};
 CREATE TABLE pairs(
     low INTEGER NOT NULL,                       -- document numbers, low < high
     high INTEGER NOT NULL,
@@ -85,6 +86,8 @@ CREATE TABLE pairs(
 CREATE INDEX pairs_high ON pairs(high);
 CREATE TABLE common_text(sample BLOB NOT NULL, hashes BLOB NOT NULL);
 """
+_SATURATED_SQL = f"in_big >= {SATURATED!r} * max(1, key_count)"
+"""The candidates rule's saturated documents, as SQL (a partial index keeps them at hand)."""
 _TABLES = {"meta", "documents", "pairs", "common_text", *runs.TABLES}
 
 
@@ -121,6 +124,8 @@ class Archive:
             raise InvalidInput(f"workers must be at least 1, got {workers}")
         self.path, self.workers = str(path), workers
         self._deferred = False
+        self._judged: dict[tuple[int, int], Comparison] = {}
+        """Comparisons judged in the change under way, by pair: the result is made of them, not read back."""
         if not create and self.path != ":memory:" and not Path(self.path).exists():
             raise InvalidArchive(f"{self.path}: no such archive")
         given = Options.of(options, **keywords) if (options is not None or keywords) else None
@@ -142,7 +147,7 @@ class Archive:
 
     def _create(self, options: Options, window_days: int | None) -> None:
         with self._transaction():
-            for statement in _SCHEMA.split(";"):
+            for statement in _SCHEMA.format(saturated=_SATURATED_SQL).split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             meta = {"format": _FORMAT, "schema_version": ARCHIVE_SCHEMA_VERSION, "options": options.to_dict(),
@@ -392,6 +397,7 @@ class Archive:
         sketched = list(mapped(_sketch_chunk, [(chunk, self.options) for chunk in chunks(texts, 256)], self.workers, threads=True))
         counts = np.concatenate([c for c, _ in sketched]) if sketched else np.zeros(0, np.int64)
         keys = np.concatenate([k for _, k in sketched]) if sketched else np.zeros(0, np.uint64)
+        self._judged.clear()
         with self._transaction() as transaction:
             for doc_id, _ in batch:
                 if doc_id in self:
@@ -417,6 +423,7 @@ class Archive:
             changed |= self._judged_again(flipped, skip=judged)
             relations = self._relations_among(changed)
             result = self._batch_result(relations, numbers)
+            self._judged.clear()
             if not keep:
                 transaction.rollback()
         return result
@@ -447,15 +454,9 @@ class Archive:
 
     def _facts(self, numbers: Iterable[int]) -> dict[int, tuple[int, int, str]]:
         """``number → (key_count, in_big, date)``."""
-        wanted = sorted(set(numbers))
-        out: dict[int, tuple[int, int, str]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self._db.execute(
-                f"SELECT number, key_count, in_big, date FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk
-            )
-            out.update((n, (c, b, d)) for n, c, b, d in rows)
-        return out
+        self._choose(numbers)
+        rows = self._db.execute("SELECT d.number, d.key_count, d.in_big, d.date FROM temp.chosen c JOIN documents d ON d.number = c.number")
+        return {n: (count, in_big, date) for n, count, in_big, date in rows}
 
     def _bigness_changed(
         self, keys: np.ndarray, owners: np.ndarray, old_rows: int, new: set[int], *, removed: np.ndarray | None = None
@@ -485,58 +486,68 @@ class Archive:
         dirty: set[int] = set()
         if removed is not None:  # a bucket that stopped being big may make candidates of any two of its members
             dirty.update(n for members in crossed for n in members)
-        facts = self._facts(numbers.tolist())
-        flipped = []
-        for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()):
-            if change:
-                key_count, in_big, _ = facts[number]
-                # A new document joins the end of each chain: its links are its own pairs, counted anyway.
-                if number not in new and _saturated(in_big, key_count) != _saturated(in_big + change, key_count):
-                    flipped.append(number)
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS changes(number INTEGER PRIMARY KEY, delta INTEGER NOT NULL)")
+        self._db.execute("DELETE FROM temp.changes")
         self._db.executemany(
-            "UPDATE documents SET in_big = in_big + ? WHERE number = ?",
-            [(change, number) for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()) if change],
+            "INSERT INTO temp.changes VALUES (?, ?)",
+            [(number, change) for number, change in zip(numbers.tolist(), sums.astype(np.int64).tolist()) if change],
         )
+        self._db.execute("UPDATE documents SET in_big = in_big + (SELECT delta FROM temp.changes c WHERE c.number = documents.number) "
+                         "WHERE number IN (SELECT number FROM temp.changes)")  # fmt: skip
+        # A new document joins the end of each chain: its links are its own pairs, counted anyway.
+        flipped = [
+            number for (number,) in self._db.execute(
+                f"SELECT d.number FROM temp.changes c JOIN documents d ON d.number = c.number WHERE ({_SATURATED_SQL}) != "
+                f"({_SATURATED_SQL.replace('in_big', '(d.in_big - c.delta)')})"
+            ) if number not in new
+        ]  # fmt: skip
         if flipped:
             dirty.update(flipped)
             flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
             all_keys, all_owners = self._members_of(flipped_keys)
             dirty |= self._chain_neighbours(flipped_keys, all_keys, all_owners, set(flipped), leaving=set())
         if removed is None:
-            dirty |= self._crossed_up(crossed, dirty | new)
+            self._crossed_up(crossed, dirty | new)
         return dirty
 
-    def _crossed_up(self, crossed: list[list[int]], recounted: set[int]) -> set[int]:
+    def _crossed_up(self, crossed: list[list[int]], recounted: set[int]) -> None:
         """Buckets that became big (``crossed``: each one's members) stop counting for the pairs of their members
-        and chain the saturated ones instead: the kept pairs' counts follow (a pair that no longer counts enough
-        goes), but those of the ``recounted`` documents, counted whole anyway. The documents of pairs that may
-        now count enough and were not kept: to be counted whole."""
-        deltas: dict[tuple[int, int], int] = {}
-        facts = self._facts({n for members in crossed for n in members})
-        for members in crossed:
-            kept = [n for n in members if n not in recounted]
-            for i, x in enumerate(kept):
-                for y in kept[i + 1 :]:
-                    deltas[(x, y)] = deltas.get((x, y), 0) - 1
-            chain = [n for n in members if _saturated(facts[n][1], facts[n][0])]
+        and chain the saturated ones instead — at most as many links as they took, so no pair becomes a
+        candidate: the counts of the kept pairs among their members follow, and a pair no longer counting enough
+        goes. The ``recounted`` documents' pairs are left alone (counted whole anyway)."""
+        buckets_of: dict[int, set[int]] = {}
+        for bucket, members in enumerate(crossed):
+            for number in members:
+                buckets_of.setdefault(number, set()).add(bucket)
+        self._choose(set(buckets_of) - recounted)
+        kept = self._db.execute(
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.low = c.number "
+            "WHERE p.high IN (SELECT number FROM temp.chosen)"
+        ).fetchall()
+        if not kept:
+            return
+        saturated = self._saturated_numbers()
+        links: dict[tuple[int, int], int] = {}
+        for bucket_members in crossed:
+            chain = [n for n in bucket_members if n in saturated]
             for link in zip(chain, chain[1:]):
-                if not recounted & set(link):
-                    deltas[link] = deltas.get(link, 0) + 1
-        counted, whole = [], set()
-        for (x, y), delta in deltas.items():
-            row = self._db.execute("SELECT shared FROM pairs WHERE low = ? AND high = ?", (x, y)).fetchone()
-            if row is None and delta > 0:
-                whole.update((x, y))
-            elif row is not None and delta:
-                counted.append((x, y, row[0] + delta))
-        for x, y, count in counted:
-            if x in whole or y in whole:
-                continue
-            if count >= min(MIN_SHARED_BUCKETS, facts[x][0], facts[y][0]):
-                self._db.execute("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", (count, x, y))
-            else:
-                self._db.execute("DELETE FROM pairs WHERE low = ? AND high = ?", (x, y))
-        return whole
+                links[link] = links.get(link, 0) + 1
+        counted = [(low, high, shared - len(buckets_of[low] & buckets_of[high]) + links.get((low, high), 0)) for low, high, shared in kept]
+        facts = self._facts({n for low, high, _ in counted for n in (low, high)})
+        enough = [(count, low, high) for low, high, count in counted if count >= min(MIN_SHARED_BUCKETS, facts[low][0], facts[high][0])]
+        self._db.executemany("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", enough)
+        short = [(low, high) for low, high, count in counted if count < min(MIN_SHARED_BUCKETS, facts[low][0], facts[high][0])]
+        self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", short)
+
+    def _choose(self, numbers: Iterable[int]) -> None:
+        """Put ``numbers`` in the temporary table ``chosen``, for the queries that join documents to it."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen(number INTEGER PRIMARY KEY)")
+        self._db.execute("DELETE FROM temp.chosen")
+        self._db.executemany("INSERT INTO temp.chosen VALUES (?)", ((n,) for n in sorted(set(numbers))))
+
+    def _saturated_numbers(self) -> set[int]:
+        """The documents mostly made of big buckets' text (the candidates rule's reprints), read in one query."""
+        return {row[0] for row in self._db.execute(f"SELECT number FROM documents WHERE {_SATURATED_SQL}")}
 
     def _chain_neighbours(
         self, of_keys: np.ndarray, keys: np.ndarray, owners: np.ndarray, around: set[int], *, leaving: set[int]
@@ -551,11 +562,11 @@ class Archive:
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         ends = np.r_[starts[1:], len(keys)]
         big = [(s, e) for s, e in zip(starts.tolist(), ends.tolist()) if e - s - len(leaving & set(owners[s:e].tolist())) > MAX_BUCKET]
-        facts = self._facts(int(n) for s, e in big for n in owners[s:e])
+        saturated = self._saturated_numbers()
         out: set[int] = set()
         for start, end in big:
             members = owners[start:end].tolist()
-            chain = [n for n in members if n not in around and _saturated(facts[n][1], facts[n][0])]
+            chain = [n for n in members if n not in around and n in saturated]
             for number in around & set(members):
                 position = int(np.searchsorted(chain, number))
                 out.update(chain[max(0, position - 1) : position + 1])
@@ -579,14 +590,14 @@ class Archive:
         code_starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
         counts = np.diff(np.r_[code_starts, len(codes)])
         shared = {(code >> 32, code & 0xFFFFFFFF): count for code, count in zip(codes[code_starts].tolist(), counts.tolist())}
-        big_members = {int(n) for s, e in zip(starts[sizes > MAX_BUCKET], ends[sizes > MAX_BUCKET]) for n in owners[s:e]}
-        facts = self._facts(big_members)
+        saturated = np.array(sorted(self._saturated_numbers()), dtype=np.int64)
         for start, end in zip(starts[sizes > 2].tolist(), ends[sizes > 2].tolist()):
-            members = owners[start:end].tolist()
             if end - start <= MAX_BUCKET:
+                members = owners[start:end].tolist()
                 links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :] if x in dirty or y in dirty]
             else:
-                chain = [n for n in members if _saturated(facts[n][1], facts[n][0])]
+                members = owners[start:end]
+                chain = members[runs.among(members, saturated)].tolist()
                 links = [(x, y) for x, y in zip(chain, chain[1:]) if x in dirty or y in dirty]
             for link in links:
                 shared[link] = shared.get(link, 0) + 1
@@ -637,8 +648,10 @@ class Archive:
             _warmed(self.options)
         rows, changed = [], set()
         for judged in mapped(_judge_chunk, chunks(pairs, 8), workers, context):
-            for row in judged:
+            for row, comparison in judged:
                 rows.append(row)
+                if comparison is not None:
+                    self._judged[row[:2]] = comparison
                 had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", row[:2]).fetchone()
                 if (had or (None, None, None)) != row[3:]:
                     changed.add(row[:2])
@@ -684,7 +697,12 @@ class Archive:
             ).fetchone()
             if row is not None:
                 kind, low_first, comparison, low_id, high_id = row
-                out.append((low, high, _relation(low_id, high_id, kind, low_first, comparison)))
+                judged = self._judged.get((low, high))
+                if judged is not None:
+                    a, b = (low_id, high_id) if low_first else (high_id, low_id)
+                    out.append((low, high, Relation(a, b, kind, judged)))
+                else:
+                    out.append((low, high, _relation(low_id, high_id, kind, low_first, comparison)))
         return out
 
     def _batch_result(self, relations: list[tuple[int, int, Relation]], numbers: list[int]) -> Result:
@@ -696,7 +714,29 @@ class Archive:
                 f"SELECT number, id, length(text) FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk
             ).fetchall()
         rows.sort()
-        return _result([(doc_id, length) for _, doc_id, length in rows], [r for _, _, r in relations], self.families(), self.options)
+        families = self._families_of(involved)
+        return _result([(doc_id, length) for _, doc_id, length in rows], [r for _, _, r in relations], families, self.options)
+
+    def _families_of(self, numbers: set[int]) -> list[list[str]]:
+        """The whole families of the documents ``numbers`` (what :meth:`families` gives for them), found by
+        following their joining relations rather than reading every relation of the archive."""
+        joining = sorted(JOINING)
+        members, frontier, links = set(numbers), set(numbers), set()
+        kinds = ", ".join("?" * len(joining))
+        while frontier:
+            self._choose(frontier)
+            found = self._db.execute(
+                f"SELECT p.low, p.high FROM temp.chosen c JOIN pairs p ON p.low = c.number WHERE p.kind IN ({kinds}) UNION "
+                f"SELECT p.low, p.high FROM temp.chosen c JOIN pairs p ON p.high = c.number WHERE p.kind IN ({kinds})",
+                (*joining, *joining),
+            ).fetchall()
+            links.update(found)
+            frontier = {n for pair in found for n in pair} - members
+            members |= frontier
+        ordered = sorted(members)
+        self._choose(ordered)
+        ids = dict(self._db.execute("SELECT d.number, d.id FROM temp.chosen c JOIN documents d ON d.number = c.number"))
+        return story_families([ids[n] for n in ordered], [(ids[low], ids[high]) for low, high in links])
 
 
 _QUERY_ID = "(query)"
@@ -725,17 +765,18 @@ def _warmed(options: Options) -> None:
         found.with_edits()
 
 
-def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[Any, ...]]:
-    """Rows of ``pairs`` for the table: ``(low, high, shared, kind, low_first, comparison JSON)``."""
+def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[tuple[Any, ...], Comparison | None]]:
+    """Rows of ``pairs`` for the table — ``(low, high, shared, kind, low_first, comparison JSON)`` — each with
+    its comparison (``None`` when unrelated)."""
     context: _JudgeContext = installed()
-    rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[tuple[Any, ...], Comparison | None]] = []
     for low, high, count in pairs:
         found = verify(context.document(low), context.document(high), context.options, context.common)
         if found is None:
-            rows.append((low, high, count, None, None, None))
+            rows.append(((low, high, count, None, None, None), None))
         else:
             comparison = found.with_edits()
-            rows.append((low, high, count, comparison.relation, int(not found.swapped), comparison.to_json()))
+            rows.append(((low, high, count, comparison.relation, int(not found.swapped), comparison.to_json()), comparison))
     return rows
 
 
@@ -762,11 +803,6 @@ class _Transaction:
 
 def _sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
     return sketch_keys_batch(*task)
-
-
-def _saturated(in_big: int, key_count: int) -> bool:
-    """The candidates rule: a document mostly made of big buckets' text (a reprint of a widely shared story)."""
-    return in_big >= SATURATED * max(1, key_count)
 
 
 def _days_apart(a: str, b: str) -> int:
