@@ -56,6 +56,9 @@ def main() -> None:
                 batch = kept[first : first + build_batch]
                 archive.add(batch, dates=_dated(batch, "2020-01-01" if first == 0 else "2020-01-02"))
             built = time.perf_counter() - start
+            start = time.perf_counter()
+            runs_left = archive.compact()
+            compacted = time.perf_counter() - start
             warm, found = [], []
             for day in range(args.days):
                 batch = daily[day * args.batch : (day + 1) * args.batch]
@@ -85,6 +88,7 @@ def main() -> None:
     print("| step | seconds | |")
     print("|---|---:|---|")
     print(f"| build: {args.documents:,} documents in batches of {build_batch:,} | {built:.1f} | {args.documents / built:,.0f} docs/s |")
+    print(f"| compact (merge the key runs; a quiet hour's work) | {compacted:.1f} | {runs_left} run(s) left |")
     print(f"| add a day's {args.batch:,} (API, open archive): median of {args.days} | {median:.2f} | each: {', '.join(f'{t:.2f}' for t in warm)}; relations found: {', '.join(map(str, found))} |")
     print(f"| add a day's {args.batch:,} (CLI, new process) | {cold:.2f} | Python start, imports, kernels loaded |")
     print(f"| find_versions over all {len(everything):,} (peer: no archive) | {full:.1f} | {full / median:.0f}x the daily add |")

@@ -5,7 +5,9 @@ batch brings a million new ones, spread at random over the key space. Kept as on
 B-tree keyed by key, every batch would touch (and SQLite rewrite) nearly every page
 of it. Kept as runs — a batch's rows sorted and written once, in blocks, at the end
 of the file — a batch writes only its own rows; runs are merged when a newer one
-grows to a quarter of the one before (each row is rewritten a few times in all).
+grows to a quarter of the one before (each row is rewritten a few times in all) — within an append
+only while that is cheap; the large merges wait for :meth:`KeyRuns.compact` (``archive compact``,
+at a quiet hour) unless runs pile up.
 Finding the rows of a million keys reads each run's Bloom filter and fences (first
 key of each block) and then only the blocks that may hold one of them.
 
@@ -35,6 +37,10 @@ _PROBES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 """Odd multipliers: probe ``i`` of a key is the top bits of ``key * _PROBES[i]`` (keys are already random)."""
 _GROWTH = 4
 """A run is merged into the one before it once it holds a quarter as many rows."""
+_MERGE_IN_APPEND = 4
+"""An append merges runs only while the merge rewrites at most this many times the rows it adds."""
+_MAX_RUNS = 24
+"""More runs than this are merged whatever the cost: each run costs every lookup a filter probe."""
 
 _SCHEMA = (
     """CREATE TABLE key_runs(
@@ -66,16 +72,34 @@ class KeyRuns:
             self._db.execute(statement)
 
     def append(self, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Add rows (each ``(key, owner)`` at most once, none already kept) as a new run; merge runs that grew."""
+        """Add rows (each ``(key, owner)`` at most once, none already kept) as a new run; merge the runs that
+        grew, as long as the merge costs no more than rewriting ``_MERGE_IN_APPEND`` times the new rows (the
+        larger merges wait for :meth:`compact`, or for ``_MAX_RUNS`` runs)."""
         if len(keys):
             order = np.lexsort((owners, keys))
             self._write(keys[order], owners[order])
+        self._merge(budget=_MERGE_IN_APPEND * max(1, len(keys)))
+
+    def compact(self) -> int:
+        """Merge the runs that grew, however large (a quiet hour's work); how many runs are left."""
+        self._merge(budget=None)
+        return int(self._db.execute("SELECT count(*) FROM key_runs").fetchone()[0])
+
+    def _merge(self, *, budget: int | None) -> None:
         runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
-        while len(runs) >= 2 and runs[-2][1] <= _GROWTH * runs[-1][1]:
-            (older, _), (newer, _) = runs[-2], runs[-1]
+        while len(runs) >= 2 and (
+            len(runs) > _MAX_RUNS
+            or (runs[-2][1] <= _GROWTH * runs[-1][1] and (budget is None or runs[-2][1] + runs[-1][1] <= budget))
+        ):
+            if len(runs) > _MAX_RUNS and not runs[-2][1] <= _GROWTH * runs[-1][1]:
+                # Too many runs: the two smallest neighbours go together.
+                at = min(range(len(runs) - 1), key=lambda n: runs[n][1] + runs[n + 1][1])
+            else:
+                at = len(runs) - 2
+            (older, _), (newer, _) = runs[at], runs[at + 1]
             keys, owners = _merged(self._rows_of([older]), self._rows_of([newer]))
             self._drop([older, newer])
-            self._write(keys, owners)
+            self._write(keys, owners, run=older)
             runs = self._db.execute("SELECT run, size FROM key_runs ORDER BY run").fetchall()
 
     def members(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +153,8 @@ class KeyRuns:
         order = np.lexsort((owners, keys))
         return keys[order], owners[order]
 
-    def _write(self, keys: np.ndarray, owners: np.ndarray) -> None:
+    def _write(self, keys: np.ndarray, owners: np.ndarray, *, run: int | None = None) -> None:
+        """A new run of sorted rows; ``run``: its number (a merge takes the older one's place in the order)."""
         start = int(self._db.execute("SELECT coalesce(max(block), -1) + 1 FROM key_blocks").fetchone()[0])
         cuts = range(0, len(keys), BLOCK)
         self._db.executemany(
@@ -139,8 +164,8 @@ class KeyRuns:
         )  # fmt: skip
         bits = max(13, int(np.ceil(np.log2(_BITS_PER_KEY * max(1, len(keys))))))
         self._db.execute(
-            "INSERT INTO key_runs(size, first_block, blocks, fences, bloom, bloom_bits) VALUES (?, ?, ?, ?, ?, ?)",
-            (len(keys), start, len(cuts), keys[::BLOCK].astype("<i8").tobytes(), _bloom(distinct(keys), bits), bits),
+            "INSERT INTO key_runs(run, size, first_block, blocks, fences, bloom, bloom_bits) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (run, len(keys), start, len(cuts), keys[::BLOCK].astype("<i8").tobytes(), _bloom(distinct(keys), bits), bits),
         )
 
     def _drop(self, runs: list[int]) -> None:
