@@ -75,8 +75,13 @@ def test_seeds_added_one_by_one_equal_one_run(tmp_path):
 def test_generated_corpus_in_five_batches_equals_one_run(tmp_path):
     docs = generate(2000, seed=3).docs
     with Archive(tmp_path / "generated.db") as archive:
-        counts = [len(archive.add(docs[start : start + 400]).relations) for start in range(0, 2000, 400)]
-        assert sum(counts) >= len(find_versions(docs).relations) > 100
+        counts = []
+        for start in range(0, 2000, 400):
+            batch = {doc_id for doc_id, _ in docs[start : start + 400]}
+            found = archive.add(docs[start : start + 400])
+            assert all(batch & {r.a, r.b} for r in found.relations)  # the new documents' relations only
+            counts.append(len(found.relations))
+        assert sum(counts) == len(find_versions(docs).relations) > 100  # each relation reported once, when it is made
         same_as_one_run(archive, docs)
 
 
@@ -171,23 +176,27 @@ def test_a_duplicate_id_leaves_the_archive_as_it_was(tmp_path):
     no_orphans(path)
 
 
+def _execute(path: Path, statement: str) -> None:
+    db = sqlite3.connect(path)
+    db.execute(statement)
+    db.commit()
+    db.close()
+
+
 def test_files_that_are_not_archives_are_refused(tmp_path):
     (tmp_path / "text.db").write_text("just some text, not a database" * 100)
     with pytest.raises(InvalidArchive, match="not a textversions archive"):
         Archive(tmp_path / "text.db")
-    other = sqlite3.connect(tmp_path / "other.db")
-    other.execute("CREATE TABLE things(x)")
-    other.commit()
-    other.close()
+    _execute(tmp_path / "other.db", "CREATE TABLE things(x)")
     with pytest.raises(InvalidArchive, match="not a textversions archive"):
         Archive(tmp_path / "other.db")
     Archive(tmp_path / "newer.db").close()
-    newer = sqlite3.connect(tmp_path / "newer.db")
-    newer.execute("UPDATE meta SET value = '99' WHERE name = 'schema_version'")
-    newer.commit()
-    newer.close()
+    _execute(tmp_path / "newer.db", "UPDATE meta SET value = '99' WHERE name = 'schema_version'")
     with pytest.raises(InvalidArchive, match="schema version 99"):
         Archive(tmp_path / "newer.db")
+    with pytest.raises(InvalidArchive, match="no such archive"):
+        Archive(tmp_path / "missing.db", create=False)
+    assert not (tmp_path / "missing.db").exists()
     Archive(tmp_path / "fresh.db").close()
     with pytest.raises(InvalidInput, match="other options"):
         Archive(tmp_path / "fresh.db", shingle=4)

@@ -124,21 +124,24 @@ class Archive:
             raise InvalidInput(f"workers must be at least 1, got {workers}")
         self.path, self.workers = str(path), workers
         self._deferred = False
+        # Comparisons judged in the change under way, by pair: the result is made of them, not read back.
         self._judged: dict[tuple[int, int], Comparison] = {}
-        """Comparisons judged in the change under way, by pair: the result is made of them, not read back."""
         if not create and self.path != ":memory:" and not Path(self.path).exists():
             raise InvalidArchive(f"{self.path}: no such archive")
         given = Options.of(options, **keywords) if (options is not None or keywords) else None
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA foreign_keys = OFF")
-            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as error:
-            raise InvalidArchive(f"{self.path}: not a textversions archive ({error})") from None
-        if not tables - {"sqlite_sequence"}:
-            self._create(given or Options(), window_days)
-        else:
-            self._open(tables, given, window_days)
+            try:
+                tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except sqlite3.DatabaseError as error:
+                raise InvalidArchive(f"{self.path}: not a textversions archive ({error})") from None
+            if not tables - {"sqlite_sequence"}:
+                self._create(given or Options(), window_days)
+            else:
+                self._open(tables, given, window_days)
+        except BaseException:
+            self._db.close()
+            raise
         self._runs = runs.KeyRuns(self._db)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
@@ -214,9 +217,11 @@ class Archive:
         to the archive. ``dates`` maps ids to a date (``datetime.date``, or text
         starting ``YYYY-MM-DD``); a document without one is dated the day it is
         added. ``sources`` maps ids to where they came from. The result holds the
-        relations this batch made or changed, the documents they join, and those
-        documents' families in the whole archive. All or nothing: an error leaves
-        the archive as it was.
+        relations of the new documents, the documents they join, and those
+        documents' families in the whole archive (relations between documents
+        already kept that the batch changes — the common text measured again while
+        the archive is small — are brought up to date, not returned). All or
+        nothing: an error leaves the archive as it was.
 
         With ``judge=False`` the documents, their keys and their candidate pairs are
         stored but the pairs are not judged (:attr:`pending` counts them): for a
@@ -427,7 +432,7 @@ class Archive:
             flipped = self._common_measured_again()
             judged, changed = self._recounted(dirty, known=(union_keys, union_owners, set(numbers)))
             changed |= self._judged_again(flipped, skip=judged)
-            relations = self._relations_among(changed)
+            relations = self._relations_among({(low, high) for low, high in changed if high >= first})
             result = self._batch_result(relations, numbers)
             self._judged.clear()
             if not keep:
