@@ -68,8 +68,7 @@ CREATE TABLE documents(
     date TEXT NOT NULL,                         -- ISO date: the one given, else the day it was added
     source TEXT,
     key_count INTEGER NOT NULL,                 -- LSH keys the sketch gave, repeats included
-    in_big INTEGER NOT NULL,                    -- distinct buckets of more than MAX_BUCKET documents it is in
-    keys BLOB NOT NULL                          -- its distinct LSH keys, int64 little-endian
+    in_big INTEGER NOT NULL                     -- distinct buckets of more than MAX_BUCKET documents it is in
 );
 CREATE INDEX documents_date ON documents(date);
 CREATE INDEX documents_saturated ON documents(number) WHERE {saturated};
@@ -418,9 +417,8 @@ class Archive:
             per_doc = np.split(keys.view(np.int64), np.cumsum(counts)[:-1]) if len(batch) else []
             distinct = [runs.distinct(k) for k in per_doc]
             self._db.executemany(
-                "INSERT INTO documents(number, id, text, date, source, key_count, in_big, keys) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                [(n, doc_id, text, day[doc_id], sources.get(doc_id), int(c), k.astype("<i8").tobytes())
-                 for n, (doc_id, text), c, k in zip(numbers, batch, counts, distinct)],
+                "INSERT INTO documents(number, id, text, date, source, key_count, in_big) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                [(n, doc_id, text, day[doc_id], sources.get(doc_id), int(c)) for n, (doc_id, text), c in zip(numbers, batch, counts)],
             )  # fmt: skip
             new_keys = np.concatenate(distinct) if distinct else np.zeros(0, np.int64)
             new_owners = np.repeat(np.array(numbers, dtype=np.int64), [len(k) for k in distinct])
@@ -443,7 +441,7 @@ class Archive:
         if not numbers:
             return
         gone = set(numbers)
-        keys = runs.distinct(np.concatenate([self._keys_of(n) for n in numbers]))
+        keys = runs.distinct(self._keys_of(numbers))
         union_keys, union_owners = self._members_of(keys)
         self._runs.remove(keys, np.array(numbers, dtype=np.int64))
         # The pairs of the removed documents go; their chain neighbours and the rest are counted below.
@@ -459,9 +457,12 @@ class Archive:
         """Every ``(key, number)`` row of the buckets ``keys``, sorted."""
         return self._runs.members(runs.distinct(keys))
 
-    def _keys_of(self, number: int) -> np.ndarray:
-        blob = self._db.execute("SELECT keys FROM documents WHERE number = ?", (number,)).fetchone()[0]
-        return np.frombuffer(blob, dtype="<i8").astype(np.int64)
+    def _keys_of(self, numbers: Iterable[int]) -> np.ndarray:
+        """The LSH keys of the documents ``numbers``, sketched again from their texts (cheaper than keeping them
+        twice: the runs hold them by key, not by document)."""
+        self._choose(numbers)
+        texts = [row[0] for row in self._db.execute("SELECT d.text FROM temp.chosen c JOIN documents d ON d.number = c.number")]
+        return sketch_keys_batch(texts, self.options)[1].view(np.int64) if texts else np.zeros(0, np.int64)
 
     def _facts(self, numbers: Iterable[int]) -> dict[int, tuple[int, int, str]]:
         """``number → (key_count, in_big, date)``."""
@@ -514,7 +515,7 @@ class Archive:
         ]  # fmt: skip
         if flipped:
             dirty.update(flipped)
-            flipped_keys = np.concatenate([self._keys_of(n) for n in flipped])
+            flipped_keys = self._keys_of(flipped)
             all_keys, all_owners = self._members_of(flipped_keys)
             dirty |= self._chain_neighbours(flipped_keys, all_keys, all_owners, set(flipped), leaving=set())
         if removed is None:
@@ -634,7 +635,7 @@ class Archive:
         of some of them already (``(keys, owners, those documents)``)."""
         known_keys, known_owners, covered = known or (np.zeros(0, np.int64), np.zeros(0, np.int64), set())
         rest = sorted(numbers - covered)
-        fetched = self._members_of(np.concatenate([self._keys_of(n) for n in rest])) if rest else (known_keys[:0], known_owners[:0])
+        fetched = self._members_of(self._keys_of(rest)) if rest else (known_keys[:0], known_owners[:0])
         keys, owners = np.concatenate([known_keys, fetched[0]]), np.concatenate([known_owners, fetched[1]])
         order = np.lexsort((owners, keys))
         keys, owners = keys[order], owners[order]

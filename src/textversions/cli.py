@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,8 +33,8 @@ from .edits import COSMETIC_KINDS
 from .find import Relation, Result, find_versions
 from .io import decoded, read_paths, read_text_file, seed_corpus
 from .report import (
-    calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown, result_html, result_markdown,
-    score_text,
+    IMPORTANCE, calibration_html, collation_html, collation_markdown, collation_tei, comparison_html, comparison_markdown,
+    result_html, result_markdown, score_text,
 )  # fmt: skip
 from .options import (
     DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE, DEFAULT_THRESHOLD,
@@ -756,10 +756,19 @@ def _archive(path: str, *, create: bool = False, **settings: Any) -> Archive:
         raise click.ClickException(str(error)) from error
 
 
-def _print_relations(relations: Iterable[Relation]) -> None:
-    for relation in relations:
+_SHOWN_RELATIONS = 40
+"""Relations an archive command lists in the terminal; ``--out`` writes them all."""
+
+
+def _print_relations(relations: Sequence[Relation], *, more: str = "") -> None:
+    """One line per relation, versions of one story first, reuse last; the first ``_SHOWN_RELATIONS``, then
+    how many more (``more``: where to find them)."""
+    ordered = sorted(relations, key=lambda relation: IMPORTANCE.get(relation.kind, len(IMPORTANCE)))
+    for relation in ordered[:_SHOWN_RELATIONS]:
         summary = ", ".join(f"{count} {kind}" for kind, count in relation.comparison.summary().items() if kind not in COSMETIC_KINDS)
         click.echo(f"  {relation.kind:<9} {relation.a} → {relation.b}" + (f"  ({summary})" if summary else ""))
+    if len(ordered) > _SHOWN_RELATIONS:
+        click.echo(f"  … and {len(ordered) - _SHOWN_RELATIONS} more{more}")
 
 
 @archive_group.command(name="add")
@@ -810,7 +819,7 @@ def archive_add(
         raise click.ClickException(str(error)) from error
     noun = "document" if len(docs) == 1 else "documents"
     click.echo(f"{len(docs)} {noun} added to {archive_path} ({total} kept); {len(found.relations)} relation(s) found")
-    _print_relations(found.relations)
+    _print_relations(found.relations, more=" (--out FILE writes them all)")
     if target is not None:
         _write_result(found, texts, fmt or "json", target)
 

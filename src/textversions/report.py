@@ -426,12 +426,13 @@ def result_html(result: Result, texts: Mapping[str, str], *, collations: Sequenc
     return _page("textversions report", result_overview_html(result, links=True) + pairs + tables)
 
 
-_IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
+IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
+"""The order reports list relations in: versions of one story first, reuse last."""
 
 
 def _by_importance(result: Result) -> list[tuple[int, Relation]]:
     """Relations with their numbers, versions of one story first, reuse last."""
-    return sorted(enumerate(result.relations), key=lambda item: (_IMPORTANCE.get(item[1].kind, 4), item[0]))
+    return sorted(enumerate(result.relations), key=lambda item: (IMPORTANCE.get(item[1].kind, 4), item[0]))
 
 
 def _plural(count: int, noun: str) -> str:
