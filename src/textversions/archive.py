@@ -35,7 +35,6 @@ import datetime
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Unpack
 
@@ -46,11 +45,11 @@ from .common import COMMON_SAMPLE, common_shingles
 from .compare import Comparison, verify
 from .errors import DuplicateId, InvalidArchive, InvalidInput
 from .families import JOINING, story_families
-from .find import Relation, Result, checked_documents
+from .find import Relation, Result, _PairContext, checked_documents, sketch_chunk
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from . import runs
-from .shingle import Prepared, ShingleSet, prepare
+from .shingle import ShingleSet, prepare
 from .sketch import sketch_keys_batch
 
 __all__ = ["Archive", "ARCHIVE_SCHEMA_VERSION"]
@@ -404,7 +403,7 @@ class Archive:
         if unknown:
             raise InvalidInput(f"a date or source is given for {unknown[0]!r}, which is not among the documents added")
         texts = [text for _, text in batch]
-        sketched = list(mapped(_sketch_chunk, [(chunk, self.options) for chunk in chunks(texts, 256)], self.workers, threads=True))
+        sketched = list(mapped(sketch_chunk, [(chunk, self.options) for chunk in chunks(texts, 256)], self.workers, threads=True))
         counts = np.concatenate([c for c, _ in sketched]) if sketched else np.zeros(0, np.int64)
         keys = np.concatenate([k for _, k in sketched]) if sketched else np.zeros(0, np.uint64)
         self._judged.clear()
@@ -650,22 +649,21 @@ class Archive:
             self._db.executemany("INSERT OR REPLACE INTO pairs(low, high, shared, judged) VALUES (?, ?, ?, 0)", pairs)
             return set()
         numbers = sorted({n for low, high, _ in pairs for n in (low, high)})
-        texts: dict[int, str] = {}
-        for start in range(0, len(numbers), 500):
-            chunk = numbers[start : start + 500]
-            texts.update(self._db.execute(f"SELECT number, text FROM documents WHERE number IN ({', '.join('?' * len(chunk))})", chunk))
-        context = _JudgeContext(texts, self.options, self._common())
+        self._choose(numbers)
+        texts = dict(self._db.execute("SELECT d.number, d.text FROM temp.chosen c JOIN documents d ON d.number = c.number"))
+        context = _PairContext(texts, self.options, self._common())
         workers = self.workers if len(pairs) > 16 else 1
         if workers > 1:
             _warmed(self.options)
+        had = {(low, high): rest for low, high, *rest in self._db.execute(
+            "SELECT p.low, p.high, p.kind, p.low_first, p.comparison FROM temp.chosen c JOIN pairs p ON p.low = c.number")}  # fmt: skip
         rows, changed = [], set()
         for judged in mapped(_judge_chunk, chunks(pairs, 8), workers, context):
             for row, comparison in judged:
                 rows.append(row)
                 if comparison is not None:
                     self._judged[row[:2]] = comparison
-                had = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", row[:2]).fetchone()
-                if (had or (None, None, None)) != row[3:]:
+                if tuple(had.get(row[:2], (None, None, None))) != row[3:]:
                     changed.add(row[:2])
         self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, 1)", rows)
         return changed
@@ -754,21 +752,6 @@ class Archive:
 _QUERY_ID = "(query)"
 
 
-@dataclass
-class _JudgeContext:
-    """What every judging task needs, installed once per worker process."""
-
-    texts: dict[int, str]
-    options: Options
-    common: ShingleSet | None
-    prepared: dict[int, Prepared] = field(default_factory=dict)
-
-    def document(self, number: int) -> Prepared:
-        if number not in self.prepared:
-            self.prepared[number] = prepare(self.texts[number], self.options)
-        return self.prepared[number]
-
-
 def _warmed(options: Options) -> None:
     """Judge a small pair here, so that the compiled kernels are loaded once, before the workers fork, not in each."""
     text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。株洲1.1万余个基层党组织奋勇争先。" * 2
@@ -780,7 +763,7 @@ def _warmed(options: Options) -> None:
 def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[tuple[Any, ...], Comparison | None]]:
     """Rows of ``pairs`` for the table — ``(low, high, shared, kind, low_first, comparison JSON)`` — each with
     its comparison (``None`` when unrelated)."""
-    context: _JudgeContext = installed()
+    context: _PairContext = installed()
     rows: list[tuple[tuple[Any, ...], Comparison | None]] = []
     for low, high, count in pairs:
         found = verify(context.document(low), context.document(high), context.options, context.common)
@@ -811,10 +794,6 @@ class _Transaction:
         if self._rolled_back:
             return
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-def _sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
-    return sketch_keys_batch(*task)
 
 
 def _days_apart(a: str, b: str) -> int:

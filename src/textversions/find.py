@@ -289,9 +289,10 @@ _PREPARED_PER_PROCESS = 64
 
 @dataclass
 class _PairContext:
-    """What every pair task needs, installed once per process instead of pickled per task."""
+    """What every pair task needs, installed once per process instead of pickled per task (``texts``: by
+    position, spilled here; by document number, in an archive)."""
 
-    texts: SpilledTexts
+    texts: SpilledTexts | Mapping[int, str]
     options: Options
     common: ShingleSet | None
     prepared: OrderedDict[int, Prepared] = field(default_factory=OrderedDict)
@@ -308,8 +309,8 @@ class _PairContext:
         return found
 
 
-def _sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
-    """LSH keys of a chunk of texts, packed: key counts per text, then all keys."""
+def sketch_chunk(task: tuple[list[str], Options]) -> tuple[np.ndarray, np.ndarray]:
+    """LSH keys of a chunk of texts, packed: key counts per text, then all keys (a task for :func:`mapped`)."""
     texts, options = task
     return sketch_keys_batch(texts, options)
 
@@ -379,7 +380,7 @@ def find_versions(
                 yield [text for _, text in chunk], options
 
         sketched = 0
-        for counts, keys in mapped(_sketch_chunk, sketch_tasks(), workers, threads=True):
+        for counts, keys in mapped(sketch_chunk, sketch_tasks(), workers, threads=True):
             buckets.add(counts, keys)
             sketched += len(counts)
             if progress is not None:
