@@ -8,6 +8,10 @@ planted edits each (character substitutions, number rewrites, captions,
 insertions, deletions, truncation, width, script and layout changes), and a
 quarter of those are embedded in a longer 'page' between unrelated text.
 
+The ``dense`` regime plants what a printed page read by OCR or heavy copy-editing
+gives instead: 0.5–6% of the characters slipped (``planting.ocr_noise``) and, in
+a third of the versions, two paragraphs swapped.
+
     from benchmarks.corpus import generate
     corpus = generate(10_000, seed=0)
     corpus.docs        # list of (id, text)
@@ -26,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from textversions.io import seed_corpus
-from textversions.planting import plant
+from textversions.planting import ocr_noise, plant, swap_paragraphs
 
 EDIT_KINDS = (
     "number",
@@ -92,8 +96,19 @@ def _version(text: str, rng: random.Random) -> str:
     return edited
 
 
-def generate(count: int, *, seed: int = 0, versions: float = 0.1, length: int = 2000) -> Corpus:
-    """``count`` documents, ``versions`` of them planted versions of others."""
+def _dense_version(text: str, rng: random.Random) -> str:
+    edited = ocr_noise(text, rng.uniform(0.005, 0.06), rng)
+    return swap_paragraphs(edited, rng, keep_first=False) if rng.random() < 1 / 3 else edited
+
+
+REGIMES = {"edits": _version, "dense": _dense_version}
+
+
+def generate(
+    count: int, *, seed: int = 0, versions: float = 0.1, length: int = 2000, regime: str = "edits"
+) -> Corpus:
+    """``count`` documents, ``versions`` of them planted versions of others (``regime``: "edits" or "dense")."""
+    make_version = REGIMES[regime]
     rng = random.Random(seed)
     numpy_rng = np.random.default_rng(seed)
     sampler = BigramSampler()
@@ -106,7 +121,7 @@ def generate(count: int, *, seed: int = 0, versions: float = 0.1, length: int = 
     for n in range(n_versions):
         base_number = rng.randrange(n_base)
         base_id, base_text = docs[base_number]
-        text = _version(base_text, rng)
+        text = make_version(base_text, rng)
         if rng.random() < 0.25:
             around = filler[n]
             cut = rng.randrange(len(around))
@@ -121,15 +136,16 @@ def generate(count: int, *, seed: int = 0, versions: float = 0.1, length: int = 
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 
-def corpus_file(count: int, *, seed: int = 0) -> Path:
-    """``generate(count, seed=seed)`` written as JSONL (``{"id", "text"}`` a line), its planted pairs beside it.
+def corpus_file(count: int, *, seed: int = 0, regime: str = "edits") -> Path:
+    """``generate(count, seed=seed, regime=regime)`` written as JSONL (``{"id", "text"}`` a line), its planted pairs beside it.
 
     Made once and kept in ``benchmarks/.cache``: the generator is deterministic, and
     a benchmark that streams the file measures the library's memory, not the generator's.
     """
-    path = CACHE / f"corpus-{count}-{seed}.jsonl"
+    name = f"corpus-{count}-{seed}" if regime == "edits" else f"corpus-{regime}-{count}-{seed}"
+    path = CACHE / f"{name}.jsonl"
     if not path.exists():
-        corpus = generate(count, seed=seed)
+        corpus = generate(count, seed=seed, regime=regime)
         CACHE.mkdir(exist_ok=True)
         partial = path.with_suffix(".partial")
         with partial.open("w", encoding="utf-8") as out:

@@ -78,3 +78,34 @@ def test_a_caption_printed_elsewhere_is_moved():
     comparison = compare(a, b)
     assert [edit.kind for edit in comparison.substantive_edits] == ["moved", "moved"]
     assert comparison.apply(a) == b
+
+
+@functools.cache
+def _seed_text() -> str:
+    return "\n".join(text for _, text in seed_corpus())
+
+
+@given(data=st.data())
+def test_phrase_windows_convert_alike_joined_and_alone(data):
+    """A pair's script windows are converted in one OpenCC call per table; each must read as if converted alone."""
+    from textversions.classify import _PhraseReader, _phrase_converters
+
+    text = _seed_text()
+    starts = data.draw(st.lists(st.integers(0, len(text) - 10), min_size=1, max_size=30))
+    windows = [(text[s : s + 7], text[s + 2 : s + 9]) for s in starts]
+    traditional = data.draw(st.sampled_from([(False, False), (True, False), (False, True)]))
+    reader = _PhraseReader(traditional)
+    reader.prefetch(windows)
+    assert reader.converted
+    for (table, window), converted in reader.converted.items():
+        assert converted == _phrase_converters()[table](window), (table, window)
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789一二两十百千万亿点分之年月日号百分之.,%/:- abcdeprjunmaychx的了κж٣")), max_size=40))
+def test_number_chars_cover_every_token(text):
+    """Edits skip the token search where no character could be in a number or word: the class must cover them all."""
+    from textversions.align import _LATIN_WORD, _in_token
+    from textversions.numbers import NUMBER
+
+    for match in [*NUMBER.finditer(text), *_LATIN_WORD.finditer(text)]:
+        assert all(_in_token(char) for char in match.group()), match.group()

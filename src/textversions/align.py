@@ -39,7 +39,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import Normalized, code_points, only_punctuation
-from .numbers import NUMBER
+from .numbers import NUMBER, NUMBER_CHAR
 from .options import DEFAULT_SHINGLE
 from .shingle import Prepared, _empty_table, _slot, shingle_hashes
 
@@ -564,6 +564,7 @@ class Segment:
 
 
 _LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+_LATIN_CHAR = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 
 _TOKEN_REACH = 32
@@ -597,12 +598,17 @@ def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
     return left, right
 
 
+def _in_token(char: str) -> bool:
+    """Can ``char`` be part of a number, date or Latin word? (Most changed characters of Chinese text cannot.)"""
+    return NUMBER_CHAR.match(char) is not None or _LATIN_CHAR.match(char) is not None
+
+
 def _edge_reach(text: str, lo: int, hi: int) -> tuple[int, int]:
     """How far the tokens under the first and the last changed character stick out."""
     if hi <= lo:
         return 0, 0
-    left, _ = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)
-    _, right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)
+    left = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)[0] if _in_token(text[lo]) else 0
+    right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)[1] if _in_token(text[hi - 1]) else 0
     return left, right
 
 

@@ -52,9 +52,7 @@ _REGIONAL_GAP = 2
 """Equal characters between two edits that a regional word may span (创[建]立 / 建立, 依赖[项] / 相依[項])."""
 
 
-def _regional_runs(
-    ops: list[Opcode], na: Normalized, nb: Normalized, traditional: tuple[bool, bool]
-) -> list[Opcode]:
+def _regional_runs(ops: list[Opcode], na: Normalized, nb: Normalized, reader: _PhraseReader) -> list[Opcode]:
     """Neighbouring edits that together are one word in two regions' vocabulary, joined into one.
 
     A simplified and a traditional edition name things differently (创建 / 建立,
@@ -63,7 +61,7 @@ def _regional_runs(
     span reads the same through OpenCC's phrase tables become one ``replace``, which
     :func:`_named` then names ``script``. Only between texts of different scripts.
     """
-    if traditional[0] == traditional[1]:
+    if reader.traditional[0] == reader.traditional[1]:
         return ops
     out: list[Opcode] = []
     k = 0
@@ -83,7 +81,7 @@ def _regional_runs(
                 stop += 2
                 a_span = na.original_span(i1, ops[stop][2])
                 b_span = nb.original_span(j1, ops[stop][4])
-                if _same_in_context(na.original, a_span, nb.original, b_span, traditional):
+                if reader.same_in_context(na.original, a_span, nb.original, b_span):
                     last = stop
         if last > k:
             out.append(("replace", i1, ops[last][2], j1, ops[last][4]))
@@ -166,9 +164,7 @@ _SHORT_RUN = 8
 """Longest run (in characters) that may read the same through OpenCC's phrase tables."""
 
 
-def _same_in_context(
-    a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int], traditional: tuple[bool, bool]
-) -> bool:
+class _PhraseReader:
     """Do two short differing runs read the same in simplified script, phrase by phrase?
 
     Matching folds script one character at a time; some characters convert only
@@ -178,33 +174,83 @@ def _same_in_context(
     spoil the context). Taiwan's and Hong Kong's vocabulary is read only between a
     text in simplified and one in traditional script (``traditional``, one flag per
     text): 社群 in simplified text is not 社区.
+
+    A pair's windows are converted together (:meth:`prefetch`): one call to OpenCC
+    per table for all of them, joined by a character no window holds, which no
+    phrase can span; a window not prefetched is converted on its own.
+
+    >>> _PhraseReader((True, False)).same_in_context("瞭解情況", (0, 2), "了解情况", (0, 2))
+    True
     """
+
+    def __init__(self, traditional: tuple[bool, bool]) -> None:
+        self.traditional = traditional
+        self.converted: dict[tuple[int, str], str] = {}
+
+    def same_in_context(self, a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> bool:
+        return any(self._read_alike(around_a, around_b) for around_a, around_b in _windows(a, a_span, b, b_span))
+
+    def prefetch(self, pairs: list[tuple[str, str]]) -> None:
+        """Convert the windows of these ``(around_a, around_b)`` pairs, one OpenCC call per table."""
+        wanted: dict[int, set[str]] = {_PLAIN: set()}
+        mixed = self.traditional[0] != self.traditional[1]
+        for around_a, around_b in pairs:
+            wanted[_PLAIN].update((around_a, around_b))
+            if mixed:
+                simplified, other = (around_a, around_b) if self.traditional[1] else (around_b, around_a)
+                for table in (_TW_TO_SIMPLIFIED, _HK_TO_SIMPLIFIED, _TRADITIONAL_TO_TW):
+                    wanted.setdefault(table, set()).add(other)
+                wanted.setdefault(_SIMPLIFIED_TO_TW, set()).add(simplified)
+        for table, windows in wanted.items():
+            ordered = sorted(windows - {window for t, window in self.converted if t == table})
+            if not ordered:
+                continue
+            joint = "".join(ordered)
+            separator = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in joint)
+            converted = _phrase_converters()[table](separator.join(ordered)).split(separator)
+            if len(converted) != len(ordered):  # never expected; converting one by one is always right
+                converted = [_phrase_converters()[table](window) for window in ordered]
+            self.converted.update(((table, w), c) for w, c in zip(ordered, converted))
+
+    def _convert(self, table: int, window: str) -> str:
+        found = self.converted.get((table, window))
+        if found is None:
+            found = self.converted[(table, window)] = _phrase_converters()[table](window)
+        return found
+
+    def _read_alike(self, around_a: str, around_b: str) -> bool:
+        if self._convert(_PLAIN, around_a) == self._convert(_PLAIN, around_b):
+            return True
+        if self.traditional[0] == self.traditional[1]:
+            return False
+        simplified, other = (around_a, around_b) if self.traditional[1] else (around_b, around_a)
+        # Both ways: OpenCC's regional tables are not symmetric (預設 → 预设, but 默认 → 預設).
+        plain = self._convert(_PLAIN, simplified)
+        return (
+            self._convert(_TW_TO_SIMPLIFIED, other) == plain
+            or self._convert(_HK_TO_SIMPLIFIED, other) == plain
+            or self._convert(_SIMPLIFIED_TO_TW, simplified) == self._convert(_TRADITIONAL_TO_TW, other)
+        )
+
+
+def _windows(a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> list[tuple[str, str]]:
+    """The runs with three characters of context, one, none: the windows :class:`_PhraseReader` compares."""
     if max(a_span[1] - a_span[0], b_span[1] - b_span[0]) > _SHORT_RUN:
-        return False
+        return []
+    found = []
     for context in (_CONTEXT, 1, 0):
         # OpenCC's C library stops at a NUL: any other placeholder reads the same on both sides.
         around_a = a[max(0, a_span[0] - context) : a_span[1] + context].replace("\x00", "\ufffd")
         around_b = b[max(0, b_span[0] - context) : b_span[1] + context].replace("\x00", "\ufffd")
-        if around_a and around_b and _read_alike(around_a, around_b, traditional):
-            return True
-    return False
+        if around_a and around_b:
+            found.append((around_a, around_b))
+    return found
 
 
-def _read_alike(around_a: str, around_b: str, traditional: tuple[bool, bool]) -> bool:
-    plain, tw_to_simplified, hk_to_simplified, simplified_to_tw, traditional_to_tw = _phrase_converters()
-    if plain(around_a) == plain(around_b):
-        return True
-    if traditional[0] == traditional[1]:
-        return False
-    simplified, other = (around_a, around_b) if traditional[1] else (around_b, around_a)
-    # Both ways: OpenCC's regional tables are not symmetric (預設 → 预设, but 默认 → 預設).
-    return (
-        tw_to_simplified(other) == plain(simplified)
-        or hk_to_simplified(other) == plain(simplified)
-        or simplified_to_tw(simplified) == traditional_to_tw(other)
-    )
+_PLAIN, _TW_TO_SIMPLIFIED, _HK_TO_SIMPLIFIED, _SIMPLIFIED_TO_TW, _TRADITIONAL_TO_TW = range(5)
 
 
+@functools.cache
 def _phrase_converters() -> tuple[Callable[[str], str], ...]:
     """OpenCC's phrase-level conversions: to simplified (plain, Taiwan's and Hong Kong's vocabulary), then
     simplified to Taiwan's vocabulary and traditional to Taiwan's standard characters."""
@@ -305,9 +351,7 @@ def _unit(text: str) -> str:
     return "word"
 
 
-def _named(
-    seg: Segment, na: Normalized, nb: Normalized, *, container: str | None, traditional: tuple[bool, bool]
-) -> list[Edit]:
+def _named(seg: Segment, na: Normalized, nb: Normalized, *, container: str | None, reader: _PhraseReader) -> list[Edit]:
     """The edit (or edits: a flank's furniture lines and truncation) that a changed segment is, cosmetic or not."""
     a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
@@ -335,7 +379,7 @@ def _named(
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
-    if _same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig, traditional):
+    if reader.same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig):
         return [Edit("script", a_text, b_text, seg.a_orig, seg.b_orig, True)]
     if number is not None and number["a_value"] is not None and number["a_value"] == number["b_value"]:
         return [Edit("numeral", a_text, b_text, seg.a_orig, seg.b_orig, True, number)]
@@ -505,19 +549,28 @@ def typed_edits(
     is a flank (surrounding page text, or a truncation). ``container`` (``"a"``,
     ``"b"`` or ``None``) says which text is the page around the other.
     """
-    traditional = (is_traditional(na.original), is_traditional(nb.original))
+    reader = _PhraseReader((is_traditional(na.original), is_traditional(nb.original)))
     ops = placed(ops, na.text, nb.text)
-    ops = _regional_runs(ops, na, nb, traditional)
+    ops = _regional_runs(ops, na, nb, reader)
     ops, furniture = _furniture_runs(ops, na.text, nb.text)
     ops, furniture = chunked(ops, furniture)
+    placed_segments = segments(na, nb, ops, regions=regions, furniture=furniture)
+    reader.prefetch(
+        [
+            window
+            for seg in placed_segments
+            if seg.tag != "equal"
+            for window in _windows(na.original, seg.a_orig, nb.original, seg.b_orig)
+        ]
+    )
     edits: list[Edit] = []
-    for seg in segments(na, nb, ops, regions=regions, furniture=furniture):
+    for seg in placed_segments:
         if seg.tag == "equal":
             a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
             b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
-            edits.extend(_named(seg, na, nb, container=container, traditional=traditional))
+            edits.extend(_named(seg, na, nb, container=container, reader=reader))
     return _mark_moved(_absorb_layout(edits))
 
 
