@@ -96,3 +96,25 @@ def test_a_shared_link_or_dateline_is_no_passage():
     a = "国务院常务会议部署稳经济一揽子政策措施落实。" + link
     b = "全国秋粮收获进度过半，各地抢抓晴好天气抢收抢种。" + link
     assert compare(a, b).passages == ()
+
+
+_STRETCH = st.tuples(st.integers(0, 400), st.integers(1, 60), st.integers(-40, 40)).map(
+    lambda t: [t[0], t[0] + t[1], max(0, t[0] + t[2]), max(0, t[0] + t[2]) + t[1], t[1], t[1]]
+)
+
+
+@given(st.lists(_STRETCH, max_size=60))
+def test_joined_passages_hold_every_stretch(stretches):
+    """Joining stretches into passages loses none: each lies inside one passage on both sides, matched at most once."""
+    import numpy as np
+
+    from textversions.compare import _joined
+
+    joined = _joined(np.array(stretches, dtype=np.int64).reshape(-1, 6)).tolist()
+    assert len(joined) <= len(stretches)
+    assert sum(p[4] for p in joined) <= sum(s[4] for s in stretches)
+    for a0, a1, b0, b1, matched, longest in stretches:
+        assert any(p[0] <= a0 and a1 <= p[1] and p[2] <= b0 and b1 <= p[3] and p[5] >= longest for p in joined)
+    again = _joined(np.array(stretches[::-1], dtype=np.int64).reshape(-1, 6)).tolist()
+    if len({(s[0], s[2]) for s in stretches}) == len(stretches):  # no ties in the order of a: input order is moot
+        assert sorted(map(tuple, again)) == sorted(map(tuple, joined))

@@ -42,13 +42,13 @@ True
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Unpack
 
+import numba
 import numpy as np
 
 from .align import Alignment, Anchor, Opcode, alignment
@@ -328,16 +328,17 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
     one exact stretch of half that (a template's phrases joined across their figures are no copy); common
     text is no passage, and a passage inside another on both sides is part of it."""
-    stretches = [[m.a_start, m.a_end, m.b_start, m.b_end, m.length, m.length] for m in found]
+    stretches = np.array([[m.a_start, m.a_end, m.b_start, m.b_end, m.length, m.length] for m in found], dtype=np.int64)
     # Anchors join into passages; then passages that continue each other (cut where a repeated word sent an
     # anchor to another diagonal) join, with the reach their larger size allows.
-    merged = _joined(_joined(stretches))
+    merged = _joined(_joined(stretches.reshape(-1, 6))).tolist()
     furniture = furniture_spans(a.text)
     kept = [
         (a0, a1, b0, b1, matched)
         for a0, a1, b0, b1, matched, longest in sorted(merged, key=lambda p: (p[0], -p[1], p[2]))
-        if matched - _inside(furniture, a0, a1) >= min_passage
+        if matched >= min_passage
         and 2 * longest >= min_passage
+        and matched - _inside(furniture, a0, a1) >= min_passage
         and (own_a is None or own_a[a0:a1].mean() >= 0.5)
     ]
     # A passage inside another on both sides (a phrase the copy repeats) adds nothing to it. In the order
@@ -352,55 +353,78 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     )
 
 
-def _joined(stretches: list[list[int]]) -> list[list[int]]:
-    """Stretches ``[a_start, a_end, b_start, b_end, matched, longest]`` joined, in the order of a, each to the
-    open passage it continues on both sides within reach.
+def _joined(stretches: np.ndarray) -> np.ndarray:
+    """Stretches (rows ``a_start, a_end, b_start, b_end, matched, longest``) joined, in the order of a, each to
+    the open passage it continues on both sides within reach; the passages, in the order they opened.
 
-    Open passages are filed by the diagonal their ends lie on (``b_end - a_end``), so a stretch looks only
-    at those near its own: a page paired with an article has thousands of stray matches on other diagonals.
+    A stretch joins, among the passages it continues, the one with the smallest gap; equal gaps go to the
+    passage on the lowest diagonal bucket (``(b_end - a_end) // _DIAGONALS``), then to the one filed there
+    first (a passage is filed again each time it grows).
     """
-    merged: list[list[int]] = []
-    ordered = sorted(stretches, key=lambda item: (item[0], item[2]))
-    # The most any stretch from here on matches: how long a passage may stay open for one of them.
-    widest = list(itertools.accumulate((stretch[4] for stretch in reversed(ordered)), max))[::-1]
-    filed: dict[int, list[list[int]]] = {}  # diagonal bucket → open passages, each with the last a_start that may join it
-    most = 0  # the most any open passage has matched
-    for number, stretch in enumerate(ordered):
-        a0, a1, b0, b1, matched, longest = stretch
-        if number % 64 == 0:  # stretches come in the order of a: a passage out of reach stays out of reach
-            filed = {key: kept for key, bucket in filed.items() if (kept := [p for p in bucket if p[6] >= a0])}
-            most = max((p[4] for bucket in filed.values() for p in bucket), default=0)
-        limit = _reach(most + matched)  # no open passage reaches further
-        diagonal = b0 - a0
-        best, best_gap = None, 0
-        for key in range((diagonal - limit) // _DIAGONALS, (diagonal + limit) // _DIAGONALS + 1):
-            for passage in filed.get(key, ()):
-                gap_a, gap_b = a0 - passage[1], b0 - passage[3]
-                reach = _reach(passage[4] + matched)
-                if (
-                    gap_a <= reach and -reach <= gap_b <= reach and abs(gap_a - gap_b) <= reach
-                    and a1 > passage[1] and b1 > passage[3] and (best is None or gap_a + gap_b < best_gap)
-                ):
-                    best, best_gap = passage, gap_a + gap_b
-        if best is None:
-            best = [*stretch, 0]
-            merged.append(best)
+    order = np.lexsort((stretches[:, 2], stretches[:, 0]))
+    return _join_kernel(np.ascontiguousarray(stretches[order], dtype=np.int64), _DIAGONALS)
+
+
+@numba.njit(cache=True, nogil=True)
+def _join_kernel(ordered: np.ndarray, diagonals: int) -> np.ndarray:  # pragma: no cover - compiled
+    n = ordered.shape[0]
+    widest = np.empty(n, dtype=np.int64)  # the most any stretch from here on matches
+    running = 0
+    for k in range(n - 1, -1, -1):
+        running = max(running, ordered[k, 4])
+        widest[k] = running
+    passages = np.empty((n, 6), dtype=np.int64)
+    limit = np.empty(n, dtype=np.int64)  # the last a_start that may still join the passage
+    filed = np.empty(n, dtype=np.int64)  # when the passage was last filed: ties go to the earliest
+    open_ = np.empty(n, dtype=np.int64)  # passages that may still be joined
+    count = 0
+    n_open = 0
+    clock = 0
+    for number in range(n):
+        a0, a1, b0, b1, matched, longest = ordered[number]
+        kept = 0
+        for k in range(n_open):  # stretches come in the order of a: a passage out of reach stays out of reach
+            if limit[open_[k]] >= a0:
+                open_[kept] = open_[k]
+                kept += 1
+        n_open = kept
+        best = -1
+        best_gap = 0
+        best_bucket = 0
+        for k in range(n_open):
+            p = open_[k]
+            gap_a, gap_b = a0 - passages[p, 1], b0 - passages[p, 3]
+            reach = _reach(passages[p, 4] + matched)
+            if (
+                gap_a <= reach and -reach <= gap_b <= reach and abs(gap_a - gap_b) <= reach
+                and a1 > passages[p, 1] and b1 > passages[p, 3]
+            ):
+                bucket = (passages[p, 3] - passages[p, 1]) // diagonals
+                if best < 0 or (gap_a + gap_b, bucket, filed[p]) < (best_gap, best_bucket, filed[best]):
+                    best, best_gap, best_bucket = p, gap_a + gap_b, bucket
+        if best < 0:
+            best = count
+            passages[best] = ordered[number]
+            open_[n_open] = best
+            n_open += 1
+            count += 1
         else:
-            filed[(best[3] - best[1]) // _DIAGONALS].remove(best)
-            best[4] += max(0, matched - max(0, best[1] - a0))  # what overlaps the passage is matched once
-            best[5] = max(best[5], longest)
-            best[1], best[3] = max(best[1], a1), max(best[3], b1)
-        best[6] = best[1] + _reach(best[4] + widest[number])
-        filed.setdefault((best[3] - best[1]) // _DIAGONALS, []).append(best)
-        most = max(most, best[4])
-    return [passage[:6] for passage in merged]
+            passages[best, 4] += max(0, matched - max(0, passages[best, 1] - a0))  # what overlaps is matched once
+            passages[best, 5] = max(passages[best, 5], longest)
+            passages[best, 1] = max(passages[best, 1], a1)
+            passages[best, 3] = max(passages[best, 3], b1)
+        limit[best] = passages[best, 1] + _reach(passages[best, 4] + widest[number])
+        filed[best] = clock
+        clock += 1
+    return passages[:count]
 
 
 _DIAGONALS = 32
-"""Diagonals per bucket of open passages."""
+"""Diagonals per bucket of open passages (which one a tie goes to)."""
 
 
-def _reach(matched: int) -> int:
+@numba.njit(cache=True, nogil=True)
+def _reach(matched: int) -> int:  # pragma: no cover - compiled
     """How far apart two stretches that together match ``matched`` characters may lie and still be one passage:
     ``_PASSAGE_GAP``, or a sixth of what they match (a chance match that long, that close, is no chance)."""
     return max(_PASSAGE_GAP, matched // 6)
