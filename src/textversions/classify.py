@@ -188,7 +188,11 @@ class _PhraseReader:
         self.converted: dict[tuple[int, str], str] = {}
 
     def same_in_context(self, a: str, a_span: tuple[int, int], b: str, b_span: tuple[int, int]) -> bool:
-        return any(self._read_alike(around_a, around_b) for around_a, around_b in _windows(a, a_span, b, b_span))
+        return self.alike(_windows(a, a_span, b, b_span))
+
+    def alike(self, windows: list[tuple[str, str]]) -> bool:
+        """Does any of a run's windows (:func:`_windows`) read the same on both sides?"""
+        return any(self._read_alike(around_a, around_b) for around_a, around_b in windows)
 
     def prefetch(self, pairs: list[tuple[str, str]]) -> None:
         """Convert the windows of these ``(around_a, around_b)`` pairs, one OpenCC call per table."""
@@ -351,7 +355,15 @@ def _unit(text: str) -> str:
     return "word"
 
 
-def _named(seg: Segment, na: Normalized, nb: Normalized, *, container: str | None, reader: _PhraseReader) -> list[Edit]:
+def _named(
+    seg: Segment,
+    na: Normalized,
+    nb: Normalized,
+    *,
+    container: str | None,
+    reader: _PhraseReader,
+    windows: list[tuple[str, str]],
+) -> list[Edit]:
     """The edit (or edits: a flank's furniture lines and truncation) that a changed segment is, cosmetic or not."""
     a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
     b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
@@ -379,7 +391,7 @@ def _named(seg: Segment, na: Normalized, nb: Normalized, *, container: str | Non
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original
     only_start = seg.a_orig[0] if not b_text else seg.b_orig[0]
-    if reader.same_in_context(na.original, seg.a_orig, nb.original, seg.b_orig):
+    if reader.alike(windows):
         return [Edit("script", a_text, b_text, seg.a_orig, seg.b_orig, True)]
     if number is not None and number["a_value"] is not None and number["a_value"] == number["b_value"]:
         return [Edit("numeral", a_text, b_text, seg.a_orig, seg.b_orig, True, number)]
@@ -555,22 +567,19 @@ def typed_edits(
     ops, furniture = _furniture_runs(ops, na.text, nb.text)
     ops, furniture = chunked(ops, furniture)
     placed_segments = segments(na, nb, ops, regions=regions, furniture=furniture)
-    reader.prefetch(
-        [
-            window
-            for seg in placed_segments
-            if seg.tag != "equal"
-            for window in _windows(na.original, seg.a_orig, nb.original, seg.b_orig)
-        ]
-    )
+    windows = [
+        _windows(na.original, seg.a_orig, nb.original, seg.b_orig) if seg.tag != "equal" else []
+        for seg in placed_segments
+    ]
+    reader.prefetch([window for around in windows for window in around])
     edits: list[Edit] = []
-    for seg in placed_segments:
+    for seg, around in zip(placed_segments, windows):
         if seg.tag == "equal":
             a_text = na.original[seg.a_orig[0] : seg.a_orig[1]]
             b_text = nb.original[seg.b_orig[0] : seg.b_orig[1]]
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
-            edits.extend(_named(seg, na, nb, container=container, reader=reader))
+            edits.extend(_named(seg, na, nb, container=container, reader=reader, windows=around))
     return _mark_moved(_absorb_layout(edits))
 
 

@@ -449,15 +449,26 @@ def _matched(aligned: Alignment, length_a: int, length_b: int, shingle: int) -> 
         if tag == "equal":
             matched_a[i1:i2] = True
             matched_b[j1:j2] = True
-    for anchor in sorted(aligned.anchors, key=lambda m: (-m.length, m.a_start, m.b_start)):
-        if anchor.length < 2 * shingle:
-            break
-        span_a, span_b = slice(anchor.a_start, anchor.a_end), slice(anchor.b_start, anchor.b_end)
-        free = ~matched_a[span_a] & ~matched_b[span_b]  # character pairs neither text has matched yet
-        if free.sum() >= 2 * shingle:
-            matched_a[span_a] |= free
-            matched_b[span_b] |= free
+    long_enough = [(-m.length, m.a_start, m.b_start) for m in aligned.anchors if m.length >= 2 * shingle]
+    anchors = np.array(sorted(long_enough), dtype=np.int64).reshape(-1, 3)
+    _match_off_chain(matched_a, matched_b, anchors, 2 * shingle)
     return matched_a, matched_b
+
+
+@numba.njit(cache=True, nogil=True)
+def _match_off_chain(matched_a: np.ndarray, matched_b: np.ndarray, anchors: np.ndarray, least: int) -> None:  # pragma: no cover - compiled
+    """Mark, anchor by anchor, the character pairs that neither text has matched yet, where there are at least
+    ``least`` of them."""
+    for k in range(anchors.shape[0]):  # rows (-length, a_start, b_start), longest first
+        length, a_start, b_start = -anchors[k, 0], anchors[k, 1], anchors[k, 2]
+        free = 0
+        for i in range(length):
+            free += not matched_a[a_start + i] and not matched_b[b_start + i]
+        if free >= least:
+            for i in range(length):
+                if not matched_a[a_start + i] and not matched_b[b_start + i]:
+                    matched_a[a_start + i] = True
+                    matched_b[b_start + i] = True
 
 
 def _coverage(matched: np.ndarray, own: np.ndarray | None) -> float:
