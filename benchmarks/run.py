@@ -127,9 +127,10 @@ def _child(code: str) -> dict:  # type: ignore[type-arg]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def end_to_end(size: int, workers: int) -> dict:  # type: ignore[type-arg]
-    """find_versions streaming the corpus from a JSONL file: the peak RSS is the library's, not the generator's."""
-    path = corpus_file(size)
+def end_to_end(size: int, workers: int, regime: str = "edits", *, write_json: bool = False) -> dict:  # type: ignore[type-arg]
+    """find_versions streaming the corpus from a JSONL file: the peak RSS is the library's, not the generator's.
+    ``write_json`` times ``Result.to_json()`` too (every edit typed and written, as the CLI does)."""
+    path = corpus_file(size, regime=regime)
     return _child(
         f"""
 from benchmarks.corpus import planted_path
@@ -138,6 +139,7 @@ from textversions.io import read_table
 find_versions([("a", "warm up " * 20), ("b", "warm up " * 20)])
 started = time.perf_counter()
 found = find_versions(read_table({str(path)!r}), workers={workers})
+{"found.to_json()" if write_json else ""}
 seconds = time.perf_counter() - started
 planted = {{tuple(pair) for pair in json.loads(planted_path(__import__("pathlib").Path({str(path)!r})).read_text())}}
 joined = {{(r.a, r.b) for r in found.relations if r.kind in {JOINING!r}}}

@@ -64,3 +64,13 @@ def test_archive_benchmark_runs_and_the_archive_equals_one_run():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "add a day's 500 (API, open archive)" in done.stdout and "(the same)" in done.stdout, done.stdout
+
+
+def test_dense_benchmark_runs_and_finds_the_planted_versions():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dense.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| 300 |"))
+    recall = float(row.split("|")[6])
+    assert recall >= 0.95 and "faster" in row, done.stdout

@@ -45,7 +45,7 @@ from .common import COMMON_SAMPLE, common_shingles
 from .compare import Comparison, verify
 from .errors import DuplicateId, InvalidArchive, InvalidInput
 from .families import JOINING, story_families
-from .find import Relation, Result, _PairContext, checked_documents, sketch_chunk
+from .find import Relation, Result, _PairContext, checked_documents, sketch_chunk, warmed
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from . import runs
@@ -654,7 +654,7 @@ class Archive:
         context = _PairContext(texts, self.options, self._common())
         workers = self.workers if len(pairs) > 16 else 1
         if workers > 1:
-            _warmed(self.options)
+            warmed(self.options)
         had = {(low, high): rest for low, high, *rest in self._db.execute(
             "SELECT p.low, p.high, p.kind, p.low_first, p.comparison FROM temp.chosen c JOIN pairs p ON p.low = c.number")}  # fmt: skip
         rows, changed = [], set()
@@ -750,14 +750,6 @@ class Archive:
 
 
 _QUERY_ID = "(query)"
-
-
-def _warmed(options: Options) -> None:
-    """Judge a small pair here, so that the compiled kernels are loaded once, before the workers fork, not in each."""
-    text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。株洲1.1万余个基层党组织奋勇争先。" * 2
-    found = verify(prepare(text, options), prepare(text.replace("1.1万", "11万"), options), options, None)
-    if found is not None:
-        found.with_edits()
 
 
 def _judge_chunk(pairs: list[tuple[int, int, int]]) -> list[tuple[tuple[Any, ...], Comparison | None]]:

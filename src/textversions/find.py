@@ -33,7 +33,7 @@ from .compare import HTML_VIEWS, Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput, NotText
 from .explain import Explanation, explain
 from .families import JOINING, story_families
-from .normalize import check_text
+from .normalize import check_text, converter
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from .shingle import Prepared, ShingleSet, prepare
@@ -326,6 +326,17 @@ def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparis
     return related
 
 
+def warmed(options: Options) -> None:
+    """Judge two small pairs here — a number, a look-alike character, a script change — so that the compiled
+    kernels, OpenCC's tables and the readings are loaded once, before the workers fork, not in each of them."""
+    text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。株洲1.1万余个基层党组织奋勇争先。" * 2
+    edited = text.replace("1.1万", "11万").replace("砥", "抵")
+    for other in (edited, converter("s2t")(text)):
+        found = verify(prepare(text, options), prepare(other, options), options, None)
+        if found is not None:
+            found.with_edits()
+
+
 _SKETCH_CHUNK = 512
 """Documents per sketch task: big enough that the sketch threads rarely wait for the GIL (a batch
 needs it only to start and to finish) while the main thread reads and checks the input."""
@@ -392,6 +403,8 @@ def find_versions(
         if pairs:  # built once here, shared by every pair task
             common = corpus_common(texts, options)
         context = _PairContext(texts, options, common)
+        if workers > 1 and pairs:
+            warmed(options)
         done = 0
         for related in mapped(_relate_chunk, chunks(pairs, _PAIR_CHUNK), workers, context):
             for a, b, comparison in related:
