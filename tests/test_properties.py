@@ -291,3 +291,32 @@ def test_no_edit_could_be_trimmed(a, b):
         assert edit.a_text != edit.b_text
         if edit.a_text and edit.b_text:
             assert edit.a_text[0] != edit.b_text[0] and edit.a_text[-1] != edit.b_text[-1], edit
+
+
+@given(st.one_of(texty, any_text), st.one_of(texty, any_text))
+def test_same_words_is_equality_without_punctuation(a, b):
+    from textversions.normalize import same_words, without_punctuation
+
+    assert same_words(a, b) == (without_punctuation(a) == without_punctuation(b))
+    assert same_words(a, a + " ，。")
+
+
+@given(st.text(alphabet="0123456789一二十万年月日abc .,:-/%的了", min_size=1, max_size=90), st.data())
+def test_token_reach_is_that_of_the_tokens_found_whole_around_a_character(text, data):
+    """An edit touching a number or word grows to the whole of it: every token found whole (not cut by the
+    window of 32 characters either side) that holds the character, the farthest it reaches each way."""
+    from textversions.align import _LATIN_WORD, _token_reach
+    from textversions.numbers import NUMBER
+
+    pos = data.draw(st.integers(0, len(text) - 1))
+    start, stop = max(0, pos - 32), min(len(text), pos + 33)
+    window = text[start:stop]
+    whole = [
+        (m.start() + start, m.end() + start)
+        for pattern in (NUMBER, _LATIN_WORD)
+        for m in pattern.finditer(window)
+        if (m.start() > 0 or start == 0) and (m.end() < len(window) or stop == len(text))
+    ]
+    holding = [(lo, hi) for lo, hi in whole if lo <= pos < hi]
+    expected = (max((pos - lo for lo, _ in holding), default=0), max((hi - pos - 1 for _, hi in holding), default=0))
+    assert _token_reach(text, pos) == expected

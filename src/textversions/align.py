@@ -571,30 +571,27 @@ _TOKEN_REACH = 32
 """Characters either side of an edit searched for the number or word it belongs to."""
 
 
-def _token_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Numbers, dates and Latin words overlapping ``[lo, hi)``, found whole in a window around it.
+def _token_reach(text: str, pos: int) -> tuple[int, int]:
+    """How far the numbers, dates and Latin words holding the character at ``pos`` stick out left and right.
 
-    A run that reaches the window's edge is longer than any word (``abcabc…``
-    repeated, a line of digits): no token to grow an edit to.
+    Tokens are found whole in a window of ``_TOKEN_REACH`` characters either side; a run that reaches
+    the window's edge is longer than any word (``abcabc…`` repeated, a line of digits): no token to grow
+    an edit to.
     """
-    start = max(0, lo - _TOKEN_REACH)
-    stop = min(len(text), hi + _TOKEN_REACH)
+    if not _in_token(text[pos]):
+        return 0, 0
+    start = max(0, pos - _TOKEN_REACH)
+    stop = min(len(text), pos + 1 + _TOKEN_REACH)
     window = text[start:stop]
-    found = [*NUMBER.finditer(window), *_LATIN_WORD.finditer(window)]
-    return [
-        (m.start() + start, m.end() + start)
-        for m in found
-        if (m.start() > 0 or start == 0) and (m.end() < len(window) or stop == len(text))
-    ]
-
-
-def _reach(spans: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
-    """How far tokens overlapping the changed characters ``[lo, hi)`` stick out left and right."""
+    at = pos - start
     left = right = 0
-    for start, end in spans:
-        if start < hi and end > lo:
-            left = max(left, lo - start)
-            right = max(right, end - hi)
+    for pattern in (NUMBER, _LATIN_WORD):
+        for match in pattern.finditer(window):
+            first, last = match.span()
+            if first > at:
+                break
+            if last > at and (first > 0 or start == 0) and (last < len(window) or stop == len(text)):
+                left, right = max(left, at - first), max(right, last - at - 1)
     return left, right
 
 
@@ -607,9 +604,7 @@ def _edge_reach(text: str, lo: int, hi: int) -> tuple[int, int]:
     """How far the tokens under the first and the last changed character stick out."""
     if hi <= lo:
         return 0, 0
-    left = _reach(_token_spans(text, lo, lo + 1), lo, lo + 1)[0] if _in_token(text[lo]) else 0
-    right = _reach(_token_spans(text, hi - 1, hi), hi - 1, hi)[1] if _in_token(text[hi - 1]) else 0
-    return left, right
+    return _token_reach(text, lo)[0], _token_reach(text, hi - 1)[1]
 
 
 def _widened(ops: list[Opcode], a: str, b: str) -> list[Opcode]:

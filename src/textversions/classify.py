@@ -24,10 +24,11 @@ from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, s
 from .edits import Edit
 from .furniture import furniture_spans, within
 from .normalize import (
-    _LAYOUT_CHAR, Normalized, _script_chars, code_points, converter, normalize, only_punctuation, without_punctuation,
+    _LAYOUT_CHAR, Normalized, _script_chars, code_points, converter, normalize, only_punctuation, same_words,
+    without_punctuation,
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
-from .numbers import NUMBER, token_unit, token_value
+from .numbers import NUMBER, NUMBER_CHAR, token_unit, token_value
 from .subjects import NAME_WORD, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
@@ -42,6 +43,8 @@ _BOILERPLATE = re.compile(
     r"reporting by|editing by|writing by|additional reporting|contributed reporting|^\s*\(?updated\b",
     re.IGNORECASE,
 )
+_OUTSIDE_NUMBERS = re.compile("[#" + NUMBER_CHAR.pattern[1:-1] + "]+")
+"""Runs of characters a number can hold (and the ``#`` numbers are replaced by below): what is left must be equal."""
 _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
 _MIN_MOVED = 6
 _MIN_TRUNCATION = 8
@@ -289,6 +292,8 @@ def _line_start(text: str, pos: int) -> str:
 
 def _number_detail(a: str, b: str) -> dict[str, Any] | None:
     """Values of the number that changed, if numbers are all that changed."""
+    if _OUTSIDE_NUMBERS.sub("", a) != _OUTSIDE_NUMBERS.sub("", b):
+        return None  # something besides numbers changed (a quick test: a long page flank is never a number)
     tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
     if not (tokens_a or tokens_b) or tokens_a == tokens_b:
         return None
@@ -370,11 +375,11 @@ def _named(
     a_norm, b_norm = na.text[seg.a[0] : seg.a[1]], nb.text[seg.b[0] : seg.b[1]]
     detail: dict[str, Any] = {}
     if a_norm and b_norm:
-        same_words = without_punctuation(a_norm) == without_punctuation(b_norm)
+        words_equal = same_words(a_norm, b_norm)
     else:
-        same_words = only_punctuation(a_norm or b_norm)
-    number = _number_detail(a_norm, b_norm) if same_words else None
-    punctuation_only = same_words and number is None
+        words_equal = only_punctuation(a_norm or b_norm)
+    number = _number_detail(a_norm, b_norm) if words_equal else None
+    punctuation_only = words_equal and number is None
     if punctuation_only:
         kind = "whitespace" if a_norm.replace(" ", "") == b_norm.replace(" ", "") else "punctuation"
         return [Edit(kind, a_text, b_text, seg.a_orig, seg.b_orig, True)]
@@ -386,7 +391,7 @@ def _named(
             return [Edit("surrounding", a_text, b_text, seg.a_orig, seg.b_orig, True)]
         if len(without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION:
             return _split_boilerplate(seg, a_text, b_text)
-    if not same_words:  # looked for only now: a page's flank is long, and never a number
+    if not words_equal:  # looked for only now: a page's flank is long, and never a number
         number = _number_detail(a_norm, b_norm)
     only = a_text if not b_text else b_text if not a_text else ""
     only_orig = na.original if not b_text else nb.original

@@ -421,6 +421,18 @@ def without_punctuation(text: str) -> str:
     return "".join(text.translate(_punctuation_table()).split())
 
 
+def same_words(a: str, b: str) -> bool:
+    """``without_punctuation(a) == without_punctuation(b)``, answered at the first word character when that differs.
+
+    >>> same_words("新华社，北京", "新华社北京。"), same_words("株洲", "茶陵")
+    (True, False)
+    """
+    first_a, first_b = _word_character().search(a), _word_character().search(b)
+    if first_a is None or first_b is None:
+        return first_a is None and first_b is None
+    return first_a.group() == first_b.group() and without_punctuation(a) == without_punctuation(b)
+
+
 def only_punctuation(text: str) -> bool:
     """``not without_punctuation(text)``, answered at the first word character (a page's flank is long)."""
     return _word_character().search(text) is None
