@@ -52,3 +52,27 @@ def test_html_shows_text_once_escaped_never_markdown_escaped(seeds):
     result = find_versions(seeds)
     page = result_html(result, seeds)
     assert "\\|" not in page and "&amp;amp;" not in page and "株洲日报 |" in page
+
+
+def test_families_largest_first_and_documents_alone_collapsed_but_named():
+    """A report over a real pile lists the families that matter first; documents with no relation are a count
+    (folded in HTML) that still names each of them: every input is accounted for."""
+    story = "株洲1.1万余个基层党组织、70余万名党员奋战在抗疫一线，把最美的身影留在战疫最前线。" * 3
+    docs = {
+        "alone-1": "完全无关的一段文字，讲的是天气。" * 4,
+        "pair-a": story,
+        "pair-b": story.replace("1.1万", "11万"),
+        "alone-2": "另一段无关的文字，讲的是体育比赛。" * 4,
+        "trio-a": story + "第二段新加的内容在这里。",
+        "trio-b": (story + "第二段新加的内容在这里。").replace("党员", "黨員"),
+    }
+    docs["trio-c"] = docs["trio-a"].replace("最美", "最好")
+    docs["pair-a"] = "另一个故事：" + "湘江两岸的桥梁建设进展顺利，工人们日夜奋战。" * 4
+    docs["pair-b"] = docs["pair-a"].replace("日夜", "昼夜")
+    result = find_versions(docs)
+    sizes = [len(f) for f in result.families if len(f) > 1]
+    assert sorted(sizes, reverse=True) == [3, 2]
+    page, markdown = result_html(result, docs), result_markdown(result)
+    assert page.index("trio-a") < page.index("pair-a") and markdown.index("trio-a") < markdown.index("pair-a")
+    assert "2 documents with no relation" in page and "2 documents with no relation: alone-1, alone-2." in markdown
+    assert "<details><summary>2 documents with no relation</summary><p>alone-1, alone-2</p></details>" in page

@@ -100,9 +100,12 @@ def _passage_rows(comparison: Comparison) -> list[str]:
 def result_markdown(result: Result, *, collations: Sequence[tuple[int, Collation]] = ()) -> str:
     """A Markdown report of a corpus: families, relations, each related pair's edits, then the
     ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them)."""
-    lines = ["# Story families", "", "| family | documents |", "|---|---|"]
-    for number, family in enumerate(result.families):
-        lines.append(f"| {number} | {', '.join(_cell(doc_id) for doc_id in family)} |")
+    grouped, alone = _families_by_size(result)
+    lines = ["# Story families", "", "| family | size | documents |", "|---|---|---|"]
+    for number, family in grouped:
+        lines.append(f"| {number} | {len(family)} | {', '.join(_cell(doc_id) for doc_id in family)} |")
+    if alone:
+        lines += ["", f"{_plural(len(alone), 'document')} with no relation: {', '.join(_cell(doc_id) for doc_id in alone)}."]
     lines += ["", "# Relations", ""]
     if not result.relations:
         lines.append("No relations found.")
@@ -340,10 +343,16 @@ def result_overview_html(result: Result, *, links: bool = False) -> str:
 
     ``links``: each relation links to its section below (the report page has them; a notebook has not).
     """
-    rows = []
-    for number, family in enumerate(result.families):
-        members = ", ".join(html.escape(d) for d in family)
-        rows.append(f"<tr><td>{number}</td><td>{len(family)}</td><td>{members}</td></tr>")
+    grouped, alone = _families_by_size(result)
+    rows = [
+        f"<tr><td>{number}</td><td>{len(family)}</td><td>{', '.join(html.escape(d) for d in family)}</td></tr>"
+        for number, family in grouped
+    ]
+    alone_list = (
+        f"<details><summary>{_plural(len(alone), 'document')} with no relation</summary>"
+        f"<p>{', '.join(html.escape(d) for d in alone)}</p></details>"
+        if alone else ""
+    )  # fmt: skip
     relation_rows = []
     for number, relation in _by_importance(result):
         s = relation.scores
@@ -359,7 +368,7 @@ def result_overview_html(result: Result, *, links: bool = False) -> str:
         )
     return (
         f"<section><h2>Story families ({len(result.families)} for {len(result.ids)} documents)</h2>"
-        "<table><tr><th>family</th><th>size</th><th>documents</th></tr>" + "".join(rows) + "</table>"
+        "<table><tr><th>family</th><th>size</th><th>documents</th></tr>" + "".join(rows) + "</table>" + alone_list +
         "<h2>Relations</h2><table><tr><th>a</th><th>b</th><th>kind</th><th>jaccard</th><th>coverage a</th>"
         "<th>coverage b</th><th>substantive edits</th></tr>" + "".join(relation_rows) + "</table></section>"
     )
@@ -433,6 +442,12 @@ IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
 def _by_importance(result: Result) -> list[tuple[int, Relation]]:
     """Relations with their numbers, versions of one story first, reuse last."""
     return sorted(enumerate(result.relations), key=lambda item: (IMPORTANCE.get(item[1].kind, 4), item[0]))
+
+
+def _families_by_size(result: Result) -> tuple[list[tuple[int, tuple[str, ...]]], list[str]]:
+    """The families of two or more documents with their numbers, largest first; then the documents alone."""
+    grouped = sorted(((n, f) for n, f in enumerate(result.families) if len(f) > 1), key=lambda item: (-len(item[1]), item[0]))
+    return grouped, [family[0] for family in result.families if len(family) == 1]
 
 
 def _plural(count: int, noun: str) -> str:
