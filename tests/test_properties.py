@@ -320,3 +320,18 @@ def test_token_reach_is_that_of_the_tokens_found_whole_around_a_character(text, 
     holding = [(lo, hi) for lo, hi in whole if lo <= pos < hi]
     expected = (max((pos - lo for lo, _ in holding), default=0), max((hi - pos - 1 for _, hi in holding), default=0))
     assert _token_reach(text, pos) == expected
+
+
+_DIFF = st.tuples(st.sampled_from([-1, 0, 1]), st.text(alphabet="ab的是 .\n", min_size=0, max_size=6))
+
+
+@given(st.lists(_DIFF, max_size=80))
+def test_semantic_cleanup_is_diff_match_patch_own(diffs):
+    """The compiled first pass leaves exactly what diff-match-patch's diff_cleanupSemantic leaves."""
+    from diff_match_patch import diff_match_patch
+
+    from textversions.align import semantic_cleanup
+
+    expected = list(diffs)
+    diff_match_patch().diff_cleanupSemantic(expected)
+    assert semantic_cleanup(list(diffs)) == expected

@@ -424,7 +424,7 @@ def _cleanup_island(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
             diffs.append((-1, a[i1:i2]))
         if j2 > j1:
             diffs.append((1, b[j1:j2]))
-    diff_match_patch().diff_cleanupSemantic(diffs)
+    diffs = semantic_cleanup(diffs)
     out: list[Opcode] = []
     i, j = ops[0][1], ops[0][3]
     for op, text in diffs:
@@ -439,6 +439,108 @@ def _cleanup_island(ops: list[Opcode], a: str, b: str) -> list[Opcode]:
             out.append(("insert", i, i, j, j + len(text)))
             j += len(text)
     return out
+
+
+def semantic_cleanup(diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """diff-match-patch's ``diff_cleanupSemantic``, its first pass compiled; the same diffs, returned anew.
+
+    The first pass drops each equality no longer than the edits on both sides of it, and looks again at the
+    one before after each drop: lengths and kinds only, but quadratic in Python on a splintered island
+    (real news: 366 diffs folding into 22 took 12 ms). Then, as the library does, its merge (when anything
+    was dropped), its lossless shifts to word boundaries, and the overlaps of a deletion and an insertion
+    pulled out as equalities — the library's own code, run on the library's object.
+
+    >>> semantic_cleanup([(0, "ab"), (-1, "c"), (1, "d"), (0, "e"), (-1, "fgh"), (1, "ijk")])
+    [(0, 'ab'), (-1, 'cefgh'), (1, 'deijk')]
+    """
+    if not diffs:
+        return diffs
+    kinds = np.array([op for op, _ in diffs], dtype=np.int8)
+    lengths = np.array([len(text) for _, text in diffs], dtype=np.int64)
+    out_kinds, sources, changed = _eliminated_equalities(kinds, lengths)
+    cleaned = [(int(op), diffs[source][1]) for op, source in zip(out_kinds.tolist(), sources.tolist())]
+    dmp = diff_match_patch()
+    if changed:
+        dmp.diff_cleanupMerge(cleaned)
+    dmp.diff_cleanupSemanticLossless(cleaned)
+    _overlaps_pulled_out(dmp, cleaned)
+    return cleaned
+
+
+@numba.njit(cache=True, nogil=True)
+def _eliminated_equalities(kinds: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:  # pragma: no cover - compiled
+    """``diff_cleanupSemantic``'s first pass on kinds (-1 delete, 0 equal, 1 insert) and lengths: the diffs after it,
+    as kinds and the index of the input diff whose text each holds, and whether anything changed."""
+    n = len(kinds)
+    capacity = 2 * n + 1  # each drop inserts one diff; there are at most n equalities to drop
+    kind = np.empty(capacity, dtype=np.int8)
+    source = np.empty(capacity, dtype=np.int64)
+    kind[:n] = kinds
+    source[:n] = np.arange(n)
+    size = n
+    equalities = np.empty(capacity, dtype=np.int64)
+    depth = 0
+    last = -1  # the source of the last equality seen, -1 for none (the library's ``lastEquality``)
+    inserted1 = deleted1 = inserted2 = deleted2 = 0
+    changed = False
+    pointer = 0
+    while pointer < size:
+        if kind[pointer] == 0:
+            equalities[depth] = pointer
+            depth += 1
+            inserted1, inserted2 = inserted2, 0
+            deleted1, deleted2 = deleted2, 0
+            last = source[pointer]
+        else:
+            if kind[pointer] == 1:
+                inserted2 += lengths[source[pointer]]
+            else:
+                deleted2 += lengths[source[pointer]]
+            if (
+                last >= 0 and lengths[last] > 0
+                and lengths[last] <= max(inserted1, deleted1) and lengths[last] <= max(inserted2, deleted2)
+            ):
+                at = equalities[depth - 1]
+                for k in range(size, at, -1):  # a deletion of the equality's text before it …
+                    kind[k] = kind[k - 1]
+                    source[k] = source[k - 1]
+                size += 1
+                kind[at] = -1
+                source[at] = last
+                kind[at + 1] = 1  # … and the equality itself an insertion
+                depth -= 1
+                if depth:
+                    depth -= 1
+                pointer = equalities[depth - 1] if depth else -1
+                inserted1 = deleted1 = inserted2 = deleted2 = 0
+                last = -1
+                changed = True
+        pointer += 1
+    return kind[:size].copy(), source[:size].copy(), changed
+
+
+def _overlaps_pulled_out(dmp: diff_match_patch, diffs: list[tuple[int, str]]) -> None:
+    """``diff_cleanupSemantic``'s last pass, as the library writes it: a deletion and an insertion that overlap by
+    at least half of one of them keep the overlap as an equality (``<del>abcxxx</del><ins>xxxdef</ins>``)."""
+    pointer = 1
+    while pointer < len(diffs):
+        if diffs[pointer - 1][0] == dmp.DIFF_DELETE and diffs[pointer][0] == dmp.DIFF_INSERT:
+            deletion, insertion = diffs[pointer - 1][1], diffs[pointer][1]
+            overlap1 = dmp.diff_commonOverlap(deletion, insertion)
+            overlap2 = dmp.diff_commonOverlap(insertion, deletion)
+            if overlap1 >= overlap2:
+                if overlap1 >= len(deletion) / 2.0 or overlap1 >= len(insertion) / 2.0:
+                    diffs.insert(pointer, (dmp.DIFF_EQUAL, insertion[:overlap1]))
+                    diffs[pointer - 1] = (dmp.DIFF_DELETE, deletion[: len(deletion) - overlap1])
+                    diffs[pointer + 1] = (dmp.DIFF_INSERT, insertion[overlap1:])
+                    pointer += 1
+            elif overlap2 >= len(deletion) / 2.0 or overlap2 >= len(insertion) / 2.0:
+                diffs.insert(pointer, (dmp.DIFF_EQUAL, deletion[:overlap2]))
+                diffs[pointer - 1] = (dmp.DIFF_INSERT, insertion[: len(insertion) - overlap2])
+                diffs[pointer + 1] = (dmp.DIFF_DELETE, deletion[overlap2:])
+                pointer += 1
+            pointer += 1
+        pointer += 1
 
 
 def merge_opcodes(ops: list[Opcode]) -> list[Opcode]:
