@@ -76,8 +76,14 @@ def own_text(doc: Prepared, common: ShingleSet | None) -> np.ndarray | None:
     """
     if common is None or not len(common) or len(doc.text) < doc.shingle:
         return None
+    cached = doc.__dict__.get("_own_text")  # a document meets the same common text in each of its pairs
+    if cached is not None and cached[0] is common:
+        return cached[1]  # type: ignore[no-any-return]
     hit = common.contains(doc.hashes)
-    if not hit.any():
-        return None
-    own = ~covered(hit, doc.shingle, len(doc.text))
-    return own if own.mean() >= _OWN_SHARE else None
+    own = ~covered(hit, doc.shingle, len(doc.text)) if hit.any() else None
+    if own is not None and own.mean() < _OWN_SHARE:
+        own = None
+    if own is not None:
+        own.setflags(write=False)
+    doc.__dict__["_own_text"] = (common, own)
+    return own

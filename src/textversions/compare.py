@@ -328,10 +328,12 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
     one exact stretch of half that (a template's phrases joined across their figures are no copy); common
     text is no passage, and a passage inside another on both sides is part of it."""
-    stretches = np.array([[m.a_start, m.a_end, m.b_start, m.b_end, m.length, m.length] for m in found], dtype=np.int64)
+    starts = np.array([(m.a_start, m.b_start, m.length) for m in found], dtype=np.int64).reshape(-1, 3)
+    a0, b0, length = starts[:, 0], starts[:, 1], starts[:, 2]
+    stretches = np.stack([a0, a0 + length, b0, b0 + length, length, length], axis=1)
     # Anchors join into passages; then passages that continue each other (cut where a repeated word sent an
     # anchor to another diagonal) join, with the reach their larger size allows.
-    merged = _joined(_joined(stretches.reshape(-1, 6))).tolist()
+    merged = _joined(_joined(stretches)).tolist()
     furniture = furniture_spans(a.text)
     kept = [
         (a0, a1, b0, b1, matched)
