@@ -109,3 +109,16 @@ def test_number_chars_cover_every_token(text):
 
     for match in [*NUMBER.finditer(text), *_LATIN_WORD.finditer(text)]:
         assert all(_in_token(char) for char in match.group()), match.group()
+
+
+def test_readings_are_pypinyins_own_for_every_character_of_its_table():
+    """Sound-alike readings come straight from pypinyin's table: each character reads as pypinyin itself reads it."""
+    from pypinyin import Style, pinyin
+
+    from textversions.hanzi import _reading_table, _readings
+
+    table = _reading_table()
+    assert table is not None and len(table) > 40_000
+    for code in map(int, table):
+        found = pinyin(chr(code), style=Style.NORMAL, heteronym=True, errors="ignore")
+        assert _readings(chr(code)) == (frozenset(found[0]) if found else frozenset()), hex(code)
