@@ -446,9 +446,10 @@ def semantic_cleanup(diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
     The first pass drops each equality no longer than the edits on both sides of it, and looks again at the
     one before after each drop: lengths and kinds only, but quadratic in Python on a splintered island
-    (real news: 366 diffs folding into 22 took 12 ms). Then, as the library does, its merge (when anything
-    was dropped), its lossless shifts to word boundaries, and the overlaps of a deletion and an insertion
-    pulled out as equalities — the library's own code, run on the library's object.
+    (real news: 366 diffs folding into 22 took 12 ms). Then, as the library does, its own merge (when anything
+    was dropped) and lossless shifts to word boundaries, and its last pass, which pulls the overlap of a
+    deletion and an insertion out as an equality (that pass sits inside ``diff_cleanupSemantic``, so it is
+    written out here as the library has it). Tests check the result equals the library's on random diffs.
 
     >>> semantic_cleanup([(0, "ab"), (-1, "c"), (1, "d"), (0, "e"), (-1, "fgh"), (1, "ijk")])
     [(0, 'ab'), (-1, 'cefgh'), (1, 'deijk')]

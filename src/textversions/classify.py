@@ -213,9 +213,9 @@ class _PhraseReader:
             if not ordered:
                 continue
             joint = "".join(ordered)
-            separator = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in joint)
-            converted = _phrase_converters()[table](separator.join(ordered)).split(separator)
-            if len(converted) != len(ordered):  # never expected; converting one by one is always right
+            separator = next((chr(c) for c in range(0xE000, 0xF900) if chr(c) not in joint), None)
+            converted = _phrase_converters()[table](separator.join(ordered)).split(separator) if separator else []
+            if len(converted) != len(ordered):  # a text of private-use characters: one by one is always right
                 converted = [_phrase_converters()[table](window) for window in ordered]
             self.converted.update(((table, w), c) for w, c in zip(ordered, converted))
 

@@ -329,8 +329,8 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     one exact stretch of half that (a template's phrases joined across their figures are no copy); common
     text is no passage, and a passage inside another on both sides is part of it."""
     starts = np.array([(m.a_start, m.b_start, m.length) for m in found], dtype=np.int64).reshape(-1, 3)
-    a0, b0, length = starts[:, 0], starts[:, 1], starts[:, 2]
-    stretches = np.stack([a0, a0 + length, b0, b0 + length, length, length], axis=1)
+    a_start, b_start, length = starts[:, 0], starts[:, 1], starts[:, 2]
+    stretches = np.stack([a_start, a_start + length, b_start, b_start + length, length, length], axis=1)
     # Anchors join into passages; then passages that continue each other (cut where a repeated word sent an
     # anchor to another diagonal) join, with the reach their larger size allows.
     merged = _joined(_joined(stretches)).tolist()
