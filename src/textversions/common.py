@@ -65,7 +65,12 @@ def corpus_common(texts: Sequence[str], options: Options) -> ShingleSet:
 def _distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays)."""
     values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def own_text(doc: Prepared, common: ShingleSet | None) -> np.ndarray | None:
