@@ -55,7 +55,7 @@ def test_html_shows_text_once_escaped_never_markdown_escaped(seeds):
 
 
 def test_families_largest_first_and_documents_alone_collapsed_but_named():
-    """A report over a real pile lists the families that matter first; documents with no relation are a count
+    """A report over a real pile lists the families that matter first; documents alone (no family of two or more) are a count
     (folded in HTML) that still names each of them: every input is accounted for."""
     story = "株洲1.1万余个基层党组织、70余万名党员奋战在抗疫一线，把最美的身影留在战疫最前线。" * 3
     docs = {
@@ -74,5 +74,5 @@ def test_families_largest_first_and_documents_alone_collapsed_but_named():
     assert sorted(sizes, reverse=True) == [3, 2]
     page, markdown = result_html(result, docs), result_markdown(result)
     assert page.index("trio-a") < page.index("pair-a") and markdown.index("trio-a") < markdown.index("pair-a")
-    assert "2 documents with no relation" in page and "2 documents with no relation: alone-1, alone-2." in markdown
-    assert "<details><summary>2 documents with no relation</summary><p>alone-1, alone-2</p></details>" in page
+    assert "2 documents alone" in page and "2 documents alone (no duplicate, version or container among the others): alone-1, alone-2." in markdown
+    assert "<details><summary>2 documents alone (no duplicate, version or container among the others)</summary><p>alone-1, alone-2</p></details>" in page

@@ -105,7 +105,8 @@ def result_markdown(result: Result, *, collations: Sequence[tuple[int, Collation
     for number, family in grouped:
         lines.append(f"| {number} | {len(family)} | {', '.join(_cell(doc_id) for doc_id in family)} |")
     if alone:
-        lines += ["", f"{_plural(len(alone), 'document')} with no relation: {', '.join(_cell(doc_id) for doc_id in alone)}."]
+        names = ", ".join(_cell(doc_id) for doc_id in alone)
+        lines += ["", f"{_plural(len(alone), 'document')} {_ALONE}: {names}."]
     lines += ["", "# Relations", ""]
     if not result.relations:
         lines.append("No relations found.")
@@ -349,7 +350,7 @@ def result_overview_html(result: Result, *, links: bool = False) -> str:
         for number, family in grouped
     ]
     alone_list = (
-        f"<details><summary>{_plural(len(alone), 'document')} with no relation</summary>"
+        f"<details><summary>{_plural(len(alone), 'document')} {_ALONE}</summary>"
         f"<p>{', '.join(html.escape(d) for d in alone)}</p></details>"
         if alone else ""
     )  # fmt: skip
@@ -442,6 +443,9 @@ IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
 def _by_importance(result: Result) -> list[tuple[int, Relation]]:
     """Relations with their numbers, versions of one story first, reuse last."""
     return sorted(enumerate(result.relations), key=lambda item: (IMPORTANCE.get(item[1].kind, 4), item[0]))
+
+
+_ALONE = "alone (no duplicate, version or container among the others)"
 
 
 def _families_by_size(result: Result) -> tuple[list[tuple[int, tuple[str, ...]]], list[str]]:
