@@ -666,8 +666,8 @@ class Segment:
     furniture: bool = False
 
 
-_LATIN_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 _LATIN_CHAR = re.compile(r"[0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+_LATIN_WORD = re.compile(_LATIN_CHAR.pattern + "+")
 
 
 _TOKEN_REACH = 32

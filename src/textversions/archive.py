@@ -49,7 +49,7 @@ from .find import Relation, Result, _PairContext, checked_documents, sketch_chun
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from . import runs
-from .shingle import ShingleSet, prepare
+from .shingle import ShingleSet, distinct, prepare
 from .sketch import sketch_keys_batch
 
 __all__ = ["Archive", "ARCHIVE_SCHEMA_VERSION"]
@@ -414,13 +414,13 @@ class Archive:
             first = int(self._db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'").fetchone()[0]) + 1
             numbers = list(range(first, first + len(batch)))
             per_doc = np.split(keys.view(np.int64), np.cumsum(counts)[:-1]) if len(batch) else []
-            distinct = [runs.distinct(k) for k in per_doc]
+            doc_keys = [distinct(k) for k in per_doc]
             self._db.executemany(
                 "INSERT INTO documents(number, id, text, date, source, key_count, in_big) VALUES (?, ?, ?, ?, ?, ?, 0)",
                 [(n, doc_id, text, day[doc_id], sources.get(doc_id), int(c)) for n, (doc_id, text), c in zip(numbers, batch, counts)],
             )  # fmt: skip
-            new_keys = np.concatenate(distinct) if distinct else np.zeros(0, np.int64)
-            new_owners = np.repeat(np.array(numbers, dtype=np.int64), [len(k) for k in distinct])
+            new_keys = np.concatenate(doc_keys) if doc_keys else np.zeros(0, np.int64)
+            new_owners = np.repeat(np.array(numbers, dtype=np.int64), [len(k) for k in doc_keys])
             old_keys, old_owners = self._members_of(new_keys)
             self._runs.append(new_keys, new_owners)
             union_keys = np.concatenate([old_keys, new_keys])
@@ -440,12 +440,12 @@ class Archive:
         if not numbers:
             return
         gone = set(numbers)
-        keys = runs.distinct(self._keys_of(numbers))
+        keys = distinct(self._keys_of(numbers))
         union_keys, union_owners = self._members_of(keys)
         self._runs.remove(keys, np.array(numbers, dtype=np.int64))
         # The pairs of the removed documents go; their chain neighbours and the rest are counted below.
         self._db.executemany("DELETE FROM pairs WHERE low = ? OR high = ?", [(n, n) for n in numbers])
-        staying = ~runs.among(union_owners, runs.distinct(np.array(numbers, dtype=np.int64)))
+        staying = ~runs.among(union_owners, distinct(np.array(numbers, dtype=np.int64)))
         dirty = self._bigness_changed(union_keys, union_owners, 0, set(), removed=staying)
         dirty |= self._chain_neighbours(union_keys[~staying], union_keys, union_owners, gone, leaving=gone)
         self._db.executemany("DELETE FROM documents WHERE number = ?", [(n,) for n in numbers])
@@ -454,7 +454,7 @@ class Archive:
 
     def _members_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every ``(key, number)`` row of the buckets ``keys``, sorted."""
-        return self._runs.members(runs.distinct(keys))
+        return self._runs.members(distinct(keys))
 
     def _keys_of(self, numbers: Iterable[int]) -> np.ndarray:
         """The LSH keys of the documents ``numbers``, sketched again from their texts (cheaper than keeping them
@@ -490,7 +490,7 @@ class Archive:
         # A new document counts every big bucket it is in; a kept one each bucket that became (or stopped being) big.
         delta = np.where(is_new, after, np.where(after != before, np.where(after, 1, -1), 0)) * after_mask
         changed = np.flatnonzero(delta)
-        numbers = runs.distinct(owners[changed])
+        numbers = distinct(owners[changed])
         sums = np.bincount(np.searchsorted(numbers, owners[changed]), weights=delta[changed], minlength=len(numbers))
         crossing = starts[after[starts] != before[starts]]
         crossed = [owners[start:end][after_mask[start:end]].tolist() for start, end in zip(crossing.tolist(), (crossing + lengths[after[starts] != before[starts]]).tolist())]
@@ -566,7 +566,7 @@ class Archive:
         """In each bucket among ``of_keys`` that is big without the ``leaving`` documents, the saturated
         members next to each document of ``around`` (before and after it, the others of ``around`` skipped):
         their chain links change when those documents join or leave the chain."""
-        wanted = runs.among(keys, runs.distinct(of_keys))
+        wanted = runs.among(keys, distinct(of_keys))
         keys, owners = keys[wanted], owners[wanted]
         if not len(keys):
             return set()
@@ -638,8 +638,8 @@ class Archive:
         keys, owners = np.concatenate([known_keys, fetched[0]]), np.concatenate([known_owners, fetched[1]])
         order = np.lexsort((owners, keys))
         keys, owners = keys[order], owners[order]
-        distinct = np.r_[True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])] if len(keys) else np.zeros(0, bool)
-        return keys[distinct], owners[distinct]
+        first = np.r_[True, (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])] if len(keys) else np.zeros(0, bool)
+        return keys[first], owners[first]
 
     def _judge(self, pairs: Sequence[tuple[int, int, int]]) -> set[tuple[int, int]]:
         """Verify and align ``(low, high, shared)`` pairs under the archive's common text, on ``workers``

@@ -28,7 +28,7 @@ from .normalize import (
     without_punctuation,
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
-from .numbers import NUMBER, NUMBER_CHAR, token_unit, token_value
+from .numbers import NUMBER, NUMBER_CHARS, token_unit, token_value
 from .subjects import NAME_WORD, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
@@ -43,7 +43,7 @@ _BOILERPLATE = re.compile(
     r"reporting by|editing by|writing by|additional reporting|contributed reporting|^\s*\(?updated\b",
     re.IGNORECASE,
 )
-_OUTSIDE_NUMBERS = re.compile("[#" + NUMBER_CHAR.pattern[1:-1] + "]+")
+_OUTSIDE_NUMBERS = re.compile(f"[#{NUMBER_CHARS}]+")
 """Runs of characters a number can hold (and the ``#`` numbers are replaced by below): what is left must be equal."""
 _NUMERIC = re.compile(r"[\d.,:/%\-〇零一二两三四五六七八九十百千万亿年月日号]*")
 _MIN_MOVED = 6

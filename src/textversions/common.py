@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .options import Options
-from .shingle import Prepared, ShingleSet, covered, prepare
+from .shingle import Prepared, ShingleSet, covered, distinct, prepare
 
 __all__ = ["COMMON_SAMPLE", "common_sample", "common_shingles", "corpus_common", "own_text"]
 
@@ -49,7 +49,7 @@ def common_shingles(sample: Sequence[str], options: Options) -> np.ndarray:
     needed = max(_COMMON_MIN_DOCS, int(_COMMON_SHARE * len(sample)))
     if len(sample) < needed:
         return np.zeros(0, dtype=np.uint32)
-    per_text = [_distinct(prepare(text, options).hashes) for text in sample]
+    per_text = [distinct(prepare(text, options).hashes) for text in sample]
     hashes = np.sort(np.concatenate(per_text))
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     counts = np.diff(np.r_[starts, len(hashes)])
@@ -60,17 +60,6 @@ def corpus_common(texts: Sequence[str], options: Options) -> ShingleSet:
     """The common shingles of a corpus as every local caller measures them (``find_versions``, its
     ``explain``, ``calibrate``): :func:`common_shingles` at :func:`common_sample`'s positions of ``texts``."""
     return ShingleSet(common_shingles([texts[position] for position in common_sample(len(texts))], options))
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays)."""
-    values = np.sort(values)
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
 
 
 def own_text(doc: Prepared, common: ShingleSet | None) -> np.ndarray | None:

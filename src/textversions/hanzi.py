@@ -78,7 +78,7 @@ _TONELESS = str.maketrans(
 def _reading_table() -> dict[str, str] | None:
     """pypinyin's table of single characters' readings (code point → ``"fēng,féng"``), read from its data file
     without importing the package: its phrase dictionary, which single characters do not need, takes most of
-    the 0.4 s an import costs each process. ``None`` if the file is not where pypinyin 0.4x–0.5x keep it."""
+    the 0.4 s an import costs each process. ``None`` if the file is not where pypinyin (0.55) keeps it."""
     spec = importlib.util.find_spec("pypinyin")
     folders = spec.submodule_search_locations if spec is not None else None
     path = Path(folders[0]) / "pinyin_dict.json" if folders else None

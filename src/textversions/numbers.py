@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NUMBER", "NUMBER_CHAR", "MONTH_NAME", "parse_number", "token_value", "token_unit"]
+__all__ = ["NUMBER", "NUMBER_CHAR", "NUMBER_CHARS", "MONTH_NAME", "parse_number", "token_value", "token_unit"]
 
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -50,7 +50,9 @@ NUMBER = re.compile(
 """A date, time or number in normalized text (full-width digits are ASCII there). (A month's name is looked for
 only at one of the letters months begin with: the search passes every other character at once.)"""
 
-NUMBER_CHAR = re.compile(rf"[\da-zA-Z{_HAN_NUMERAL}点分之年月日号.,%/: -]")
+NUMBER_CHARS = rf"\da-zA-Z{_HAN_NUMERAL}点分之年月日号.,%/: -"
+"""The characters a :data:`NUMBER` token can hold, as the inside of a character class."""
+NUMBER_CHAR = re.compile(f"[{NUMBER_CHARS}]")
 """Every character a :data:`NUMBER` token can hold: where none is, no number is (a cheap test before the search).
 
 >>> [bool(NUMBER_CHAR.match(c)) for c in "3月x的"]

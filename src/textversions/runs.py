@@ -27,7 +27,9 @@ import sqlite3
 
 import numpy as np
 
-__all__ = ["KeyRuns", "distinct", "among"]
+from .shingle import distinct
+
+__all__ = ["KeyRuns", "among"]
 
 BLOCK = 32
 """Rows per block: a block (384 bytes) is read whole for any key in it, so blocks are small."""
@@ -191,16 +193,6 @@ class KeyRuns:
         keys = np.frombuffer(b"".join(row[0] for row in rows), dtype="<i8").astype(np.int64)
         owners = np.frombuffer(b"".join(row[1] for row in rows), dtype="<i4").astype(np.int64)
         return keys, owners
-
-
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on these arrays).
-
-    >>> distinct(np.array([3, 1, 3])).tolist()
-    [1, 3]
-    """
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -43,7 +43,7 @@ from .normalize import DIGIT, LETTER, SPACELESS_LETTER, Normalized, code_points,
 from .options import DEFAULT_SHINGLE, Options
 
 __all__ = [
-    "shingles", "shingle_hash", "shingle_hashes", "found_in", "ShingleSet", "distinct_overlap", "covered",
+    "shingles", "shingle_hash", "shingle_hashes", "distinct", "found_in", "ShingleSet", "distinct_overlap", "covered",
     "Prepared", "prepare", "alphabetic", "sketch_shingles", "sketch_hashes", "DEFAULT_SHINGLE",
 ]  # fmt: skip
 
@@ -250,6 +250,21 @@ def prepare(text: str, options: Options) -> Prepared:
     normalized = normalize(text, fold_script=options.fold_script)
     hashes = shingle_hashes(normalized.text, options.shingle)
     return Prepared(normalized, code_points(normalized.text), hashes, options.shingle, options.word_shingles)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort: faster than ``np.unique``'s hash table on short arrays).
+
+    >>> distinct(np.array([3, 1, 3])).tolist()
+    [1, 3]
+    """
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def found_in(hashes: np.ndarray, values: np.ndarray) -> np.ndarray:
