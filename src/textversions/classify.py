@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -414,8 +415,8 @@ def _named(
         detail = _substitution_detail(a_norm, b_norm, text[max(0, lo - 12) : lo], text[hi : hi + 12])
         if "name" not in detail and _capitalized(na.original, seg.a_orig) and _capitalized(nb.original, seg.b_orig):
             detail["name"] = "proper"
-        if len(a_norm) == len(b_norm) == 1 and detail.get("look_alike"):
-            detail["likely_ocr"] = True
+        if len(a_norm) == len(b_norm) == 1 and detail.get("look_alike") and not detail.get("sound_alike"):
+            detail["likely_ocr"] = True  # a candidate: _corroborated_slips keeps it only with company
     else:
         kind = "deletion" if a_text else "insertion"
         detail = {"unit": _unit(a_text or b_text)}
@@ -537,6 +538,40 @@ def _mark_moved(edits: list[Edit]) -> list[Edit]:
     return out
 
 
+def _corroborated_slips(edits: list[Edit]) -> list[Edit]:
+    """Keep ``likely_ocr`` only where the pair reads as OCR'd text, not as editing.
+
+    A scanner misreads shapes at random: its slips are scattered, each a
+    different confusion, and they come in numbers. So a candidate slip (a
+    look-alike character that does not sound alike — 星锋/星峰 share a reading and
+    are a name typed two ways — or a doubled character) stays flagged only when
+
+    * its substitution does not repeat in the pair: 到 → 至 at every occurrence
+      is a translator's or an edition's choice, not a misreading; and
+    * the pair holds at least one other such slip: one look-alike substitution
+      alone is as likely an editor's word (通过/透過, 作/做) as a misread.
+
+    >>> from textversions import compare
+    >>> [e.detail.get("likely_ocr", False) for e in compare("设卡检查，守护健康", "设卡检检查，守护健康").edits]
+    [False]
+    """
+    candidates = [n for n, edit in enumerate(edits) if edit.detail.get("likely_ocr")]
+    changes = Counter((edits[n].a_text, edits[n].b_text) for n in candidates if edits[n].kind == "substitution")
+    kept = [n for n in candidates if edits[n].kind != "substitution" or changes[edits[n].a_text, edits[n].b_text] == 1]
+    if len(kept) >= _MIN_SLIPS and len(kept) == len(candidates):
+        return edits
+    out = list(edits)
+    for n in set(candidates) - set(kept if len(kept) >= _MIN_SLIPS else []):
+        edit = edits[n]
+        detail = {key: value for key, value in edit.detail.items() if key != "likely_ocr"}
+        out[n] = Edit(edit.kind, edit.a_text, edit.b_text, edit.a_span, edit.b_span, edit.cosmetic, detail)
+    return out
+
+
+_MIN_SLIPS = 2
+"""Scattered slips a pair needs before any of them is called a likely OCR slip."""
+
+
 def _moved_source(key: str, deleted: list[tuple[int, str]]) -> int | None:
     """Which deleted passage ``key`` (an inserted one) is: a rotation of it, else the most alike."""
     best, best_score = None, _MOVED_SIMILARITY
@@ -585,7 +620,7 @@ def typed_edits(
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
             edits.extend(_named(seg, na, nb, container=container, reader=reader, windows=around))
-    return _mark_moved(_absorb_layout(edits))
+    return _corroborated_slips(_mark_moved(_absorb_layout(edits)))
 
 
 _LINE_KINDS = frozenset({"insertion", "deletion", "caption", "boilerplate", "truncation", "repeated"})

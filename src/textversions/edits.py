@@ -12,7 +12,7 @@ punctuation    yes        punctuation marks only
 surrounding    yes        the rest of a page around a located article
 number         no         a number changed (1.1万 → 11万), values attached
 substitution   no         characters replaced (星锋 → 星峰); ``detail.likely_ocr`` when one character
-                          became a look-alike (an OCR slip as much as an editor's)
+                          became a look-alike that does not sound alike, among other such slips
 insertion      no         text only in b (``detail.likely_ocr``: a doubled character)
 deletion       no         text only in a (``detail.likely_ocr``: a doubled character)
 caption        no         a photo caption (▲…, 图为…) only in one version
