@@ -325,13 +325,38 @@ def test_token_reach_is_that_of_the_tokens_found_whole_around_a_character(text, 
 _DIFF = st.tuples(st.sampled_from([-1, 0, 1]), st.text(alphabet="ab的是 .\n", min_size=0, max_size=6))
 
 
+def _library_cleanup(diffs):  # type: ignore[no-untyped-def]
+    """diff-match-patch's diff_cleanupSemantic in place, its overlap pass ignoring an overlap of one character."""
+    from diff_match_patch import diff_match_patch
+
+    class Library(diff_match_patch):  # type: ignore[misc]
+        def diff_commonOverlap(self, text1, text2):  # type: ignore[no-untyped-def]
+            overlap = super().diff_commonOverlap(text1, text2)
+            return overlap if overlap >= 2 else 0
+
+    Library().diff_cleanupSemantic(diffs)
+
+
 @given(st.lists(_DIFF, max_size=80))
 def test_semantic_cleanup_is_diff_match_patch_own(diffs):
-    """The compiled first pass leaves exactly what diff-match-patch's diff_cleanupSemantic leaves."""
+    """The compiled first pass leaves exactly what diff-match-patch's diff_cleanupSemantic leaves, given that an
+    overlap of one character is not pulled out of a deletion and an insertion."""
+    from textversions.align import semantic_cleanup
+
+    expected = list(diffs)
+    _library_cleanup(expected)
+    assert semantic_cleanup(list(diffs)) == expected
+
+
+def test_one_shared_character_stays_inside_a_reworded_word():
     from diff_match_patch import diff_match_patch
 
     from textversions.align import semantic_cleanup
 
-    expected = list(diffs)
-    diff_match_patch().diff_cleanupSemantic(expected)
-    assert semantic_cleanup(list(diffs)) == expected
+    diffs = [(0, "-"), (-1, "获"), (0, "取"), (1, "得"), (0, " cargo")]
+    library = list(diffs)
+    diff_match_patch().diff_cleanupSemantic(library)
+    assert library == diffs  # the library pulls 取 out again
+    assert semantic_cleanup(list(diffs)) == [(0, "-"), (-1, "获取"), (1, "取得"), (0, " cargo")]
+    pulled = [(0, "x"), (-1, "abcxxx"), (1, "xxxdef"), (0, "y")]
+    assert semantic_cleanup(list(pulled)) == [(0, "x"), (-1, "abc"), (0, "xxx"), (1, "def"), (0, "y")]

@@ -448,8 +448,9 @@ def semantic_cleanup(diffs: list[tuple[int, str]]) -> list[tuple[int, str]]:
     one before after each drop: lengths and kinds only, but quadratic in Python on a splintered island
     (real news: 366 diffs folding into 22 took 12 ms). Then, as the library does, its own merge (when anything
     was dropped) and lossless shifts to word boundaries, and its last pass, which pulls the overlap of a
-    deletion and an insertion out as an equality (that pass sits inside ``diff_cleanupSemantic``, so it is
-    written out here as the library has it). Tests check the result equals the library's on random diffs.
+    deletion and an insertion out as an equality — written out here (it sits inside ``diff_cleanupSemantic``),
+    and unlike the library's, never for an overlap of one character. Tests check the result equals the
+    library's, given that one rule, on random diffs.
 
     >>> semantic_cleanup([(0, "ab"), (-1, "c"), (1, "d"), (0, "e"), (-1, "fgh"), (1, "ijk")])
     [(0, 'ab'), (-1, 'cefgh'), (1, 'deijk')]
@@ -520,15 +521,21 @@ def _eliminated_equalities(kinds: np.ndarray, lengths: np.ndarray) -> tuple[np.n
     return kind[:size].copy(), source[:size].copy(), changed
 
 
+_MIN_OVERLAP = 2
+"""Shortest overlap of a deletion and an insertion kept as an equality: one shared character is not a shared
+word (获取 → 取得 is one reworded word, not 获 deleted, 取 kept, 得 inserted)."""
+
+
 def _overlaps_pulled_out(dmp: diff_match_patch, diffs: list[tuple[int, str]]) -> None:
-    """``diff_cleanupSemantic``'s last pass, as the library writes it: a deletion and an insertion that overlap by
-    at least half of one of them keep the overlap as an equality (``<del>abcxxx</del><ins>xxxdef</ins>``)."""
+    """``diff_cleanupSemantic``'s last pass, as the library writes it but for one character: a deletion and an
+    insertion that overlap by at least half of one of them, and by ``_MIN_OVERLAP`` characters, keep the overlap
+    as an equality (``<del>abcxxx</del><ins>xxxdef</ins>``)."""
     pointer = 1
     while pointer < len(diffs):
         if diffs[pointer - 1][0] == dmp.DIFF_DELETE and diffs[pointer][0] == dmp.DIFF_INSERT:
             deletion, insertion = diffs[pointer - 1][1], diffs[pointer][1]
-            overlap1 = dmp.diff_commonOverlap(deletion, insertion)
-            overlap2 = dmp.diff_commonOverlap(insertion, deletion)
+            overlap1 = _overlap(dmp, deletion, insertion)
+            overlap2 = _overlap(dmp, insertion, deletion)
             if overlap1 >= overlap2:
                 if overlap1 >= len(deletion) / 2.0 or overlap1 >= len(insertion) / 2.0:
                     diffs.insert(pointer, (dmp.DIFF_EQUAL, insertion[:overlap1]))
@@ -542,6 +549,11 @@ def _overlaps_pulled_out(dmp: diff_match_patch, diffs: list[tuple[int, str]]) ->
                 pointer += 1
             pointer += 1
         pointer += 1
+
+
+def _overlap(dmp: diff_match_patch, first: str, second: str) -> int:
+    overlap: int = dmp.diff_commonOverlap(first, second)
+    return overlap if overlap >= _MIN_OVERLAP else 0
 
 
 def merge_opcodes(ops: list[Opcode]) -> list[Opcode]:
