@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from textversions import Options, compare, find_versions
@@ -89,6 +89,7 @@ NOISY_SOURCES = [text for text in paragraphs([t for _, t in seed_corpus()], min_
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), rate=st.floats(0.005, 0.06))
+@example(seed=130261, rate=0.03515625)  # a title lost its 》 and still reads in full: no changed subject
 def test_noisy_reordered_version_is_a_version(seed, rate):
     rng = random.Random(seed)
     original = "\n\n".join(rng.sample(NOISY_SOURCES, 5))

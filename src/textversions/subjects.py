@@ -176,7 +176,7 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
         # The other text's furniture counts as a source of slips: noise can break a stamp into numbers.
         other = (text_b, text_a)[side]
         furniture = Counter(other[start:end] for start, end in furniture_spans(other))
-        far = sum(_without_slips(only, tokens[1 - side] + furniture, rate).values())
+        far = sum(_without_slips(only, tokens[1 - side] + furniture, rate, other).values())
         slips = sum(only.values()) - far
         # Slips come at the text's own rate of change: those beyond it (and its spread) are other
         # subjects. A slip may show twice (a token cut in two leaves two pieces): twice the expected
@@ -224,13 +224,14 @@ def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
     return converter("tw2sp")(letters) if _ANY_HAN.search(letters) else letters
 
 
-def _without_slips(only: Counter[str], other: Counter[str], rate: float) -> Counter[str]:
+def _without_slips(only: Counter[str], other: Counter[str], rate: float, other_text: str) -> Counter[str]:
     """The tokens of ``only`` that cannot be a slip of one of ``other``'s.
 
     A slip leaves a token a few edits from its original (one, or three times what
-    the per-character ``rate`` expects over its length: a long title takes several),
-    a piece of it (a slip inside ``settings`` cuts it in two) or holding a piece of
-    it (``8:00`` against ``8`` and ``00``).
+    the per-character ``rate`` expects over its length: a long title takes
+    several), a piece of it (a slip inside ``settings`` cuts it in two) or holding
+    a piece of it (``8:00`` against ``8`` and ``00``). A title whose words
+    ``other_text`` still has, letter for letter, lost only a bracket.
     """
     candidates = list(other)
     joined = "\n".join(candidates)
@@ -239,7 +240,9 @@ def _without_slips(only: Counter[str], other: Counter[str], rate: float) -> Coun
         if token in joined or any(piece in token for piece in candidates):
             return True
         reach = max(1, math.ceil(3 * rate * len(token)))
-        return process.extractOne(token, candidates, scorer=Levenshtein.distance, score_cutoff=reach) is not None
+        if process.extractOne(token, candidates, scorer=Levenshtein.distance, score_cutoff=reach) is not None:
+            return True
+        return token.startswith("《") and token.strip("《》") in other_text
 
     return Counter({token: count for token, count in only.items() if not slip(token)})
 
