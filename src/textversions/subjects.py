@@ -135,10 +135,10 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     """Compare the subject tokens of two normalized texts as multisets, wherever they stand.
 
     A subject moved to another paragraph is kept; ``restart`` against ``start`` is
-    changed on both sides. A token one character from one of the other text's
-    (``二十`` / ``动十``, ``10月18日`` / ``0月18日``; a long title a few more), a piece
-    of one (``se``, ``tings``) or one holding a piece of one (``8:00`` / ``00``) may
-    be a slip of OCR or typing. How many slips to expect comes from the rest of the
+    changed on both sides. A token one character from one the other text lacks
+    (``二十`` / ``动十``, ``10月18日`` / ``0月18日``; a long title a few more; one for
+    one), a piece of one (``se``, ``tings``) or one holding a piece of one (``8:00`` /
+    ``00``) may be a slip of OCR or typing. How many slips to expect comes from the rest of the
     text: cut its letters and characters outside subject tokens and furniture (Taiwan's
     vocabulary read as the mainland's) into chunks as long as the tokens are on
     average, and the share of chunks the other text lacks is what the texts' own rate
@@ -162,7 +162,8 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
-    lacking = [tokens[side] - tokens[1 - side] for side in sides]
+    unmatched = (tokens[0] - tokens[1], tokens[1] - tokens[0])
+    lacking = [unmatched[side] for side in sides]
     raw = sum(sum(only.values()) for only in lacking)
     if not raw or raw / total < at_least:
         return SubjectChange(raw / total if total else 0.0, raw)
@@ -175,8 +176,8 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     for side, only in zip(sides, lacking):
         # The other text's furniture counts as a source of slips: noise can break a stamp into numbers.
         other = (text_b, text_a)[side]
-        furniture = Counter(other[start:end] for start, end in furniture_spans(other))
-        far = sum(_without_slips(only, tokens[1 - side] + furniture, rate, other).values())
+        stamps = "\n".join(other[start:end] for start, end in furniture_spans(other))
+        far = sum(_without_slips(only, unmatched[1 - side], stamps, rate, other).values())
         slips = sum(only.values()) - far
         # Slips come at the text's own rate of change: those beyond it (and its spread) are other
         # subjects. A slip may show twice (a token cut in two leaves two pieces): twice the expected
@@ -224,27 +225,35 @@ def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
     return converter("tw2sp")(letters) if _ANY_HAN.search(letters) else letters
 
 
-def _without_slips(only: Counter[str], other: Counter[str], rate: float, other_text: str) -> Counter[str]:
-    """The tokens of ``only`` that cannot be a slip of one of ``other``'s.
+def _without_slips(only: Counter[str], other: Counter[str], stamps: str, rate: float, other_text: str) -> Counter[str]:
+    """The tokens of ``only`` that cannot be a slip of one of ``other``'s (the other text's tokens that this text lacks).
 
     A slip leaves a token a few edits from its original (one, or three times what
     the per-character ``rate`` expects over its length: a long title takes
-    several), a piece of it (a slip inside ``settings`` cuts it in two) or holding
-    a piece of it (``8:00`` against ``8`` and ``00``). A title whose words
-    ``other_text`` still has, letter for letter, lost only a bracket.
+    several) — one token for one, so two figures never both slip to one (16 and 10
+    against 12 are two changes) — or cuts it in pieces (``se`` and ``tings`` of
+    ``settings``; ``8`` and ``00`` of ``8:00``). A token inside the other text's
+    furniture (``stamps``: noise can break a time stamp into numbers) is a slip,
+    and so is a title whose words the other text still has, letter for letter (it
+    lost only a bracket).
     """
-    candidates = list(other)
-    joined = "\n".join(candidates)
+    pool = sorted(other.elements(), key=lambda token: (-len(token), token))
 
-    def slip(token: str) -> bool:
-        if token in joined or any(piece in token for piece in candidates):
-            return True
-        reach = max(1, math.ceil(3 * rate * len(token)))
-        if process.extractOne(token, candidates, scorer=Levenshtein.distance, score_cutoff=reach) is not None:
-            return True
-        return token.startswith("《") and token.strip("《》") in other_text
+    def reach(length: int) -> int:
+        return max(1, math.ceil(3 * rate * length))
 
-    return Counter({token: count for token, count in only.items() if not slip(token)})
+    far: Counter[str] = Counter()
+    for token in sorted(only.elements(), key=lambda token: (-len(token), token)):
+        if token in stamps or (token.startswith("《") and token.strip("《》") in other_text):
+            continue
+        nearest = process.extractOne(token, pool, scorer=Levenshtein.distance, score_cutoff=reach(len(token)))
+        if nearest is not None:
+            pool.remove(nearest[0])
+            continue
+        if any(piece in token or token in piece for piece in pool):
+            continue
+        far[token] += 1
+    return far
 
 
 _SENTENCE = re.compile(r"[.!?](?=\s+[\"“(]?[A-ZÀ-ÞΑ-ΩА-Я])|\n\s*\n")
