@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
 from .edits import Edit
-from .furniture import furniture_spans, within
+from .furniture import furniture_of, furniture_spans, within
 from .normalize import (
     _LAYOUT_CHAR, Normalized, _script_chars, code_points, converter, normalize, only_punctuation, same_words,
     without_punctuation,
@@ -95,7 +95,7 @@ def _regional_runs(ops: list[Opcode], na: Normalized, nb: Normalized, reader: _P
     return out
 
 
-def _furniture_runs(ops: list[Opcode], a: str, b: str) -> tuple[list[Opcode], set[int]]:
+def _furniture_runs(ops: list[Opcode], a: Normalized, b: Normalized) -> tuple[list[Opcode], set[int]]:
     """Edits inside datelines, tags, credits and stamps, each such span's edits joined into one.
 
     An edit is furniture when the text it changes on each side lies within one
@@ -104,7 +104,7 @@ def _furniture_runs(ops: list[Opcode], a: str, b: str) -> tuple[list[Opcode], se
     ``新华社北京1月28日电`` for ``本报北京2月3日电`` is one edit, not three.
     Returns the opcodes and the indexes of the furniture edits among them.
     """
-    spans_a, spans_b = furniture_spans(a), furniture_spans(b)
+    spans_a, spans_b = furniture_of(a), furniture_of(b)
     if not (spans_a or spans_b):
         return ops, set()
     out: list[Opcode] = []
@@ -604,7 +604,7 @@ def typed_edits(
     reader = _PhraseReader((is_traditional(na.original), is_traditional(nb.original)))
     ops = placed(ops, na.text, nb.text)
     ops = _regional_runs(ops, na, nb, reader)
-    ops, furniture = _furniture_runs(ops, na.text, nb.text)
+    ops, furniture = _furniture_runs(ops, na, nb)
     ops, furniture = chunked(ops, furniture)
     placed_segments = segments(na, nb, ops, regions=regions, furniture=furniture)
     windows = [

@@ -57,7 +57,7 @@ from .classify import typed_edits
 from .edits import KINDS, Edit, EditTable
 from .common import own_text
 from .errors import InvalidInput
-from .furniture import furniture_spans
+from .furniture import furniture_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
@@ -334,7 +334,7 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     # Anchors join into passages; then passages that continue each other (cut where a repeated word sent an
     # anchor to another diagonal) join, with the reach their larger size allows.
     merged = _joined(_joined(stretches)).tolist()
-    furniture = furniture_spans(a.text)
+    furniture = furniture_of(a.normalized)
     kept = [
         (a0, a1, b0, b1, matched)
         for a0, a1, b0, b1, matched, longest in sorted(merged, key=lambda p: (p[0], -p[1], p[2]))

@@ -14,6 +14,11 @@ removed next to Han characters — see :mod:`textversions.normalize`) so that
 * update stamps: ``更新时间：2022-10-03 19:04:12``;
 * list ordinals: ``（十四）``, ``一是``.
 
+One kind needs the original text: an English wire dateline without an agency tag
+(``SAN MATEO, Calif., March 2 -``) is told from the headline above it only by the
+line break and the capitals that normalization folds away. :func:`furniture_of`
+finds it there and adds it to the spans of the normalized text.
+
 >>> from textversions.normalize import normalize
 >>> text = normalize("新华社北京1月28日电（记者 张三）国务院今天召开会议。").text
 >>> [text[lo:hi] for lo, hi in furniture_spans(text)]
@@ -26,8 +31,16 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["furniture_spans", "within"]
+import numpy as np
+
+from .numbers import MONTH_NAME
+
+if TYPE_CHECKING:
+    from .normalize import Normalized
+
+__all__ = ["furniture_spans", "furniture_of", "body_start", "wire_dateline", "within"]
 
 _NUMERAL = "一二三四五六七八九十"
 _SOURCES = (
@@ -106,6 +119,10 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
                 if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")":
                     start, end = start - 1, end + 1  # (更新时间戳: 1664716724796)
                 found.append((start, end))
+    return _merged(found)
+
+
+def _merged(found: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
@@ -113,6 +130,37 @@ def furniture_spans(text: str) -> tuple[tuple[int, int], ...]:
         else:
             spans.append((start, end))
     return tuple(spans)
+
+
+_WIRE_DATELINE = re.compile(rf"[^\n]{{0,60}}?\b{MONTH_NAME} \d{{1,2}},?(?: \d{{4}})?\s*(?:\([^)\n]{{1,20}}\)\s*)?[-—–]+", re.I)
+"""``SAN MATEO, Calif., March 2 -``: where an English wire story was filed, and when."""
+
+
+def body_start(original: str) -> int | None:
+    """Where a text's body starts: its first line with a lower-case letter (an all-capitals headline comes before)."""
+    return next((line.start() for line in re.finditer(r"[^\n]+", original) if any(c.islower() for c in line.group())), None)
+
+
+def wire_dateline(original: str) -> tuple[int, int] | None:
+    """The span of the original text's wire dateline, opening its body, or ``None``.
+
+    >>> story = "FRANKLIN SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Monthly dividend."
+    >>> start, end = wire_dateline(story); story[start:end]
+    'SAN MATEO, Calif., March 2 -'
+    """
+    body = body_start(original)
+    match = _WIRE_DATELINE.match(original, body) if body is not None else None
+    return match.span() if match else None
+
+
+def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
+    """:func:`furniture_spans` of a normalized text, with its wire dateline found on the original text."""
+    spans = furniture_spans(normalized.text)
+    dateline = wire_dateline(normalized.original)
+    if dateline is None:
+        return spans
+    lo, hi = (int(at) for at in np.searchsorted(normalized.offsets, dateline))
+    return _merged([*spans, (lo, hi)]) if hi > lo else spans
 
 
 def within(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:

@@ -22,7 +22,9 @@ cut in two) as the rest of the text's own rate of change explains: a template pa
 changes far more.
 
 Tokens inside furniture (a dateline, an update stamp: :mod:`textversions.furniture`)
-say who sent the story and when, not what it is about: they do not count.
+say who sent the story and when, not what it is about: they do not count. An English
+wire dateline (``NEW YORK, March 3 -``), which only the original text shows, is read:
+its date is often all that tells one day's market report from the next day's.
 
 In alphabetic text a template's open slots are often one name — a fund family's
 payout notices, eurobond issues led by one bank — and the rest (amounts, dates,
@@ -51,9 +53,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .furniture import furniture_spans, within
+from .furniture import body_start, furniture_spans, wire_dateline, within
 from .normalize import Normalized, code_points, converter
-from .numbers import MONTH_NAME, NUMBER, token_unit, token_value
+from .numbers import NUMBER, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
 __all__ = ["SubjectChange", "subject_tokens", "subject_change", "lead_names", "names_apart", "opens_sentence", "NAME_WORD"]
@@ -257,8 +259,6 @@ def _without_slips(only: Counter[str], other: Counter[str], stamps: str, rate: f
 
 
 _SENTENCE = re.compile(r"[.!?](?=\s+[\"“(]?[A-ZÀ-ÞΑ-ΩА-Я])|\n\s*\n")
-_WIRE_DATELINE = re.compile(rf"[^\n]{{0,60}}?\b{MONTH_NAME} \d{{1,2}},?(?: \d{{4}})?\s*(?:\([^)\n]{{1,20}}\)\s*)?[-—–]+\s*", re.I)
-"""``SAN MATEO, Calif., March 2 -``: where an English wire story was filed, and when."""
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun jul "
     "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday".split()
@@ -271,11 +271,11 @@ def lead_names(normalized: Normalized) -> set[str]:
     """The words of the names in the lead of an alphabetic text — its opening sentence after the headline and the
     wire dateline, at most ``LEAD_LENGTH`` characters — months and weekdays left out (they are dates)."""
     original = normalized.original
-    body = next((line.start() for line in re.finditer(r"[^\n]+", original) if any(c.islower() for c in line.group())), None)
+    body = body_start(original)
     if body is None:
         return set()
-    dateline = _WIRE_DATELINE.match(original, body)
-    start = dateline.end() if dateline else body
+    dateline = wire_dateline(original)
+    start = dateline[1] if dateline else body
     end = _SENTENCE.search(original, start, start + LEAD_LENGTH)
     lo, hi = np.searchsorted(normalized.offsets, [start, end.end() if end else start + LEAD_LENGTH])
     text = normalized.text
