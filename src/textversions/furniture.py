@@ -134,7 +134,6 @@ def _merged(found: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 _WIRE_DATELINE = re.compile(rf"[^\n]{{0,60}}?\b{MONTH_NAME} \d{{1,2}},?(?: \d{{4}})?\s*(?:\([^)\n]{{1,20}}\)\s*)?[-—–]+", re.I)
 """``SAN MATEO, Calif., March 2 -``: where an English wire story was filed, and when."""
-_MONTH_DAY = re.compile(rf"{MONTH_NAME} \d", re.I)
 
 
 def body_start(original: str) -> int | None:
@@ -149,8 +148,6 @@ def wire_dateline(original: str) -> tuple[int, int] | None:
     >>> start, end = wire_dateline(story); story[start:end]
     'SAN MATEO, Calif., March 2 -'
     """
-    if not _MONTH_DAY.search(original):
-        return None  # most texts: no dateline can start anywhere
     body = body_start(original)
     match = _WIRE_DATELINE.match(original, body) if body is not None else None
     return match.span() if match else None
