@@ -75,6 +75,16 @@ def _families(draw, story: str):
     return texts, changes
 
 
+def _slide_range(story: str, start: int, end: int, new: str) -> tuple[int, int]:
+    """Where a change may be read: an insertion next to text it repeats may sit anywhere along it (院 into 院党 is
+    read before the first 院 or after it)."""
+    if start != end:
+        return start, end
+    changed = story[:start] + new + story[start:]
+    can = [q for q in range(len(story) + 1) if changed[:q] == story[:q] and changed[q + len(new) :] == story[q:]]
+    return min(can), max(can)
+
+
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_every_witness_rebuilt_and_every_planted_change_read_by_its_witnesses(seeds, data):
@@ -91,7 +101,8 @@ def test_every_witness_rebuilt_and_every_planted_change_read_by_its_witnesses(se
     substantive = collation.substantive_variants
     placed = set()
     for start, end, new, holders in changes:
-        at = [v for v in substantive if v.base_span[0] <= end and start <= v.base_span[1]]
+        lo, hi = _slide_range(story, start, end, new)
+        at = [v for v in substantive if v.base_span[0] <= hi and lo <= v.base_span[1]]
         assert at, (start, end, new)
         for variant in at:
             differing = {r.witness for r in variant.readings if r.kind is not None}
@@ -310,3 +321,13 @@ def test_find_collate_adds_each_familys_collation(tmp_path, seeds):
     page = tmp_path / "report.html"
     assert runner.invoke(main, ["find", str(folder), "--collate", "-q", "--out", str(page)]).exit_code == 0
     assert "Family 0: collation of 3 witnesses" in page.read_text("utf-8")
+
+
+def test_an_insertion_that_repeats_its_neighbour_is_read_where_an_editor_puts_it(seeds):
+    story = _story(seeds)
+    at = story.index("院党委") + 1  # 院 inserted after 院: 院院党委
+    collation = collate({"w0": story, "w1": story[:at] + "院" + story[at:]}, base="w0")
+    (variant,) = collation.substantive_variants
+    assert variant.base_span == (at - 1, at - 1)  # before the first 院, after the comma
+    assert _slide_range(story, at, at, "院") == (at - 1, at)
+
