@@ -167,6 +167,25 @@ def test_kinds_differ_by_more_than_colour(page):
     assert style["number"].split("|")[0] != style["deletion"].split("|")[0]
 
 
+def test_on_a_420_pixel_phone_nothing_runs_off_the_screen_and_the_texts_stay_side_by_side(browser, report, tmp_path):
+    path, result = report
+    context = browser.new_context(viewport={"width": 420, "height": 860})
+    opened = context.new_page()
+    opened.goto(path.as_uri())
+    opened.wait_for_load_state("load")
+    assert opened.evaluate("document.documentElement.scrollWidth") <= 420  # wide tables scroll within themselves
+    number = next(n for n, r in enumerate(result.relations) if (r.a, r.b) == (PAGE, WEB))
+    opened.locator(f'a[href="#p{number}"]').click()
+    heading = opened.locator(f"#p{number} h2").bounding_box()
+    assert heading is not None and 0 <= heading["y"] < 860 and heading["x"] + heading["width"] <= 420
+    heads = [box for box in (h.bounding_box() for h in opened.locator(f"#p{number} .rows > .head").all()) if box]
+    assert len(heads) == 2 and heads[0]["y"] == heads[1]["y"]  # two columns, side by side
+    assert all(box["width"] >= 150 and box["x"] + box["width"] <= 420 for box in heads)
+    opened.screenshot(path=str(tmp_path / "report-420px.png"), full_page=False)
+    assert (tmp_path / "report-420px.png").stat().st_size > 10_000
+    context.close()
+
+
 def test_the_notebook_view_has_no_links_to_sections_it_lacks(report):
     _, result = report
     assert 'href="#p' not in result._repr_html_()

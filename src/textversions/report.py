@@ -129,7 +129,10 @@ _STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
 header,section{padding:1rem 2rem}h1,h2,h3{font-weight:600}h2{font-size:1.25rem}
 header{background:#fafafa;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5rem 0;display:block;overflow-x:auto;max-width:100%}
+td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}h1,h2,h3{overflow-wrap:anywhere}
+@media (max-width:600px){header,section{padding:.75rem}h1{font-size:1.5rem}.rows>div,.side{padding-left:.4rem;padding-right:.4rem}
+.rows,.sides{column-gap:.4rem}}
 .pair{border-top:2px solid #ccc}
 .rows{display:grid;grid-template-columns:1fr 1fr;column-gap:1rem;background:#fff;border:1px solid #ddd}
 .rows>div{white-space:pre-wrap;overflow-wrap:anywhere;line-break:strict;line-height:1.75;padding:.1rem .75rem;
