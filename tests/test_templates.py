@@ -33,3 +33,17 @@ def test_template_sharing_documents_are_not_versions():
     assert len(singletons) == 399
     # Two template documents on their own (no corpus to say what is common) share half their text.
     assert compare(docs["t1"], docs["t2"]).relation in ("version", "reuse")
+
+
+TELEGRAM = (
+    "习近平致电{name}，祝贺他当选{country}总统。习近平指出，中{short}关系发展良好。我高度重视中{short}关系，"
+    "愿同{name}总统一道努力，推动两国关系取得新发展，造福两国和两国人民。"
+)
+
+
+def test_names_swapped_throughout_make_two_telegrams_but_a_name_corrected_throughout_stays_one_story():
+    austria = TELEGRAM.format(name="范德贝伦", country="奥地利", short="奥")
+    iraq = TELEGRAM.format(name="拉希德", country="伊拉克", short="伊")
+    assert compare(austria, iraq).relation in ("reuse", "unrelated")
+    corrected = austria.replace("范德贝伦", "范德贝仑")  # one character of the name, everywhere
+    assert compare(austria, corrected).relation == "version"

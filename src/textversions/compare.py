@@ -17,7 +17,8 @@ anchors of the alignment (never on a sketch):
   inside a page; ``contains`` means ``a`` holds ``b``;
 * templates are different stories: a would-be ``version`` (or ``contains``) whose
   subject tokens (numbers, dates, identifiers, titles: :mod:`textversions.subjects`;
-  for ``contains``, the article's alone) differ in a quarter or more —
+  in Chinese texts of one script also the names swapped throughout, 范德贝伦 /
+  拉希德; for ``contains``, the article's alone) differ in a quarter or more —
   ``subject_change`` at least ``TEMPLATE_SUBJECT_CHANGE``, not counting the slips
   (a token one character off) that the rest of the text's rate of change explains,
   and at least ``TEMPLATE_MIN_CHANGED`` tokens — is two notices built on one
@@ -53,7 +54,7 @@ import numpy as np
 
 from .align import Alignment, Anchor, Opcode, alignment
 from .candidates import shares_passage
-from .classify import typed_edits
+from .classify import is_traditional, typed_edits
 from .edits import KINDS, Edit, EditTable
 from .common import own_text
 from .errors import InvalidInput
@@ -61,7 +62,7 @@ from .furniture import furniture_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
-from .subjects import names_apart, subject_change
+from .subjects import SubjectChange, names_apart, subject_change, swapped_names
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -512,12 +513,20 @@ def _relation(
         return relation, coverage_a, coverage_b, 0.0, False, relation
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
-    subjects = subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
+    subjects = subjects_of(a, b, aligned, of)
     apart = relation == "version" and names_apart(a.normalized, b.normalized)
     by_coverage = relation
     if apart or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
     return relation, coverage_a, coverage_b, subjects.share, apart, by_coverage
+
+
+def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> SubjectChange:
+    """The change of subjects the template rule reads (:func:`~textversions.subjects.subject_change`), with the names
+    a template's slot was filled with when both texts are in one script (:func:`~textversions.subjects.swapped_names`)."""
+    one_script = is_traditional(a.normalized.original) == is_traditional(b.normalized.original)
+    swapped = swapped_names(a.text, b.text, aligned.opcodes) if one_script else None
+    return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped)
 
 
 def compare(

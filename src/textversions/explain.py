@@ -37,12 +37,11 @@ import numpy as np
 
 from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, passage_density
 from .common import own_text
-from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge
+from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge, subjects_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, alphabetic, distinct_overlap, prepare
 from .sketch import band_keys, document_keys, lsh_params, minhash, window_minhashes
-from .subjects import subject_change
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -151,7 +150,7 @@ def explain(
     own = (own_text(pa, common), own_text(pb, common))
     masked = tuple(0 if mask is None else int(len(mask) - mask.sum()) for mask in own)
     of = {"contains": "b", "contained_by": "a"}.get(judgement.relation, "both")
-    subjects = subject_change(pa.text, pb.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE)
+    subjects = subjects_of(pa, pb, judgement.aligned, of)
     regions = _regions(judgement, pa, pb)
     reasons += _relation_reasons(relation, judgement, regions, subjects.count, masked, options)
     what_if += _relation_what_if(pa, pb, relation, judgement, options, common)
@@ -311,7 +310,7 @@ def _relation_reasons(
         reasons.append("template check: each text's lead names someone or something the other never mentions — two stories.")
     elif apart_by_subjects:
         reasons.append(
-            f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles) "
+            f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles, names swapped throughout) "
             f"differ, {changed} of them (≥ {TEMPLATE_SUBJECT_CHANGE} and ≥ {TEMPLATE_MIN_CHANGED}) — two notices on one template."
         )
     elif judgement.subject_change:

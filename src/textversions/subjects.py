@@ -58,7 +58,7 @@ from .normalize import Normalized, code_points, converter
 from .numbers import NUMBER, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
-__all__ = ["SubjectChange", "subject_tokens", "subject_change", "lead_names", "names_apart", "opens_sentence", "NAME_WORD"]
+__all__ = ["SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "opens_sentence", "NAME_WORD"]
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
@@ -133,7 +133,14 @@ class SubjectChange(NamedTuple):
     count: int
 
 
-def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: float = 0.0) -> SubjectChange:
+def subject_change(
+    text_a: str,
+    text_b: str,
+    *,
+    of: str = "both",
+    at_least: float = 0.0,
+    swapped: tuple[Counter[str], Counter[str]] | None = None,
+) -> SubjectChange:
     """Compare the subject tokens of two normalized texts as multisets, wherever they stand.
 
     A subject moved to another paragraph is kept; ``restart`` against ``start`` is
@@ -151,7 +158,9 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     the tokens of both texts; ``"a"`` or ``"b"`` one text's (the article's, when the
     other text is the page around it).
     The slips are weighed only when the share before forgiving reaches ``at_least``
-    (below it, no forgiving can matter to the caller).
+    (below it, no forgiving can matter to the caller). ``swapped`` adds the names a
+    template's slot was filled with in each text (:func:`swapped_names`) as subject
+    tokens.
 
     >>> subject_change("通报10月2日新增240例", "通报10月3日新增307例")
     SubjectChange(share=1.0, count=4)
@@ -162,6 +171,8 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     """
     spans = (subject_tokens(text_a), subject_tokens(text_b))
     tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
+    for side, names in enumerate(swapped or ()):
+        tokens[side].update(names)
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
     unmatched = (tokens[0] - tokens[1], tokens[1] - tokens[0])
@@ -169,7 +180,9 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     raw = sum(sum(only.values()) for only in lacking)
     if not raw or raw / total < at_least:
         return SubjectChange(raw / total if total else 0.0, raw)
-    length = max(1, round(sum(end - start for side in sides for start, end in spans[side]) / total))
+    written = sum(end - start for side in sides for start, end in spans[side])
+    written += sum(len(name) * count for side in sides for name, count in (swapped or ({}, {}))[side].items())
+    length = max(1, round(written / total))
     chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
     missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
     by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
@@ -190,6 +203,37 @@ def subject_change(text_a: str, text_b: str, *, of: str = "both", at_least: floa
     # whose subjects all survive (the other's differences being slips) changes none.
     changed = sum(per_side) if len(per_side) == 1 or min(per_side) else 0
     return SubjectChange(changed / total, changed)
+
+
+def swapped_names(text_a: str, text_b: str, opcodes: Sequence[tuple[str, int, int, int, int]]) -> tuple[Counter[str], Counter[str]]:
+    """What a template's slot was filled with in each of two normalized texts written in one script, from their
+    alignment's opcodes.
+
+    Chinese names are not capitalized and numbers do not name them, so the names of two
+    congratulation telegrams on one template (范德贝伦 / 拉希德) are found by what the
+    alignment does to them: a run of two or more Han characters that one text uses
+    again and again and the other never, replaced at an aligned place by a run the
+    other text repeats and the first never uses. A corrected name changes a character
+    or two (谭巧珍 / 覃巧珍: no run of two); an edition's wording (文件 / 檔案) is swapped
+    as consistently, which is why texts in two scripts are not asked.
+
+    >>> a = "习近平致电范德贝伦，祝贺他当选连任奥地利总统。习近平指出，愿同范德贝伦总统一道努力。"
+    >>> b = "习近平致电拉希德，祝贺他当选伊拉克总统。习近平指出，愿同拉希德总统一道努力。"
+    >>> swapped_names(a, b, [("replace", 5, 9, 5, 8)])
+    (Counter({'范德贝伦': 2}), Counter({'拉希德': 2}))
+    """
+    ours: Counter[str] = Counter()
+    theirs: Counter[str] = Counter()
+    for tag, i1, i2, j1, j2 in opcodes:
+        first, second = text_a[i1:i2], text_b[j1:j2]
+        if tag != "replace" or first in ours or second in theirs or not (_NAME_RUN.fullmatch(first) and _NAME_RUN.fullmatch(second)):
+            continue
+        if text_a.count(first) >= 2 and text_b.count(second) >= 2 and first not in text_b and second not in text_a:
+            ours[first], theirs[second] = text_a.count(first), text_b.count(second)
+    return ours, theirs
+
+
+_NAME_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
 def _spelled(token: str) -> str:
