@@ -192,3 +192,13 @@ def test_reuse_is_shown_as_passages_in_markdown(seeds):
 
     markdown = comparison_markdown(compare(seeds[REUSER], seeds[WEB]))
     assert "## Shared passages" in markdown and "## Substantive edits" not in markdown
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.03, 0.06])
+def test_an_article_printed_in_a_page_stays_contained_when_scanned(seeds, rate):
+    # The page's block where the article sits is covered as densely as a version must be, noise and all.
+    article = ocr_noise(seeds[WEB], rate, random.Random(3))
+    others = sorted(text for name, text in seeds.items() if name[:3] in ("000", "004"))  # stories of their own
+    page = "\n\n".join([others[0], article, others[1]])
+    comparison = compare(page, seeds[WEB])
+    assert comparison.relation == "contains", comparison.scores

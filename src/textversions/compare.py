@@ -13,8 +13,10 @@ anchors of the alignment (never on a sketch):
   ``min_coverage`` of it (new paragraphs woven in, not a short text quoted in a
   long one);
 * ``contains`` / ``contained_by``: the shorter text's coverage reaches
-  ``min_coverage`` but its matches sit in a block of the longer text — an article
-  inside a page; ``contains`` means ``a`` holds ``b``;
+  ``min_coverage`` but its matches sit in a block of the longer text, covered
+  at least ``min_coverage`` there too — an article printed inside a page, not a
+  short story's phrases spread thin over a long one that it quotes; ``contains``
+  means ``a`` holds ``b``;
 * templates are different stories: a would-be ``version`` (or ``contains``) whose
   subject tokens (numbers, dates, identifiers, titles: :mod:`textversions.subjects`;
   in Chinese texts of one script also the names swapped throughout, 范德贝伦 /
@@ -504,11 +506,14 @@ def _relation(
         lo, hi = aligned.b_region if a_shorter else aligned.a_region  # type: ignore[misc]
         long_length = len(b.text) if a_shorter else len(a.text)
         long_coverage = coverage_b if a_shorter else coverage_a
+        long_matched = matched_b if a_shorter else matched_a
         if (hi - lo) >= min_coverage * long_length:
             # New paragraphs woven into the story, not a short story quoted in a long one.
             relation = "version" if long_coverage >= min_coverage / 2 else relation
-        else:
+        elif long_matched[lo:hi].mean() >= min_coverage:
             relation = "contained_by" if a_shorter else "contains"
+        # else: the short text's phrases are spread thin over a longer stretch (a short story quoting a long one),
+        # not an article printed whole in a block of a page.
     if relation in ("reuse", "unrelated"):
         return relation, coverage_a, coverage_b, 0.0, False, relation
     # The subjects of both texts, or of the article alone when the other text is the page around it.
