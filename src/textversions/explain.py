@@ -293,7 +293,7 @@ def _relation_reasons(
     reasons = [
         f"relation check: the alignment covers {cover_a:.3f} of a and {cover_b:.3f} of b "
         f"(min_coverage {minimum}; a version needs both, or the shorter text's and a chain over most of the longer; "
-        f"contains needs the shorter text's, its matches in one block of the longer)."
+        f"contains needs the shorter text's, its matches in one block of the longer, covered as densely)."
     ]
     if masked[0] or masked[1]:
         reasons.append(
