@@ -187,13 +187,17 @@ def subject_change(
     missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
     by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
+    # Swapped names were replaced whole, throughout: never a slip, and no source of one.
+    names = swapped or (Counter(), Counter())
     per_side = []
     for side, only in zip(sides, lacking):
         # The other text's furniture counts as a source of slips: noise can break a stamp into numbers.
         other = (text_b, text_a)[side]
         stamps = "\n".join(other[start:end] for start, end in furniture_spans(other))
-        far = sum(_without_slips(only, unmatched[1 - side], stamps, rate, other).values())
+        only = only - names[side]
+        far = sum(_without_slips(only, unmatched[1 - side] - names[1 - side], stamps, rate, other).values())
         slips = sum(only.values()) - far
+        far += sum(names[side].values())
         # Slips come at the text's own rate of change: those beyond it (and its spread) are other
         # subjects. A slip may show twice (a token cut in two leaves two pieces): twice the expected
         # count is forgiven, on each side.
