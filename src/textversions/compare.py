@@ -528,9 +528,10 @@ def _relation(
 
 def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> SubjectChange:
     """The change of subjects the template rule reads (:func:`~textversions.subjects.subject_change`), with the names
-    a template's slot was filled with when both texts are in one script (:func:`~textversions.subjects.swapped_names`)."""
+    a template's slot was filled with (:func:`~textversions.subjects.swapped_names`; Han names only when both texts
+    are in one script)."""
     one_script = is_traditional(a.normalized.original) == is_traditional(b.normalized.original)
-    swapped = swapped_names(a.text, b.text, aligned.opcodes) if one_script else None
+    swapped = swapped_names(a.text, b.text, aligned.opcodes, han=one_script)
     return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped)
 
 

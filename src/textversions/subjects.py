@@ -73,13 +73,19 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
     spans += [m.span() for m in _TITLE.finditer(text)]
-    codes = code_points(text)
-    han = int(((codes >= 0x3400) & (codes <= 0x9FFF)).sum())
-    latin = [m.span() for m in _LATIN.finditer(text)]
-    if han and han >= _HAN_SHARE * (han + sum(end - start for start, end in latin)):
-        spans += [(start, end) for start, end in latin if end - start >= 2]
+    spans += [(start, end) for start, end in _identifiers(text) if end - start >= 2]
     furniture = furniture_spans(text)
     return tuple(sorted(span for span in spans if not within(furniture, *span)))
+
+
+@functools.lru_cache(maxsize=8)
+def _identifiers(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the Latin words and identifiers of a normalized text with a fair share of Han characters (none in
+    alphabetic text, where every word is Latin)."""
+    codes = code_points(text)
+    han = int(((codes >= 0x3400) & (codes <= 0x9FFF)).sum())
+    latin = tuple(m.span() for m in _LATIN.finditer(text))
+    return latin if han and han >= _HAN_SHARE * (han + sum(end - start for start, end in latin)) else ()
 
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’&-]|\.(?=[^\W\d_]))*")
@@ -209,32 +215,54 @@ def subject_change(
     return SubjectChange(changed / total, changed)
 
 
-def swapped_names(text_a: str, text_b: str, opcodes: Sequence[tuple[str, int, int, int, int]]) -> tuple[Counter[str], Counter[str]]:
-    """What a template's slot was filled with in each of two normalized texts written in one script, from their
-    alignment's opcodes.
+def swapped_names(
+    text_a: str, text_b: str, opcodes: Sequence[tuple[str, int, int, int, int]], *, han: bool = True
+) -> tuple[Counter[str], Counter[str]]:
+    """What a template's slot was filled with in each of two normalized texts, from their alignment's opcodes.
 
     Chinese names are not capitalized and numbers do not name them, so the names of two
     congratulation telegrams on one template (范德贝伦 / 拉希德) are found by what the
     alignment does to them: a run of two or more Han characters that one text uses
     again and again and the other never, replaced at an aligned place by a run the
-    other text repeats and the first never uses. A corrected name changes a character
-    or two (谭巧珍 / 覃巧珍: no run of two); an edition's wording (文件 / 檔案) is swapped
-    as consistently, which is why texts in two scripts are not asked.
+    other text repeats and the first never uses. A Latin identifier in Han text is
+    read whole (``grep`` / ``xzgrep`` in two alias pages of one template), counted as
+    a word. A corrected name changes a character or two (谭巧珍 / 覃巧珍: no run of
+    two); an edition's wording (文件 / 檔案) is swapped as consistently, so Han runs are
+    read only when ``han`` says the texts are written in one script.
 
     >>> a = "习近平致电范德贝伦，祝贺他当选连任奥地利总统。习近平指出，愿同范德贝伦总统一道努力。"
     >>> b = "习近平致电拉希德，祝贺他当选伊拉克总统。习近平指出，愿同拉希德总统一道努力。"
     >>> swapped_names(a, b, [("replace", 5, 9, 5, 8)])
     (Counter({'范德贝伦': 2}), Counter({'拉希德': 2}))
     """
+    words_a, words_b = _identifiers(text_a), _identifiers(text_b)
+    counted_a = Counter(text_a[start:end] for start, end in words_a)
+    counted_b = Counter(text_b[start:end] for start, end in words_b)
     ours: Counter[str] = Counter()
     theirs: Counter[str] = Counter()
     for tag, i1, i2, j1, j2 in opcodes:
-        first, second = text_a[i1:i2], text_b[j1:j2]
-        if tag != "replace" or first in ours or second in theirs or not (_NAME_RUN.fullmatch(first) and _NAME_RUN.fullmatch(second)):
+        if tag == "equal":
             continue
-        if text_a.count(first) >= 2 and text_b.count(second) >= 2 and first not in text_b and second not in text_a:
-            ours[first], theirs[second] = text_a.count(first), text_b.count(second)
+        word_a, word_b = _touched(words_a, i1, i2), _touched(words_b, j1, j2)
+        if word_a and word_b and min(word_a[1] - word_a[0], word_b[1] - word_b[0]) >= 2:  # an identifier, read whole
+            first, second = text_a[slice(*word_a)], text_b[slice(*word_b)]
+            times_a, times_b = counted_a[first], counted_b[second]
+            never = not counted_b[first] and not counted_a[second]
+        elif han and tag == "replace" and _NAME_RUN.fullmatch(text_a[i1:i2]) and _NAME_RUN.fullmatch(text_b[j1:j2]):
+            first, second = text_a[i1:i2], text_b[j1:j2]
+            times_a, times_b = text_a.count(first), text_b.count(second)
+            never = first not in text_b and second not in text_a
+        else:
+            continue
+        if first != second and first not in ours and second not in theirs and times_a >= 2 and times_b >= 2 and never:
+            ours[first], theirs[second] = times_a, times_b
     return ours, theirs
+
+
+def _touched(words: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
+    """The one word an edit of ``[lo, hi)`` changes (an insertion touches the word it stands in or at), if one."""
+    touched = [(start, end) for start, end in words if start <= hi and lo <= end and (start < hi or lo < end or lo == hi)]
+    return touched[0] if len(touched) == 1 else None
 
 
 _NAME_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
