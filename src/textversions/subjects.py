@@ -177,8 +177,10 @@ def subject_change(
     """
     spans = (subject_tokens(text_a), subject_tokens(text_b))
     tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
-    for side, names in enumerate(swapped or ()):
-        tokens[side].update(names)
+    names = swapped or (Counter(), Counter())
+    added = [Counter({name: count for name, count in names[side].items() if not tokens[side][name]}) for side in (0, 1)]
+    for side in (0, 1):
+        tokens[side].update(added[side])  # a swapped identifier is a token already
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
     unmatched = (tokens[0] - tokens[1], tokens[1] - tokens[0])
@@ -187,23 +189,24 @@ def subject_change(
     if not raw or raw / total < at_least:
         return SubjectChange(raw / total if total else 0.0, raw)
     written = sum(end - start for side in sides for start, end in spans[side])
-    written += sum(len(name) * count for side in sides for name, count in (swapped or ({}, {}))[side].items())
+    written += sum(len(name) * count for side in sides for name, count in added[side].items())
     length = max(1, round(written / total))
     chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
     missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
     by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     # Swapped names were replaced whole, throughout: never a slip, and no source of one.
-    names = swapped or (Counter(), Counter())
     per_side = []
     for side, only in zip(sides, lacking):
         # The other text's furniture counts as a source of slips: noise can break a stamp into numbers.
         other = (text_b, text_a)[side]
         stamps = "\n".join(other[start:end] for start, end in furniture_spans(other))
-        only = only - names[side]
-        far = sum(_without_slips(only, unmatched[1 - side] - names[1 - side], stamps, rate, other).values())
+        replaced = sum(count for name, count in only.items() if name in names[side])
+        only = Counter({name: count for name, count in only.items() if name not in names[side]})
+        sources = Counter({name: count for name, count in unmatched[1 - side].items() if name not in names[1 - side]})
+        far = sum(_without_slips(only, sources, stamps, rate, other).values())
         slips = sum(only.values()) - far
-        far += sum(names[side].values())
+        far += replaced
         # Slips come at the text's own rate of change: those beyond it (and its spread) are other
         # subjects. A slip may show twice (a token cut in two leaves two pieces): twice the expected
         # count is forgiven, on each side.
