@@ -360,3 +360,17 @@ def test_one_shared_character_stays_inside_a_reworded_word():
     assert semantic_cleanup(list(diffs)) == [(0, "-"), (-1, "获取"), (1, "取得"), (0, " cargo")]
     pulled = [(0, "x"), (-1, "abcxxx"), (1, "xxxdef"), (0, "y")]
     assert semantic_cleanup(list(pulled)) == [(0, "x"), (-1, "abc"), (0, "xxx"), (1, "def"), (0, "y")]
+
+
+@given(
+    st.lists(st.integers(0, 60), max_size=20).map(lambda cuts: sorted(set(cuts))),
+    st.integers(0, 60),
+    st.integers(0, 8),
+)
+def test_the_word_an_edit_touches_is_found_by_bisection_as_by_a_scan(cuts, lo, length):
+    from textversions.subjects import _touched
+
+    words = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]  # disjoint, in order
+    hi = lo + length
+    scan = [(s, e) for s, e in words if s <= hi and lo <= e and (s < hi or lo < e or lo == hi)]
+    assert _touched(words, lo, hi) == (scan[0] if len(scan) == 1 else None)

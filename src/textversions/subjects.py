@@ -42,6 +42,7 @@ paragraph does not change it.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -253,8 +254,8 @@ def swapped_names(
             never = not counted_b[first] and not counted_a[second]
         elif han and tag == "replace" and _NAME_RUN.fullmatch(text_a[i1:i2]) and _NAME_RUN.fullmatch(text_b[j1:j2]):
             first, second = text_a[i1:i2], text_b[j1:j2]
-            times_a, times_b = text_a.count(first), text_b.count(second)
-            never = first not in text_b and second not in text_a
+            never = first not in text_b and second not in text_a  # usually false, and found false early
+            times_a, times_b = (text_a.count(first), text_b.count(second)) if never else (0, 0)
         else:
             continue
         if first != second and first not in ours and second not in theirs and times_a >= 2 and times_b >= 2 and never:
@@ -263,8 +264,11 @@ def swapped_names(
 
 
 def _touched(words: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
-    """The one word an edit of ``[lo, hi)`` changes (an insertion touches the word it stands in or at), if one."""
-    touched = [(start, end) for start, end in words if start <= hi and lo <= end and (start < hi or lo < end or lo == hi)]
+    """The one word (of disjoint ``words``, in order) an edit of ``[lo, hi)`` changes: the word it overlaps, or for
+    an insertion the word it stands in or at; ``None`` when it changes none or several."""
+    first = bisect.bisect_left(words, lo, key=lambda word: word[1])  # the first word ending at or after lo
+    last = bisect.bisect_right(words, hi, key=lambda word: word[0])  # past the last word starting at or before hi
+    touched = [(start, end) for start, end in words[first:last] if start < hi or lo < end or lo == hi]
     return touched[0] if len(touched) == 1 else None
 
 
