@@ -74,3 +74,20 @@ def test_dense_benchmark_runs_and_finds_the_planted_versions():
     row = next(line for line in done.stdout.splitlines() if line.startswith("| 300 |"))
     recall = float(row.split("|")[6])
     assert recall >= 0.95 and "faster" in row, done.stdout
+
+
+def test_report_benchmark_writes_both_pages_and_opens_them():
+    import os
+    import shutil
+
+    import pytest
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must have chromium (installed by .ci/run)")
+        pytest.skip("no chromium on this machine")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "report.py"), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "lazily" in done.stdout and "eagerly" in done.stdout

@@ -186,6 +186,47 @@ def test_on_a_420_pixel_phone_nothing_runs_off_the_screen_and_the_texts_stay_sid
     context.close()
 
 
+@pytest.fixture(scope="module")
+def lazy_page(browser, seeds, tmp_path_factory):
+    """The same report as a large one is written: each pair's body compressed in the page, opened near the screen."""
+    docs = {**seeds, EVIL_ID: EVIL_TEXT, "evil-copy": EVIL_TEXT.replace("，", ",")}
+    result = find_versions(docs)
+    path = tmp_path_factory.mktemp("lazy") / "report.html"
+    path.write_text(result_html(result, docs, lazy=True), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 600})
+    opened = context.new_page()
+    problems: list[str] = []
+    requests: list[str] = []
+    opened.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on("request", lambda request: requests.append(request.url))
+    opened.goto(path.as_uri())
+    opened.wait_for_function("document.body.dataset.bodies === 'ready'")
+    yield opened, problems, requests, result
+    context.close()
+
+
+def test_a_large_report_opens_each_pair_near_the_screen_escaped_and_offline(lazy_page):
+    opened, problems, requests, result = lazy_page
+    assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
+    number = next(n for n, r in enumerate(result.relations) if (r.a, r.b) == (PAGE, WEB))
+    opened.locator(f'a[href="#p{number}"]').click()
+    opened.wait_for_selector(f"#p{number} .rows")
+    assert opened.locator(f"#p{number} > .lazy").count() == 0
+    expected = len(result.relations[number].comparison.substantive_edits)
+    assert opened.locator(f'#p{number} mark.substantive[data-side="a"]').count() == expected
+    opened.locator(f"#p{number} ol.edits li a").nth(1).click()
+    assert opened.locator("mark.sel").count() == 2
+    opened.locator("#cosmetic").check()
+    cosmetic = opened.locator(f"#p{number} mark.cosmetic.k-width").first
+    assert cosmetic.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+    for n in range(len(result.relations)):  # every pair opens once scrolled to, the hostile one included
+        opened.locator(f"#p{n} h2").scroll_into_view_if_needed()
+        opened.wait_for_selector(f"#p{n} .rows, #p{n} .sides")
+    assert opened.evaluate("window.__pwned") is None
+    assert "<script>window.__pwned=2</script>" in opened.inner_text("body")
+
+
 def test_the_notebook_view_has_no_links_to_sections_it_lacks(report):
     _, result = report
     assert 'href="#p' not in result._repr_html_()

@@ -76,3 +76,23 @@ def test_families_largest_first_and_documents_alone_collapsed_but_named():
     assert page.index("trio-a") < page.index("pair-a") and markdown.index("trio-a") < markdown.index("pair-a")
     assert "2 documents alone" in page and "2 documents alone (no duplicate, version or container among the others): alone-1, alone-2." in markdown
     assert "<details><summary>2 documents alone (no duplicate, version or container among the others)</summary><p>alone-1, alone-2</p></details>" in page
+
+
+def test_a_large_report_carries_each_pair_once_compressed_and_is_otherwise_the_same_page(seeds):
+    import base64
+    import gzip
+    import json
+    import re
+    from importlib.resources import files
+
+    result = find_versions(seeds)
+    eager, lazy = result_html(result, seeds, lazy=False), result_html(result, seeds, lazy=True)
+    store = re.search(r'<script type="application/octet-stream" id="tv-bodies">([A-Za-z0-9+/=]+)</script>\n', lazy)
+    bodies = json.loads(gzip.decompress(base64.b64decode(store.group(1))))
+    assert len(bodies) == len(result.relations) and len(lazy) < len(eager) + len(store.group(0))
+    slot = r'<div class="lazy" data-n="(\d+)"><p class="muted">Opening this pair…</p></div>'
+    assert len(re.findall(slot, lazy)) == len(result.relations)
+    rebuilt = re.sub(slot, lambda m: bodies[int(m.group(1))], lazy.replace(store.group(0), ""))
+    opener = files("textversions").joinpath("templates/lazy.js").read_text("utf-8").rstrip("\n")
+    assert rebuilt.replace(opener, "") == eager
+    assert result_html(result, seeds, lazy=True) == lazy  # the same bytes every time (no time stamp in the gzip)

@@ -12,8 +12,11 @@ document called ``"><script>`` is only ever text.
 
 from __future__ import annotations
 
+import base64
 import functools
+import gzip
 import html
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -211,14 +214,18 @@ def score_text(value: float | bool) -> str:
     return ("yes" if value else "no") if isinstance(value, bool) else f"{value:.3f}"
 
 
-def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str, a: str, b: str) -> Markup:
+def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str, body: Markup | None) -> Markup:
+    """A pair's heading and scores, then ``body`` (:func:`_pair_body`), or a slot the page's script fills."""
+    return _render(
+        "pair.html", prefix=f"p{number}", number=number, a_name=a_name, b_name=b_name, relation=comparison.relation,
+        scores=comparison.scores.to_dict(), approximate=comparison.approximate, body=body,
+    )  # fmt: skip
+
+
+def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a: str, b: str) -> Markup:
     prefix = f"p{number}"
-    context = {
-        "prefix": prefix, "a_name": a_name, "b_name": b_name, "relation": comparison.relation,
-        "scores": comparison.scores.to_dict(), "approximate": comparison.approximate,
-    }  # fmt: skip
     if comparison.relation in ("reuse", "unrelated"):
-        return _render("pair.html", **context, passages=comparison.passages, texts=_passages_view(comparison, a, b, prefix))
+        return _render("pair_body.html", prefix=prefix, passages=comparison.passages, texts=_passages_view(comparison, a, b, prefix))
     # Editorial edits first, likely OCR slips after them.
     listed = sorted(
         (n for n, edit in enumerate(comparison.edits) if not edit.cosmetic),
@@ -238,21 +245,29 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
         container, span = (a_name, comparison.a_region) if comparison.relation == "contains" else (b_name, comparison.b_region)
         region = (container, *span)  # type: ignore[misc]
     return _render(
-        "pair.html", **context, passages=None, edits=edits, region=region,
+        "pair_body.html", prefix=prefix, passages=None, edits=edits, region=region,
         summary=", ".join(f"{kind}: {count}" for kind, count in comparison.summary().items()),
         texts=_aligned_rows(comparison, a, b, prefix, (a_name, b_name)),
     )  # fmt: skip
 
 
-def _page(title: str, body: Markup, *, legend: bool = True) -> str:
-    """A self-contained page; ``legend``: the edit kinds and the cosmetic switch in the header, and the script they need."""
+def _page(title: str, body: Markup, *, legend: bool = True, bodies: Sequence[str] = ()) -> str:
+    """A self-contained page; ``legend``: the edit kinds and the cosmetic switch in the header, and the script they
+    need; ``bodies``: the pairs' bodies, carried compressed, for the slots of a large report."""
     kinds = [(kind, kind in COSMETIC_KINDS) for kind in KINDS]
-    return str(_render("page.html", title=title, body=body, legend=legend, kinds=kinds))
+    packed = _packed(bodies) if bodies else ""
+    return str(_render("page.html", title=title, body=body, legend=legend, kinds=kinds, bodies=packed))
+
+
+def _packed(bodies: Sequence[str]) -> str:
+    """The bodies as one JSON array, gzipped (no time stamp: the same report gives the same bytes), in base64."""
+    data = json.dumps(list(bodies), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
 
 
 def comparison_html(comparison: Comparison, a: str, b: str, a_name: str = "a", b_name: str = "b") -> str:
     """One self-contained HTML page for a pair, both texts side by side."""
-    return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, a, b))
+    return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, _pair_body(0, comparison, a_name, b_name, a, b)))
 
 
 def result_overview_html(result: Result, *, links: bool = False) -> str:
@@ -320,15 +335,33 @@ def comparison_overview_html(comparison: Comparison) -> str:
     )
 
 
-def result_html(result: Result, texts: Mapping[str, str], *, collations: Sequence[tuple[int, Collation]] = ()) -> str:
+LAZY_OVER = 100
+"""Relations above which a report carries its pairs' bodies compressed and opens each near the screen."""
+
+
+def result_html(
+    result: Result, texts: Mapping[str, str], *, collations: Sequence[tuple[int, Collation]] = (), lazy: bool | None = None
+) -> str:
     """One self-contained HTML page for a corpus: families, relations, each pair side by side, then the
-    ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them)."""
-    pairs = [_pair_section(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in _by_importance(result)]
+    ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them).
+
+    ``lazy`` (by default, above ``LAZY_OVER`` relations): each pair's edits and texts travel once, gzipped in the
+    page, and are opened by its script when the pair comes near the screen (or is jumped to), so a report of
+    20,000 documents opens at once instead of laying out every pair.
+    """
+    ordered = _by_importance(result)
+    lazy = len(ordered) > LAZY_OVER if lazy is None else lazy
+    bodies = [_pair_body(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in ordered]
+    pairs = [
+        _pair_section(n, r.comparison, r.a, r.b, None if lazy else body) for (n, r), body in zip(ordered, bodies)
+    ]
     tables = [
         Markup(collation_overview_html(collation, prefix=f"f{number}", title=f"Family {number}: collation"))
         for number, collation in collations
     ]
-    return _page("textversions report", Markup("").join([Markup(result_overview_html(result, links=True)), *pairs, *tables]))
+    page = Markup("").join([Markup(result_overview_html(result, links=True)), *pairs, *tables])
+    by_number = dict(zip((n for n, _ in ordered), (str(body) for body in bodies)))
+    return _page("textversions report", page, bodies=[by_number[n] for n in range(len(ordered))] if lazy else ())
 
 
 IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
