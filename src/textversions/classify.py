@@ -538,6 +538,54 @@ def _mark_moved(edits: list[Edit]) -> list[Edit]:
     return out
 
 
+_FIGURE_GAP = 6
+"""Characters, at most, between a reworded phrase and the figure it moved (``{{文件 1 的路径}}`` / ``{{檔案/完整/路徑1}}``)."""
+
+
+def _figures_in_place(edits: list[Edit], a: str, b: str) -> list[Edit]:
+    """A figure that only moves inside a reworded phrase is no number change.
+
+    ``{{文件 1 的路径}}`` → ``{{檔案/完整/路徑1}}`` aligns as ``文件 1 的`` replaced, ``路径``
+    kept and ``1`` inserted after it: the figure left with the rewording and came back
+    a few characters on. When a number only inserted (or only deleted) stands within
+    ``_FIGURE_GAP`` characters of a substantive edit that deletes (or inserts) the same
+    figure, with only cosmetic edits between, the two and what lies between are one
+    substitution.
+
+    >>> [(e.kind, e.a_text, e.b_text) for e in _figures_in_place([
+    ...     Edit("substitution", "文件 1 的", "檔案/完整/", (3, 9), (3, 9), False),
+    ...     Edit("number", "", "1", (11, 11), (11, 12), False)], "`{{文件 1 的路径}}`", "`{{檔案/完整/路徑1}}`")]
+    [('substitution', '文件 1 的路径', '檔案/完整/路徑1')]
+    """
+    out: list[Edit] = []
+    for edit in edits:
+        figure = edit.b_text.strip() if not edit.a_text.strip() else edit.a_text.strip() if not edit.b_text.strip() else ""
+        partner = _partner(out, edit, figure) if edit.kind == "number" and figure else None
+        if partner is None:
+            out.append(edit)
+            continue
+        first = out[partner]
+        del out[partner:]
+        a_span, b_span = (first.a_span[0], edit.a_span[1]), (first.b_span[0], edit.b_span[1])
+        out.append(Edit("substitution", a[slice(*a_span)], b[slice(*b_span)], a_span, b_span, False))
+    return out
+
+
+def _partner(before: list[Edit], edit: Edit, figure: str) -> int | None:
+    """The index in ``before`` of the reworded phrase a number ``edit`` moved ``figure`` out of, if there is one."""
+    for index in range(len(before) - 1, -1, -1):
+        other = before[index]
+        if edit.a_span[0] - other.a_span[1] > _FIGURE_GAP or edit.b_span[0] - other.b_span[1] > _FIGURE_GAP:
+            return None
+        if other.cosmetic:
+            continue
+        gone = other.a_text if edit.b_text.strip() else other.b_text  # the side the figure left
+        stays = other.b_text if edit.b_text.strip() else other.a_text
+        moved = figure in NUMBER.findall(gone) and figure not in NUMBER.findall(stays)
+        return index if moved and other.kind in ("substitution", "deletion", "insertion") else None
+    return None
+
+
 def _corroborated_slips(edits: list[Edit]) -> list[Edit]:
     """Keep ``likely_ocr`` only where the pair reads as OCR'd text, not as editing.
 
@@ -620,7 +668,7 @@ def typed_edits(
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
             edits.extend(_named(seg, na, nb, container=container, reader=reader, windows=around))
-    return _corroborated_slips(_mark_moved(_absorb_layout(edits)))
+    return _corroborated_slips(_mark_moved(_figures_in_place(_absorb_layout(edits), na.original, nb.original)))
 
 
 _LINE_KINDS = frozenset({"insertion", "deletion", "caption", "boilerplate", "truncation", "repeated"})
