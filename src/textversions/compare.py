@@ -19,8 +19,9 @@ anchors of the alignment (never on a sketch):
   means ``a`` holds ``b``;
 * templates are different stories: a would-be ``version`` (or ``contains``) whose
   subject tokens (numbers, dates, identifiers, titles: :mod:`textversions.subjects`;
-  in Chinese texts of one script also the names swapped throughout, 范德贝伦 /
-  拉希德; for ``contains``, the article's alone) differ in a quarter or more —
+  also the names and identifiers a template's slot was filled with, swapped
+  throughout — 范德贝伦 / 拉希德, ``grep`` / ``xzgrep``; for ``contains``, the
+  article's alone) differ in a quarter or more —
   ``subject_change`` at least ``TEMPLATE_SUBJECT_CHANGE``, not counting the slips
   (a token one character off) that the rest of the text's rate of change explains,
   and at least ``TEMPLATE_MIN_CHANGED`` tokens — is two notices built on one
