@@ -51,10 +51,9 @@ def report(seeds, tmp_path_factory):
     return path, result
 
 
-@pytest.fixture()
-def page(browser, report):
-    path, _ = report
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def _opened(browser, path, height):  # type: ignore[no-untyped-def]
+    """A page opened on ``path`` in a new context, with the errors it logs and the requests it makes."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
     opened = context.new_page()
     problems: list[str] = []
     requests: list[str] = []
@@ -63,6 +62,13 @@ def page(browser, report):
     opened.on("request", lambda request: requests.append(request.url))
     opened.goto(path.as_uri())
     opened.wait_for_load_state("load")
+    return context, opened, problems, requests
+
+
+@pytest.fixture()
+def page(browser, report):
+    path, _ = report
+    context, opened, problems, requests = _opened(browser, path, 1000)
     yield opened, problems, requests
     context.close()
 
@@ -193,14 +199,7 @@ def lazy_page(browser, seeds, tmp_path_factory):
     result = find_versions(docs)
     path = tmp_path_factory.mktemp("lazy") / "report.html"
     path.write_text(result_html(result, docs, lazy=True), encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1400, "height": 600})
-    opened = context.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    opened.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.on("request", lambda request: requests.append(request.url))
-    opened.goto(path.as_uri())
+    context, opened, problems, requests = _opened(browser, path, 600)
     opened.wait_for_function("document.body.dataset.bodies === 'ready'")
     yield opened, problems, requests, result
     context.close()
