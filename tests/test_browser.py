@@ -226,6 +226,29 @@ def test_a_large_report_opens_each_pair_near_the_screen_escaped_and_offline(lazy
     assert "<script>window.__pwned=2</script>" in opened.inner_text("body")
 
 
+def test_a_pair_jumped_to_in_a_large_report_stays_in_view_while_the_pairs_above_it_open(browser, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.corpus import generate
+
+    docs = dict(generate(600, seed=0).docs)
+    path = tmp_path / "large.html"
+    path.write_text(result_html(find_versions(docs, workers=2), docs, lazy=True), encoding="utf-8")
+    context, opened, problems, _ = _opened(browser, path, 900)
+    opened.wait_for_function("document.body.dataset.bodies === 'ready'")
+    order = opened.evaluate("[...document.querySelectorAll('section.pair')].map(s => s.id)")
+    target = order[len(order) * 3 // 4]
+    opened.locator(f'a[href="#{target}"]').click()
+    opened.wait_for_selector(f"#{target} .rows, #{target} .sides")
+    opened.wait_for_timeout(800)  # the pairs above it open as they come near the screen
+    heading = opened.locator(f"#{target} h2").bounding_box()
+    assert heading is not None and 0 <= heading["y"] < 900, heading
+    assert problems == []
+    context.close()
+
+
 def test_the_notebook_view_has_no_links_to_sections_it_lacks(report):
     _, result = report
     assert 'href="#p' not in result._repr_html_()
