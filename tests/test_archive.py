@@ -319,3 +319,17 @@ def test_cli_archive_commands(tmp_path):
     assert len(listed) == 40 and "… and 25 more (--out FILE writes them all)" in busy.output
     bad = runner.invoke(main, ["archive", "add", str(records), str(folder)])
     assert bad.exit_code == 1 and "not a textversions archive" in bad.output and "Traceback" not in bad.output
+
+
+def test_an_archive_made_before_word_window_windows_word_shingles_as_it_did(tmp_path):
+    archive = Archive(tmp_path / "old.db", window=80)
+    options = archive.options.to_dict()
+    archive.close()
+    del options["word_window"]
+    _execute(tmp_path / "old.db", f"UPDATE meta SET value = '{json.dumps(options)}' WHERE name = 'options'")
+    reopened = Archive(tmp_path / "old.db")
+    assert reopened.options.word_window == reopened.options.window == 80
+    reopened.close()
+    _execute(tmp_path / "old.db", "UPDATE meta SET value = '[1, 2]' WHERE name = 'options'")
+    with pytest.raises(InvalidArchive, match="damaged archive"):
+        Archive(tmp_path / "old.db")

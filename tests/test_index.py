@@ -125,3 +125,22 @@ def test_an_index_saved_before_word_shingles_keeps_sketching_by_character(tmp_pa
     assert reopened.query(english) == [("fed", len(old._keys(english)))]
     # Sketched by words, the same text has other keys: reopened by the new default, the old index would miss it.
     assert set(SketchIndex()._keys(english).tolist()).isdisjoint(old._keys(english).tolist())
+
+
+def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_path):
+    english = " ".join(f"The fund number {n} paid its holders a monthly dividend of {n} cents." for n in range(40))
+    old = SketchIndex(word_window=80)  # what the previous release did with word shingles: the one window
+    old.add({"fund": english})
+    path = tmp_path / "old.npz"
+    old.save(path)
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    header = json.loads(arrays["header"].tobytes())
+    del header["options"]["word_window"]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(path, **arrays)
+    reopened = SketchIndex.load(path)
+    assert reopened.options.word_window == reopened.options.window == 80
+    assert reopened.query(english) == [("fund", len(old._keys(english)))]
+    # Windowed by today's default, the same long text has other keys.
+    assert set(SketchIndex()._keys(english).tolist()) != set(old._keys(english).tolist())

@@ -104,9 +104,9 @@ def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_scri
         assert np.array_equal(reference.hashvalues, row)
 
 
-@given(st.lists(texty, max_size=40), st.integers(2, 40), st.booleans(), st.booleans())
-def test_batch_lsh_keys_equal_those_of_each_text(texts, window, fold_script, words):
-    options = Options(window=window, fold_script=fold_script, word_shingles=words)
+@given(st.lists(texty, max_size=40), st.integers(2, 40), st.integers(2, 40), st.booleans(), st.booleans())
+def test_batch_lsh_keys_equal_those_of_each_text(texts, window, word_window, fold_script, words):
+    options = Options(window=window, word_window=word_window, fold_script=fold_script, word_shingles=words)
     counts, keys = sketch_keys_batch(texts, options)
     assert counts.tolist() == [len(sketch_keys(t, options)) for t in texts]
     expected = [sketch_keys(t, options) for t in texts]

@@ -173,8 +173,10 @@ class Archive:
         if not _TABLES <= tables:
             raise InvalidArchive(f"{self.path}: a damaged archive (tables missing: {', '.join(sorted(_TABLES - tables))})")
         try:
-            self.options = Options(**meta["options"])
-        except (TypeError, InvalidInput) as error:
+            saved = meta["options"]
+            # An archive made before word_window windowed word shingles as it windowed characters: so it goes on.
+            self.options = Options(**{"word_window": saved.get("window"), **saved})
+        except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidArchive(f"{self.path}: a damaged archive (options: {error})") from None
         self.window_days = meta.get("window_days")
         if given is not None and given != self.options:

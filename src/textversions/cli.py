@@ -38,7 +38,7 @@ from .report import (
 )  # fmt: skip
 from .options import (
     DEFAULT_MIN_COVERAGE, DEFAULT_MIN_PASSAGE, DEFAULT_NUM_PERM, DEFAULT_SEED, DEFAULT_SHINGLE, DEFAULT_THRESHOLD,
-    DEFAULT_WINDOW, Options,
+    DEFAULT_WINDOW, DEFAULT_WORD_WINDOW, Options,
 )  # fmt: skip
 
 _SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".md": "md", ".html": "html", ".htm": "html"}
@@ -188,6 +188,9 @@ def main() -> None:
 )
 @click.option("--out", type=click.Path(), help="Write here instead of stdout (with --engine spark: a folder or URI).")
 @click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
+@click.option(
+    "--word-window", default=DEFAULT_WORD_WINDOW, show_default=True, help="Shingles per window of a text sketched by words."
+)
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the MinHash permutations.")
@@ -531,6 +534,9 @@ def collate_command(
 @click.argument("b", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--window", default=DEFAULT_WINDOW, show_default=True, help="Shingles per sketched window.")
+@click.option(
+    "--word-window", default=DEFAULT_WORD_WINDOW, show_default=True, help="Shingles per window of a text sketched by words."
+)
 @click.option("--num-perm", default=DEFAULT_NUM_PERM, show_default=True, help="MinHash permutations per window.")
 @click.option("--threshold", default=DEFAULT_THRESHOLD, show_default=True, help="Window Jaccard the LSH is tuned for.")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, help="Seed of the MinHash permutations.")

@@ -40,7 +40,7 @@ from .common import own_text
 from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge, subjects_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
-from .shingle import Prepared, ShingleSet, alphabetic, distinct_overlap, prepare
+from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .sketch import band_keys, document_keys, lsh_params, minhash, window_minhashes
 
 __all__ = ["Explanation", "explain", "STAGES"]
@@ -176,7 +176,8 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     bands, rows = lsh_params(options.threshold, options.num_perm)
     keys = []
     for doc in (a, b):
-        signatures = window_minhashes(doc.sketch_hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
+        window = options.word_window if doc.sketched_by_words else options.window
+        signatures = window_minhashes(doc.sketch_hashes, window=window, num_perm=options.num_perm, seed=options.seed)
         keys.append(band_keys(signatures, bands, rows) if len(signatures) else np.zeros((0, bands), dtype=np.uint64))
     distinct = [np.unique(k) for k in keys]
     shared = np.intersect1d(distinct[0], distinct[1])
@@ -239,7 +240,7 @@ def _at(spans: tuple[tuple[int, int], ...], window: int) -> str:
 
 def _window_spans(doc: Prepared, windows: int, options: Options) -> tuple[tuple[int, int], ...]:
     """Each window's span of the original text, where the sketch shingles are characters (empty where they are words)."""
-    if windows == 0 or (options.word_shingles and alphabetic(doc.text)):
+    if windows == 0 or doc.sketched_by_words:
         return ()
     step, length = max(1, options.window // 2), len(doc.text)
     return tuple(
@@ -250,13 +251,14 @@ def _window_spans(doc: Prepared, windows: int, options: Options) -> tuple[tuple[
 
 def _candidate_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
     """The first lower threshold or smaller window that makes the pair a candidate, if any does."""
+    window = "word_window" if a.sketched_by_words else "window"
     for name, values in (
         ("threshold", [t for t in (0.5, 0.4, 0.3, 0.2, 0.1) if t < options.threshold]),
-        ("window", [w for w in (options.window // 2, options.window // 4) if w >= 8]),
+        (window, [w for w in (getattr(options, window) // 2, getattr(options, window) // 4) if w >= 8]),
     ):
         for value in values:
             changed = Options.of(options, **{name: value})
-            keys = [document_keys(doc.sketch_hashes, changed) for doc in (a, b)]
+            keys = [document_keys(doc.sketch_hashes, changed, by_words=doc.sketched_by_words) for doc in (a, b)]
             found = candidate_pairs(keys)
             if found:
                 densest, needed = passage_density(a, b, min_passage=options.min_passage)

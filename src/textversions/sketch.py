@@ -41,7 +41,7 @@ from datasketch.lsh import _optimal_param
 
 from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
-from .shingle import _unit_hashes, prepare
+from .shingle import _by_words, _unit_hashes, prepare
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
@@ -195,10 +195,12 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
-def document_keys(hashes: np.ndarray, options: Options) -> np.ndarray:
-    """The distinct LSH bucket keys (sorted) of the windows of one document's sketch shingle ``hashes``."""
+def document_keys(hashes: np.ndarray, options: Options, *, by_words: bool = False) -> np.ndarray:
+    """The distinct LSH bucket keys (sorted) of the windows of one document's sketch shingle ``hashes``
+    (``by_words``: they are word shingles, windowed by ``options.word_window``)."""
     bands, rows = lsh_params(options.threshold, options.num_perm)
-    signatures = window_minhashes(hashes, window=options.window, num_perm=options.num_perm, seed=options.seed)
+    window = options.word_window if by_words else options.window
+    signatures = window_minhashes(hashes, window=window, num_perm=options.num_perm, seed=options.seed)
     if len(signatures) == 0:
         return np.zeros(0, dtype=np.uint64)
     keys = np.sort(band_keys(signatures, bands, rows).reshape(-1))
@@ -208,12 +210,14 @@ def document_keys(hashes: np.ndarray, options: Options) -> np.ndarray:
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
     """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
     options = options or Options()
-    return document_keys(prepare(text, options).sketch_hashes, options)
+    prepared = prepare(text, options)
+    return document_keys(prepared.sketch_hashes, options, by_words=prepared.sketched_by_words)
 
 
 @numba.njit(cache=True, nogil=True)
-def _key_rows(codes, starts, width, classes, words, step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
-    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys."""
+def _key_rows(codes, starts, width, classes, words, step, word_step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys
+    (windows of ``2 * word_step`` shingles for a text sketched by words, else of ``2 * step``)."""
     count = len(starts) - 1
     sizes = np.zeros(count, dtype=np.int64)
     found = [np.zeros(0, dtype=np.uint64) for _ in range(count)]
@@ -223,7 +227,8 @@ def _key_rows(codes, starts, width, classes, words, step, a, b, bands, rows, exp
         )
         if len(folded) == 0:
             continue
-        blocks = _block_minima(_unit_hashes(folded, width, classes, words), step, a, b)
+        by_words = words and _by_words(folded, classes)
+        blocks = _block_minima(_unit_hashes(folded, width, classes, words), word_step if by_words else step, a, b)
         windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
         keys = np.sort(_band_keys(windows, bands, rows).ravel())
         distinct = np.ones(len(keys), dtype=np.bool_)
@@ -255,7 +260,8 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     bands, rows = lsh_params(options.threshold, options.num_perm)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     sizes, keys = _key_rows(
-        codes, starts, options.shingle, letter_classes(), options.word_shingles, max(1, options.window // 2), a, b, bands, rows, tables.expand_length,
+        codes, starts, options.shingle, letter_classes(), options.word_shingles, max(1, options.window // 2),
+        max(1, options.word_window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     if needs_cluster:
