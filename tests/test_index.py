@@ -107,19 +107,23 @@ def test_judgement_with_edits_is_compare(seeds):
     assert backwards.apply(seeds[WEB]) == seeds[PAGE]
 
 
+def _saved_without(path, option):  # type: ignore[no-untyped-def]
+    """Rewrite a saved index's header as a release before ``option`` wrote it: without that option."""
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    header = json.loads(arrays["header"].tobytes())
+    del header["options"][option]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(path, **arrays)
+
+
 def test_an_index_saved_before_word_shingles_keeps_sketching_by_character(tmp_path):
     english = "The Federal Reserve entered the U.S. Government securities market to arrange customer repurchases."
     old = SketchIndex(word_shingles=False)
     old.add({"fed": english})
     path = tmp_path / "old.npz"
     old.save(path)
-    # Rewrite the header as the previous release wrote it: no word_shingles among the options.
-    with np.load(path, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    header = json.loads(arrays["header"].tobytes())
-    del header["options"]["word_shingles"]
-    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
-    np.savez(path, **arrays)
+    _saved_without(path, "word_shingles")  # as the previous release wrote it
     reopened = SketchIndex.load(path)
     assert reopened.options.word_shingles is False
     assert reopened.query(english) == [("fed", len(old._keys(english)))]
@@ -133,12 +137,7 @@ def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_p
     old.add({"fund": english})
     path = tmp_path / "old.npz"
     old.save(path)
-    with np.load(path, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    header = json.loads(arrays["header"].tobytes())
-    del header["options"]["word_window"]
-    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
-    np.savez(path, **arrays)
+    _saved_without(path, "word_window")
     reopened = SketchIndex.load(path)
     assert reopened.options.word_window == reopened.options.window == 80
     assert reopened.query(english) == [("fund", len(old._keys(english)))]
