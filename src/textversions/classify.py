@@ -268,6 +268,7 @@ def _phrase_converters() -> tuple[Callable[[str], str], ...]:
 _SCRIPT_SAMPLE = 4000
 
 
+@functools.lru_cache(maxsize=16)
 def is_traditional(text: str) -> bool:
     """Is ``text`` written in traditional script? (Over 3% of its Han characters fold to another character.)
 

@@ -351,17 +351,14 @@ def result_html(
     """
     ordered = _by_importance(result)
     lazy = len(ordered) > LAZY_OVER if lazy is None else lazy
-    bodies = [_pair_body(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in ordered]
-    pairs = [
-        _pair_section(n, r.comparison, r.a, r.b, None if lazy else body) for (n, r), body in zip(ordered, bodies)
-    ]
+    bodies = {n: _pair_body(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in ordered}
+    pairs = [_pair_section(n, r.comparison, r.a, r.b, None if lazy else bodies[n]) for n, r in ordered]
     tables = [
         Markup(collation_overview_html(collation, prefix=f"f{number}", title=f"Family {number}: collation"))
         for number, collation in collations
     ]
     page = Markup("").join([Markup(result_overview_html(result, links=True)), *pairs, *tables])
-    by_number = dict(zip((n for n, _ in ordered), (str(body) for body in bodies)))
-    return _page("textversions report", page, bodies=[by_number[n] for n in range(len(ordered))] if lazy else ())
+    return _page("textversions report", page, bodies=[str(bodies[n]) for n in range(len(ordered))] if lazy else ())
 
 
 IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
@@ -597,6 +594,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     environment.filters["score"] = score_text
+    environment.filters["plural"] = _plural
     return environment
 
 

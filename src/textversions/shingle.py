@@ -159,10 +159,10 @@ def _unit_spans(codes, width, classes):  # type: ignore[no-untyped-def]
 
 
 @numba.njit(cache=True, nogil=True)
-def _unit_hashes(codes, width, classes, words):  # type: ignore[no-untyped-def]
-    """The sketch shingle hashes of a normalized text: of its runs of ``width`` units if it is sketched by
-    words (``words`` and mostly alphabetic), else of its character shingles."""
-    if not words or not _by_words(codes, classes):
+def _unit_hashes(codes, width, classes, by_words):  # type: ignore[no-untyped-def]
+    """The sketch shingle hashes of a normalized text: of its runs of ``width`` units if it is sketched
+    ``by_words`` (word shingles asked, and :func:`_by_words`), else of its character shingles."""
+    if not by_words:
         return _rolling_hashes(codes, min(width, len(codes)))
     starts, lasts = _unit_spans(codes, width, classes)
     out = np.empty(len(starts), dtype=np.uint32)
@@ -200,7 +200,8 @@ def sketch_hashes(text: str, size: int = DEFAULT_SHINGLE, *, words: bool = True)
     """Hashes of the sketch shingles of a normalized ``text`` (``words=False``: of its character shingles)."""
     if not text:
         return np.zeros(0, dtype=np.uint32)
-    return _unit_hashes(code_points(text), size, letter_classes(), words)
+    codes, classes = code_points(text), letter_classes()
+    return _unit_hashes(codes, size, classes, words and _by_words(codes, classes))
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,7 +243,7 @@ class Prepared:
         """The hashes of the sketch shingles (:func:`sketch_hashes`: by words in alphabetic text)."""
         if not len(self.codes):
             return np.zeros(0, dtype=np.uint32)
-        return _unit_hashes(self.codes, self.shingle, letter_classes(), self.words)
+        return _unit_hashes(self.codes, self.shingle, letter_classes(), self.sketched_by_words)
 
     @functools.cached_property
     def sketched_by_words(self) -> bool:

@@ -122,7 +122,7 @@ def _signature_rows(codes, starts, width, classes, words, a, b, expand_length, e
             codes[starts[d] : starts[d + 1]], expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold
         )
         if len(folded):
-            hashes = _unit_hashes(folded, width, classes, words)
+            hashes = _unit_hashes(folded, width, classes, words and _by_words(folded, classes))
             out[d] = _block_minima(hashes, len(hashes), a, b)[0]
     return out
 
@@ -228,7 +228,7 @@ def _key_rows(codes, starts, width, classes, words, step, word_step, a, b, bands
         if len(folded) == 0:
             continue
         by_words = words and _by_words(folded, classes)
-        blocks = _block_minima(_unit_hashes(folded, width, classes, words), word_step if by_words else step, a, b)
+        blocks = _block_minima(_unit_hashes(folded, width, classes, by_words), word_step if by_words else step, a, b)
         windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
         keys = np.sort(_band_keys(windows, bands, rows).ravel())
         distinct = np.ones(len(keys), dtype=np.bool_)
