@@ -333,3 +333,14 @@ def test_an_archive_made_before_word_window_windows_word_shingles_as_it_did(tmp_
     _execute(tmp_path / "old.db", "UPDATE meta SET value = '[1, 2]' WHERE name = 'options'")
     with pytest.raises(InvalidArchive, match="damaged archive"):
         Archive(tmp_path / "old.db")
+
+
+def test_an_archive_made_before_fold_punctuation_reads_marks_as_they_are(tmp_path):
+    archive = Archive(tmp_path / "old.db", fold_punctuation=False)
+    options = archive.options.to_dict()
+    archive.close()
+    del options["fold_punctuation"]
+    _execute(tmp_path / "old.db", f"UPDATE meta SET value = '{json.dumps(options)}' WHERE name = 'options'")
+    reopened = Archive(tmp_path / "old.db")
+    assert reopened.options.fold_punctuation is False
+    reopened.close()

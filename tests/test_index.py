@@ -143,3 +143,17 @@ def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_p
     assert reopened.query(english) == [("fund", len(old._keys(english)))]
     # Windowed by today's default, the same long text has other keys.
     assert set(SketchIndex()._keys(english).tolist()) != set(old._keys(english).tolist())
+
+
+def test_an_index_saved_before_fold_punctuation_reads_marks_as_they_are(tmp_path):
+    chapter = "1 当士师秉政的时候、国中遭遇饥荒、在犹大伯利恒有一个人带着妻子和两个儿子往摩押地去寄居．" * 3
+    old = SketchIndex(fold_punctuation=False)
+    old.add({"ruth": chapter})
+    path = tmp_path / "old.npz"
+    old.save(path)
+    _saved_without(path, "fold_punctuation")
+    reopened = SketchIndex.load(path)
+    assert reopened.options.fold_punctuation is False
+    assert reopened.query(chapter) == [("ruth", len(old._keys(chapter)))]
+    # Folded, the same punctuated text has other keys: read by the new default, the old index would miss it.
+    assert set(SketchIndex()._keys(chapter).tolist()) != set(old._keys(chapter).tolist())

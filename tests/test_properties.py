@@ -98,7 +98,7 @@ def test_batch_signatures_of_raw_text_equal_datasketch(texts, shingle, fold_scri
     assert rows.shape == (len(texts), 16)
     for text, row in zip(texts, rows):
         folded = normalize(text, fold_script=fold_script).text
-        grams = sketch_shingles(folded, shingle) if words else shingles(folded, shingle)
+        grams = sketch_shingles(folded, shingle, words=words)
         reference = datasketch.MinHash(num_perm=16, hashfunc=shingle_hash)
         reference.update_batch(grams)
         assert np.array_equal(reference.hashvalues, row)
@@ -117,19 +117,21 @@ def test_batch_lsh_keys_equal_those_of_each_text(texts, window, word_window, fol
 def test_sketch_shingles_are_words_in_alphabetic_text_and_characters_in_chinese(text, size):
     folded = normalize(text).text
     assert sketch_hashes(folded, size).tolist() == [shingle_hash(s) for s in sketch_shingles(folded, size)]
-    assert sketch_hashes(folded, size, words=False).tolist() == shingle_hashes(folded, size).tolist()
+    assert sketch_hashes(folded, size, words=False).tolist() == [shingle_hash(s) for s in sketch_shingles(folded, size, words=False)]
+    assert sketch_hashes(folded, size, words=False, fold_punctuation=False).tolist() == shingle_hashes(folded, size).tolist()
     han = "".join(c for c in folded if "\u4e00" <= c <= "\u9fff")
     assert sketch_hashes(han, size).tolist() == shingle_hashes(han, size).tolist()
     latin = "".join(c if c.isascii() else " " for c in folded).strip()
     if any(c.isalpha() for c in latin):  # text without letters (digits, signs) is sketched by character
-        for gram in sketch_shingles(latin, size):
+        for gram in sketch_shingles(latin, size, fold_punctuation=False):
             assert gram == gram.strip() and gram in latin
 
 
 def test_a_word_is_one_unit_of_a_sketch_shingle_unless_the_text_is_chinese():
-    assert sketch_shingles("the information age, 信 begins", 3) == [
+    assert sketch_shingles("the information age, 信 begins", 3, fold_punctuation=False) == [
         "the information age", "information age,", "age, 信", ", 信 begins",
     ]  # fmt: skip
+    assert sketch_shingles("the information age, 信 begins", 3)[1:3] == ["information age.", "age. 信"]  # any mark reads as one
     assert sketch_shingles("информация о мире", 2) == ["информация о", "о мире"]
     # A Chinese text with English words and code keeps its character shingles.
     assert sketch_shingles("信息时代 begins", 3) == shingles("信息时代 begins", 3)

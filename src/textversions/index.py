@@ -157,9 +157,10 @@ class SketchIndex:
                 check_text(doc_id, f"document id {doc_id!r}")
             # Every field checked by Options; an index that does not name word_shingles was sketched before
             # they existed, by character shingles, and keeps them so that its keys stay comparable; one that does
-            # not name word_window windowed word shingles as it windowed characters.
+            # not name word_window windowed word shingles as it windowed characters; one that does not name
+            # fold_punctuation read punctuation marks as they are.
             saved = header["options"]
-            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), **saved})
+            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), "fold_punctuation": False, **saved})
         except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error
         index._ids = ids

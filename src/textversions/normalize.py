@@ -383,14 +383,15 @@ def normalize(text: str, *, fold_script: bool = True) -> Normalized:
     return Normalized(original=text, text=_text(folded), offsets=offsets, ends=ends)
 
 
-LETTER, DIGIT, SPACELESS_LETTER = 1, 2, 3
+LETTER, DIGIT, SPACELESS_LETTER, PUNCTUATION = 1, 2, 3, 4
 """Classes of :func:`letter_classes`: anything else is 0."""
 
 
 @functools.cache
-def letter_classes() -> np.ndarray:
+def letter_classes(punctuation: bool = True) -> np.ndarray:
     """For each code point below the table size: ``LETTER`` (a letter or mark of a script written with spaces),
-    ``DIGIT``, ``SPACELESS_LETTER`` (Han, kana, Thai … written without spaces) or 0.
+    ``DIGIT``, ``SPACELESS_LETTER`` (Han, kana, Thai … written without spaces), ``PUNCTUATION`` (unless
+    ``punctuation`` is false: then 0, as anything else).
 
     A run of letters and digits is one word of an alphabetic script (Latin,
     Cyrillic, Greek, Arabic, Hebrew, Hangul, Devanagari …): one unit of a sketch
@@ -403,6 +404,8 @@ def letter_classes() -> np.ndarray:
     table[[m.start() for m in re.finditer(r"\d", everything)]] = DIGIT
     spaceless = [m.start() for m in _SPACELESS.finditer(everything)]
     table[spaceless] = np.where(table[spaceless] == LETTER, SPACELESS_LETTER, 0)
+    if punctuation:
+        table[[code for code in range(_TABLE_SIZE) if unicodedata.category(everything[code])[0] == "P"]] = PUNCTUATION
     return table
 
 

@@ -63,7 +63,9 @@ class Options:
     traditional and simplified script as equal when matching), ``word_shingles``
     (the sketch counts a word of an alphabetic script as one unit of a shingle,
     as it counts one Chinese character; False: every character is a unit, as
-    in alignment), ``seed`` (of the MinHash permutations).
+    in alignment), ``fold_punctuation`` (the sketch reads every punctuation mark
+    as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``seed``
+    (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
@@ -75,6 +77,7 @@ class Options:
     min_passage: int = DEFAULT_MIN_PASSAGE
     fold_script: bool = True
     word_shingles: bool = True
+    fold_punctuation: bool = True
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
@@ -86,7 +89,7 @@ class Options:
         _whole("seed", self.seed, 0, 2**32 - 1)
         _share("threshold", self.threshold, closed=False)
         _share("min_coverage", self.min_coverage, closed=True)
-        for name in ("fold_script", "word_shingles"):
+        for name in ("fold_script", "word_shingles", "fold_punctuation"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be True or False, got {getattr(self, name)!r}")
         # Whole floats are held as floats, so that equal options print and compare alike.

@@ -135,7 +135,7 @@ def _signature_batch(texts: list[str], options: Options) -> np.ndarray:
     a, b = permutations(options.num_perm, options.seed)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     rows = _signature_rows(
-        codes, starts, options.shingle, letter_classes(), options.word_shingles, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
+        codes, starts, options.shingle, letter_classes(options.fold_punctuation), options.word_shingles, a, b, tables.expand_length, tables.expand_start, tables.expand_data,
         tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
     for n in needs_cluster:
@@ -260,7 +260,7 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     bands, rows = lsh_params(options.threshold, options.num_perm)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     sizes, keys = _key_rows(
-        codes, starts, options.shingle, letter_classes(), options.word_shingles, max(1, options.window // 2),
+        codes, starts, options.shingle, letter_classes(options.fold_punctuation), options.word_shingles, max(1, options.window // 2),
         max(1, options.word_window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
