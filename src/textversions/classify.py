@@ -418,6 +418,8 @@ def _named(
             detail["name"] = "proper"
         if len(a_norm) == len(b_norm) == 1 and detail.get("look_alike") and not detail.get("sound_alike"):
             detail["likely_ocr"] = True  # a candidate: _corroborated_slips keeps it only with company
+        if _lost_in_encoding(a_text, b_text):
+            detail["encoding_loss"] = True
     else:
         kind = "deletion" if a_text else "insertion"
         detail = {"unit": _unit(a_text or b_text)}
@@ -428,6 +430,28 @@ def _named(
 
 
 _SLACK = 8
+
+
+def _lost_in_encoding(a_text: str, b_text: str) -> bool:
+    """Does one side stand, character for character, for what an encoding could not hold: ``?`` or U+FFFD for a
+    character beyond ASCII, or a private-use character (a font's own glyph) for any?
+
+    >>> _lost_in_encoding("臺灣", "?灣"), _lost_in_encoding("\ue02f", "窑"), _lost_in_encoding("吗", "?")
+    (True, True, True)
+    >>> _lost_in_encoding("a", "?"), _lost_in_encoding("臺", "台")
+    (False, False)
+    """
+    a, b = "".join(a_text.split()), "".join(b_text.split())
+    if len(a) != len(b) or not a:
+        return False
+    lost = [_lost_mark(x, y) or _lost_mark(y, x) for x, y in zip(a, b) if x != y]
+    return bool(lost) and all(lost)
+
+
+def _lost_mark(mark: str, character: str) -> bool:
+    """Is ``mark`` what an encoding left of ``character``?"""
+    private = 0xE000 <= ord(mark) <= 0xF8FF
+    return private or (mark in "?\ufffd" and (ord(character) > 0x7F or 0xE000 <= ord(character) <= 0xF8FF))
 
 
 def _is_repeat(seg: Segment, text: str) -> bool:

@@ -31,7 +31,9 @@ anchors of the alignment (never on a sketch):
   ``version`` is also two stories when each text's lead names someone or
   something the other never mentions (``names_apart``,
   :func:`textversions.subjects.names_apart`): two funds' payout notices, two
-  issuers' eurobonds;
+  issuers' eurobonds; in Chinese text, when each heading names an identifier the
+  other text never mentions and the bodies name different ones too: two
+  commands' pages of one template (``# unxz`` / ``# xzcat``);
 * ``reuse``: otherwise, if they share a passage of ``min_passage`` characters;
 * ``unrelated``: nothing of that length in common.
 
@@ -98,8 +100,9 @@ class Scores:
     titles: :mod:`textversions.subjects`) that the other text lacks — high for
     notices built on one template, low for versions; from a quarter up, slips
     that the texts' own rate of change explains are left out of it.
-    ``names_apart`` (alphabetic text, would-be versions only) is true when each
-    text's lead names someone or something the other text never mentions.
+    ``names_apart`` (would-be versions only) is true when each text's lead (the
+    opening sentence of alphabetic text, the heading of Chinese) names someone or
+    something the other text never mentions.
     """
 
     jaccard: float
@@ -152,8 +155,9 @@ class Comparison:
 
     @property
     def editorial_edits(self) -> tuple[Edit, ...]:
-        """The substantive edits an editor made, likely OCR slips (``detail["likely_ocr"]``) left out."""
-        return tuple(edit for edit in self.edits if not edit.cosmetic and not edit.detail.get("likely_ocr"))
+        """The substantive edits an editor made: likely OCR slips and characters lost to an encoding
+        (:attr:`Edit.slip`) left out."""
+        return tuple(edit for edit in self.edits if not edit.cosmetic and not edit.slip)
 
     def summary(self) -> dict[str, int]:
         """Edit counts per kind, substantive kinds first, kinds absent left out."""

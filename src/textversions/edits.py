@@ -12,7 +12,9 @@ punctuation    yes        punctuation marks only
 surrounding    yes        the rest of a page around a located article
 number         no         a number changed (1.1万 → 11万), values attached
 substitution   no         characters replaced (星锋 → 星峰); ``detail.likely_ocr`` when one character
-                          became a look-alike that does not sound alike, among other such slips
+                          became a look-alike that does not sound alike, among other such slips;
+                          ``detail.encoding_loss`` when ``?``, U+FFFD or a private-use character
+                          stands for a character (臺 → ?: an encoding that lacked it)
 insertion      no         text only in b (``detail.likely_ocr``: a doubled character)
 deletion       no         text only in a (``detail.likely_ocr``: a doubled character)
 caption        no         a photo caption (▲…, 图为…) only in one version
@@ -85,6 +87,15 @@ class Edit:
         # Pickled as its fields: half the time of a frozen dataclass's default.
         fields = (self.kind, self.a_text, self.b_text, self.a_span, self.b_span, self.cosmetic)
         return Edit, (*fields, self.detail) if self.detail else fields
+
+    @property
+    def slip(self) -> bool:
+        """Is this an edit no editor made: a likely OCR slip, or a character an encoding lost (``detail``)?
+
+        >>> Edit("substitution", "臺", "?", (0, 1), (0, 1), False, {"encoding_loss": True}).slip
+        True
+        """
+        return bool(self.detail.get("likely_ocr") or self.detail.get("encoding_loss"))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (spans as ``[start, end]`` lists): one record of an :class:`EditTable`."""

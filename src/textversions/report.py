@@ -91,11 +91,11 @@ def comparison_markdown(comparison: Comparison, a_name: str = "a", b_name: str =
             lines += ["## Shared passages", ""] + _passage_rows(comparison) + [""]
         return "\n".join(lines)
     editorial = comparison.editorial_edits
-    slips = [edit for edit in comparison.substantive_edits if edit.detail.get("likely_ocr")]
+    slips = [edit for edit in comparison.substantive_edits if edit.slip]
     if editorial:
         lines += ["## Substantive edits", ""] + _edit_rows(editorial) + [""]
     if slips:
-        lines += ["## Likely OCR slips", ""] + _edit_rows(slips) + [""]
+        lines += ["## Likely OCR slips and characters lost to an encoding", ""] + _edit_rows(slips) + [""]
     return "\n".join(lines)
 
 
@@ -229,7 +229,7 @@ def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a:
     # Editorial edits first, likely OCR slips after them.
     listed = sorted(
         (n for n, edit in enumerate(comparison.edits) if not edit.cosmetic),
-        key=lambda n: bool(comparison.edits[n].detail.get("likely_ocr")),
+        key=lambda n: comparison.edits[n].slip,
     )
     edits = []
     for n in listed:
@@ -315,6 +315,8 @@ def _detail_note(edit: Edit) -> str:
         notes.append(f"{' and '.join(alike)} alike")
     if detail.get("likely_ocr"):
         notes.append("likely an OCR slip")
+    if detail.get("encoding_loss"):
+        notes.append("a character lost to an encoding")
     if edit.kind in ("insertion", "deletion") and detail.get("unit"):
         notes.append(str(detail["unit"]))
     for key, side in (("from", "from a"), ("to", "to b")):

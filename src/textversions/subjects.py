@@ -371,10 +371,36 @@ def lead_names(normalized: Normalized) -> set[str]:
     }
 
 
+_HEADING = re.compile(r"[ \t]*([^\n]{1,%d})\n\s*\S" % 80)
+"""A text's first line when something follows it: a heading (``# chfn``), or a headline."""
+
+
+def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
+    """The Latin identifiers (two letters or more) of a text written mostly in Han characters: those of its heading,
+    and the others (none in the heading when the first line is all the text).
+
+    >>> from textversions.normalize import normalize
+    >>> _heading_and_body(normalize("# chfn\\n\\n> 此命令为 `chpass` 的别名。"))
+    ({'chfn'}, {'chpass'})
+    """
+    text = normalized.text
+    heading = _HEADING.match(normalized.original)
+    lo, hi = np.searchsorted(normalized.offsets, heading.span(1)) if heading else (0, 0)
+    spans = [(start, end) for start, end in _identifiers(text) if end - start >= 2]
+    inside = {text[start:end] for start, end in spans if lo <= start and end <= hi}
+    return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi)}
+
+
 def names_apart(a: Normalized, b: Normalized) -> bool:
     """Does each text's lead name someone or something the other text never mentions (nor a slip of it)?
 
-    Asked of alphabetic texts only (:func:`textversions.shingle.alphabetic`); Chinese names are not capitalized.
+    In alphabetic texts (:func:`textversions.shingle.alphabetic`) the lead is the opening
+    sentence and its names are capitalized words. Chinese names are not capitalized: in
+    texts written mostly in Han characters the lead is the heading and its names are the
+    Latin identifiers it holds, and the texts are apart only when their bodies name
+    different things too: two pages of one template (``# unxz`` "an alias of ``xz
+    --decompress``" / ``# xzcat`` "an alias of ``xz --decompress --stdout``") are about
+    two commands; one body under two headings is one text retitled.
 
     >>> from textversions.normalize import normalize
     >>> fund = "FRANKLIN {0} SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Mthly div 7.1 cts. NOTE: Franklin {0} Fund."
@@ -382,10 +408,20 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     True
     >>> names_apart(normalize(fund.format("Insured")), normalize(fund.format("Insured").replace("7.1", "7.2")))
     False
+    >>> unxz, xzcat = "# unxz\\n\\n此命令为 `xz --decompress` 的别名。", "# xzcat\\n\\n此命令为 `xz --decompress --stdout` 的别名。"
+    >>> names_apart(normalize(unxz), normalize(xzcat)), names_apart(normalize(unxz), normalize(unxz.replace("unxz", "xzd")))
+    (True, False)
     """
-    if not (alphabetic(a.text) and alphabetic(b.text)):
+    if alphabetic(a.text) and alphabetic(b.text):
+        words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
+        leads_a, leads_b = lead_names(a), lead_names(b)
+    elif not (alphabetic(a.text) or alphabetic(b.text)):
+        (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
+        if body_a == body_b:
+            return False
+        words_a, words_b = leads_a | body_a, leads_b | body_b
+    else:
         return False
-    words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
 
     def unknown(names: set[str], other: set[str]) -> bool:
         return any(
@@ -394,4 +430,4 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
             for name in names
         )
 
-    return unknown(lead_names(a), words_b) and unknown(lead_names(b), words_a)
+    return unknown(leads_a, words_b) and unknown(leads_b, words_a)
