@@ -39,6 +39,16 @@ ESTHER_9_19 = (
 UNXZ = "# unxz\n\n> 此命令为 `xz --decompress` 的别名。\n\n- 查看原命令的文档：\n\n`tldr xz`\n"
 XZCAT = "# xzcat\n\n> 此命令为 `xz --decompress --stdout` 的别名。\n\n- 查看原命令的文档：\n\n`tldr xz`\n"
 CHFN = "# chfn\n\n> 此命令为 `chpass` 的别名。\n\n- 查看原命令的文档：\n\n`tldr chpass`\n"
+CARGO_REMOVE = (
+    "# cargo remove\n\n> 从 Rust 项目的 `Cargo.toml` 清单中移除依赖项。\n"
+    "> 更多信息：<https://doc.rust-lang.org/cargo/commands/cargo-remove.html>。\n\n"
+    "- 从当前项目中移除一个依赖项：\n\n`cargo remove {{依赖项}}`\n\n- 移除开发或构建依赖项：\n\n"
+    "`cargo remove --{{dev|build}} {{依赖项}}`\n\n- 移除给定目标平台的依赖项：\n\n`cargo remove --target {{目标}} {{依赖项}}`\n",
+    "# cargo remove\n\n> 從 Rust 專案的 `Cargo.toml` 清單中移除相依項。\n"
+    "> 更多資訊：<https://doc.rust-lang.org/cargo/commands/cargo-remove.html>。\n\n"
+    "- 從目前專案中移除一個相依項：\n\n`cargo remove {{相依項}}`\n\n- 移除開發或組建相依項：\n\n"
+    "`cargo remove --{{dev|build}} {{相依項}}`\n\n- 移除給定目標平台的相依項：\n\n`cargo remove --target {{目标}} {{相依項}}`\n",
+)
 CHFN_TW = "# chfn\n\n> 此命令為 `chpass` 的別名。\n\n- 檢視原命令的文件：\n\n`tldr chpass`\n"
 
 
@@ -82,3 +92,14 @@ def test_pages_of_one_template_about_two_commands_are_two_stories_one_page_in_tw
     assert compare(CHFN, CHFN_TW).relation in ("duplicate", "version")
     # The same body under another heading is the page retitled, not another story.
     assert compare(CHFN, CHFN.replace("# chfn", "# chsh")).relation == "version"
+
+
+def test_a_word_two_editions_write_differently_throughout_is_their_wording_a_name_never():
+    comparison = compare(*CARGO_REMOVE)
+    wording = [edit for edit in comparison.edits if edit.detail.get("throughout")]
+    assert [(edit.kind, edit.cosmetic, edit.a_text, edit.b_text) for edit in wording] == [("script", True, "依赖", "相依")] * 6
+    assert {(edit.a_text, edit.b_text) for edit in comparison.substantive_edits} == {("当前项目", "目前專案"), ("构建依赖", "組建相依")}
+    assert comparison.apply(CARGO_REMOVE[0]) == CARGO_REMOVE[1]
+    # A name corrected throughout between a simplified and a traditional text stays a substitution at every place.
+    named = compare("科长谭巧珍在湖南工作。谭巧珍说，她很高兴。记者采访了谭巧珍。", "科長覃巧珍在湖南工作。覃巧珍說，她很高興。記者採訪了覃巧珍。")
+    assert [edit.kind for edit in named.edits if "覃" in edit.b_text] == ["substitution"] * 3

@@ -438,14 +438,19 @@ def _lost_in_encoding(a_text: str, b_text: str) -> bool:
 
     >>> _lost_in_encoding("臺灣", "?灣"), _lost_in_encoding("\ue02f", "窑"), _lost_in_encoding("吗", "?")
     (True, True, True)
-    >>> _lost_in_encoding("a", "?"), _lost_in_encoding("臺", "台")
-    (False, False)
+    >>> _lost_in_encoding("a", "?"), _lost_in_encoding("臺", "台"), _lost_in_encoding("臺前．", "? 前 ，")
+    (False, False, True)
     """
     a, b = "".join(a_text.split()), "".join(b_text.split())
     if len(a) != len(b) or not a:
         return False
-    lost = [_lost_mark(x, y) or _lost_mark(y, x) for x, y in zip(a, b) if x != y]
+    lost = [_lost_mark(x, y) or _lost_mark(y, x) for x, y in zip(a, b) if x != y and not _both_punctuation(x, y)]
     return bool(lost) and all(lost)
+
+
+def _both_punctuation(x: str, y: str) -> bool:
+    """Two punctuation marks (an edition's 、 where the other has ，): beside a lost character, not a change of it."""
+    return unicodedata.category(x)[0] == unicodedata.category(y)[0] == "P" and "?" not in (x, y)
 
 
 def _lost_mark(mark: str, character: str) -> bool:
@@ -644,6 +649,58 @@ def _corroborated_slips(edits: list[Edit]) -> list[Edit]:
 _MIN_SLIPS = 2
 """Scattered slips a pair needs before any of them is called a likely OCR slip."""
 
+_HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
+_WORDING_LENGTH = 4
+"""Characters, at most, of a word two editions write differently throughout (依赖 / 相依, 软件包 / 套件)."""
+_WORDING_TIMES = 2
+"""Times, at least, a pair swaps a word one way for it to be the editions' wording."""
+
+
+def _edition_wording(edits: list[Edit], a: str, b: str) -> list[Edit]:
+    """Between two editions in different scripts, the words they write differently throughout are their wording:
+    ``script`` edits (cosmetic), with ``detail["throughout"]`` the times the pair swaps that word.
+
+    OpenCC's tables hold the regional vocabulary they hold (软件 / 軟體); two editions
+    also differ in words no table lists (依赖 / 相依, 软件包 / 套件, 阿 / 啊). What tells
+    such a word from an edit is consistency: the pair swaps it at least twice, one
+    way only, and neither edition ever writes the other's word (``a`` and ``b``, the
+    normalized texts, folded to one script). A substitution made of such words and
+    nothing else (添加依赖 / 新增相依) is wording too. A name is never wording: a name
+    corrected throughout (谭巧珍 / 覃巧珍) stays a substitution.
+
+    >>> from textversions import compare
+    >>> a = "安装依赖。添加依赖到项目。删除依赖。"
+    >>> [(e.kind, e.detail.get("throughout")) for e in compare(a, "安裝相依。添加相依到項目。刪除相依。").edits if not e.kind == "script" or e.detail]
+    [('script', 3), ('script', 3), ('script', 3)]
+    """
+    words = [_wording_core(edit) for edit in edits]
+    # A swap the pair reads as a name anywhere (科长谭巧珍 …) is a name at every occurrence.
+    named = {core for core, edit in zip(words, edits) if core and edit.detail.get("name")}
+    counted = Counter(core for core in words if core and len(core[0]) <= _WORDING_LENGTH and len(core[1]) <= _WORDING_LENGTH)
+    swaps = {
+        x: y for (x, y), times in counted.items() if times >= _WORDING_TIMES and x not in b and y not in a and (x, y) not in named
+    }
+    if not swaps:
+        return edits
+    pattern = re.compile("|".join(map(re.escape, sorted(swaps, key=len, reverse=True))))
+    out = list(edits)
+    for n, core in enumerate(words):
+        if core and core not in named and pattern.sub(lambda found: swaps[found.group()], core[0]) == core[1]:
+            times = max(counted[x, swaps[x]] for x in pattern.findall(core[0]))
+            edit = edits[n]
+            out[n] = Edit("script", edit.a_text, edit.b_text, edit.a_span, edit.b_span, True, {"throughout": times})
+    return out
+
+
+def _wording_core(edit: Edit) -> tuple[str, str] | None:
+    """The Han words a substitution swaps, folded to one script (punctuation and spaces left out), or None."""
+    if edit.kind != "substitution" or edit.slip:
+        return None
+    if not all(only_punctuation(_HAN_WORD.sub("", text)) for text in (edit.a_text, edit.b_text)):
+        return None  # letters or digits of another script beside the Han words
+    x, y = ("".join(_HAN_WORD.findall(normalize(text).text)) for text in (edit.a_text, edit.b_text))
+    return (x, y) if x and y and x != y else None
+
 
 def _moved_source(key: str, deleted: list[tuple[int, str]]) -> int | None:
     """Which deleted passage ``key`` (an inserted one) is: a rotation of it, else the most alike."""
@@ -693,7 +750,8 @@ def typed_edits(
             edits.extend(_cosmetic_edits(a_text, b_text, seg.a_orig[0], seg.b_orig[0]))
         else:
             edits.extend(_named(seg, na, nb, container=container, reader=reader, windows=around))
-    return _corroborated_slips(_mark_moved(_figures_in_place(_absorb_layout(edits), na.original, nb.original)))
+    edits = _corroborated_slips(_mark_moved(_figures_in_place(_absorb_layout(edits), na.original, nb.original)))
+    return _edition_wording(edits, na.text, nb.text) if reader.traditional[0] != reader.traditional[1] else edits
 
 
 _LINE_KINDS = frozenset({"insertion", "deletion", "caption", "boilerplate", "truncation", "repeated"})

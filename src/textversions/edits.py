@@ -6,7 +6,9 @@ kind           cosmetic   what it is
 whitespace     yes        line breaks, indentation, spaces (layout only)
 width          yes        full-width against ASCII forms (，/ ,)
 case           yes        letter case only
-script         yes        script variants (奮戰 / 奋战, 着 / 著) and regional words (软件 / 軟體)
+script         yes        script variants (奮戰 / 奋战, 着 / 著), regional words (软件 / 軟體) and words two
+                          editions in two scripts write differently throughout (依赖 / 相依:
+                          ``detail.throughout``, the times the pair swaps it)
 numeral        yes        one value in another numeral form (两千 / 2000, 百分之六 / 6%)
 punctuation    yes        punctuation marks only
 surrounding    yes        the rest of a page around a located article
