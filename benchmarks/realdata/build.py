@@ -23,6 +23,15 @@ Sources (real text nobody here wrote):
   versions (script, variants and regional vocabulary: 文档/文件, 查看/檢視), on every
   platform and under every alias; alias pages (此命令为 `X` 的别名) of different
   commands are one template for different stories.
+* ``bible``: the Chinese Union Version in traditional (``cuv``) and simplified (``cuvs``)
+  script, two electronic editions of one translation (tkacikr/bible-tools): the
+  simplified one has a space between every two characters, revised punctuation (、→，,
+  ．→；), 〔或作…〕 notes as （或译：…）, modern characters (作/做, 阿/啊), ``?`` where its
+  encoding lost a character, and the chapter's number where verse 1 is numbered. One
+  document per chapter, a verse a line; the two editions of a chapter are versions.
+  Books with no chapter of another among them, and the Psalms but those that repeat
+  another psalm (53 ≈ 14, 70 ≈ 40:13–17, 108 ≈ 57 + 60), whose story the labels
+  could not name.
 """
 
 from __future__ import annotations
@@ -42,7 +51,12 @@ SOURCES = {
     "DuckBurnIncense/xin-wen-lian-bo": "ae8d591d33dd3701a34045e0acb24cd5b70b2ede",
     "yuekcc/cctv_news": "f3f077685dd5be6c1dbfe4a65b69d3045d36594f",
     "tldr-pages/tldr": "08e345f42639f67d99282813247ac670dc6e87cb",
+    "tkacikr/bible-tools": "90a9bf78dc93bc9eaa8094c928bf255dc572d28d",
 }
+BIBLE_BOOKS = (8, 17, 18, 19, 20, 21, 22, 25, 32, 45, 48, 58, 59, 66)
+"""Ruth, Esther, Job, Psalms, Proverbs, Ecclesiastes, Song of Songs, Lamentations, Jonah, Romans, Galatians,
+Hebrews, James, Revelation."""
+REPEATED_PSALMS = (53, 70, 108)
 DAYS = [f"202210{day:02d}" for day in range(1, 32)]
 MAX_NEGATIVES_PER_TEMPLATE = 60
 
@@ -142,12 +156,41 @@ def build_tldr(mirrors: Path) -> tuple[list[dict], list[dict]]:
     return documents, negatives
 
 
+def bible_chapters(source: str) -> dict[int, str]:
+    """Each chapter of a book file (``var book = {...}``) as text: a verse a line, its number first, markup removed."""
+    book = json.loads(source[source.index("{") : source.rindex("}") + 1])
+    chapters = {}
+    for chapter, verses in book["chapters"].items():
+        lines = [re.sub(r"<[^>]+>", "", verses[verse]).strip() for verse in sorted(verses, key=int)]
+        chapters[int(chapter)] = "\n".join(lines)
+    return chapters
+
+
+def build_bible(mirrors: Path) -> tuple[list[dict], list[dict]]:
+    repo = "tkacikr/bible-tools"
+    documents = []
+    for book in BIBLE_BOOKS:
+        editions = {}
+        for edition, tag in (("cuv", "bible-t"), ("cuvs", "bible-s")):
+            source = show(mirrors, repo, f"bibles/zh/{edition}/books/{book:02d}.js")
+            if source is None:
+                raise SystemExit(f"{repo}: no book {book} of {edition}")
+            editions[tag] = bible_chapters(source)
+        for chapter in sorted(set(editions["bible-t"]) & set(editions["bible-s"])):
+            if book == 19 and chapter in REPEATED_PSALMS:
+                continue
+            for tag, chapters in editions.items():
+                doc_id = f"{tag}/{book:02d}/{chapter:03d}"
+                documents.append({"id": doc_id, "text": chapters[chapter], "source": repo, "story": f"bible/{book:02d}/{chapter:03d}"})
+    return documents, []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     args = parser.parse_args()
     documents, negatives = [], []
-    for build in (build_xwlb, build_tldr):
+    for build in (build_xwlb, build_tldr, build_bible):
         found, hard = build(args.mirrors)
         documents += found
         negatives += hard
