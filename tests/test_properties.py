@@ -149,7 +149,7 @@ def test_window_signatures_equal_datasketch_per_window(text, window):
         assert np.array_equal(reference.hashvalues, signature)
 
 
-def _reference_bucket_pairs(keys, max_bucket, min_shared):
+def _reference_bucket_pairs(keys, max_bucket, bands):
     """The candidate rules written plainly: dicts and loops, no packing, no partitions."""
     width = max(1, len(keys))
     bits = width.bit_length()
@@ -171,25 +171,25 @@ def _reference_bucket_pairs(keys, max_bucket, min_shared):
             links = [(x, y) for i, x in enumerate(group) for y in group[i + 1 :]]
         for link in links:
             found[link] = found.get(link, 0) + 1
-    return {
-        (x, y): count for (x, y), count in found.items() if count >= min(min_shared, len(keys[x]), len(keys[y]))
-    }
+    # Three shared buckets, or all the smaller document has; two when the smaller is one window (≤ bands keys).
+    smaller = {pair: min(len(keys[pair[0]]), len(keys[pair[1]])) for pair in found}
+    return {pair: count for pair, count in found.items() if count >= min(3, smaller[pair], 2 if smaller[pair] <= bands else 3)}
 
 
 @given(
     st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=40),
     st.integers(2, 6),
-    st.integers(1, 4),
+    st.integers(0, 12),
     st.sampled_from([1, 2]),
 )
-def test_bucket_pairs_follow_their_rules(docs, max_bucket, min_shared, workers):
+def test_bucket_pairs_follow_their_rules(docs, max_bucket, bands, workers):
     from textversions.candidates import Buckets
 
     # Keys spread over the whole 64-bit space (so every partition is used), few distinct ones (so buckets fill).
     keys = [np.array(sorted({(k * 0x9E3779B97F4A7C15) % 2**64 for k in doc}), dtype=np.uint64) for doc in docs]
-    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket, min_shared=min_shared, workers=workers)
+    first, second, shared = Buckets.of(keys).pairs(max_bucket=max_bucket, bands=bands, workers=workers)
     found = dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
-    assert found == _reference_bucket_pairs(keys, max_bucket, min_shared)
+    assert found == _reference_bucket_pairs(keys, max_bucket, bands)
 
 
 @given(st.text(alphabet="abc中文", max_size=80), st.text(alphabet="abc中文", max_size=80), st.integers(1, 6))

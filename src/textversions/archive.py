@@ -40,7 +40,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, SATURATED
+from .candidates import MAX_BUCKET, SATURATED, needed_buckets
 from .common import COMMON_SAMPLE, common_shingles
 from .compare import Comparison, verify
 from .errors import DuplicateId, InvalidArchive, InvalidInput
@@ -50,7 +50,7 @@ from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from . import runs
 from .shingle import ShingleSet, distinct, prepare
-from .sketch import sketch_keys_batch
+from .sketch import lsh_params, sketch_keys_batch
 
 __all__ = ["Archive", "ARCHIVE_SCHEMA_VERSION"]
 
@@ -548,10 +548,15 @@ class Archive:
                 links[link] = links.get(link, 0) + 1
         counted = [(low, high, shared - len(buckets_of[low] & buckets_of[high]) + links.get((low, high), 0)) for low, high, shared in kept]
         facts = self._facts({n for low, high, _ in counted for n in (low, high)})
-        enough = [(count, low, high) for low, high, count in counted if count >= min(MIN_SHARED_BUCKETS, facts[low][0], facts[high][0])]
+        bands = self._bands()
+        enough = [(count, low, high) for low, high, count in counted if count >= needed_buckets(facts[low][0], facts[high][0], bands)]
         self._db.executemany("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", enough)
-        short = [(low, high) for low, high, count in counted if count < min(MIN_SHARED_BUCKETS, facts[low][0], facts[high][0])]
+        short = [(low, high) for low, high, count in counted if count < needed_buckets(facts[low][0], facts[high][0], bands)]
         self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", short)
+
+    def _bands(self) -> int:
+        """LSH bands of a window under the archive's options (:func:`~textversions.candidates.needed_buckets`)."""
+        return lsh_params(self.options.threshold, self.options.num_perm)[0]
 
     def _choose(self, numbers: Iterable[int]) -> None:
         """Put ``numbers`` in the temporary table ``chosen``, for the queries that join documents to it."""
@@ -616,10 +621,10 @@ class Archive:
             for link in links:
                 shared[link] = shared.get(link, 0) + 1
         facts = self._facts({n for pair in shared for n in pair})
-        window = self.window_days
+        window, bands = self.window_days, self._bands()
         candidates = {
             pair: count for pair, count in shared.items()
-            if count >= min(MIN_SHARED_BUCKETS, facts[pair[0]][0], facts[pair[1]][0])
+            if count >= needed_buckets(facts[pair[0]][0], facts[pair[1]][0], bands)
             and (window is None or _days_apart(facts[pair[0]][2], facts[pair[1]][2]) <= window)
         }  # fmt: skip
         before = {}

@@ -7,7 +7,11 @@ one block of the page's) and passages shared by different stories (a few
 windows collide) — all three in one pass. The rules:
 
 * a pair must share ``MIN_SHARED_BUCKETS`` buckets (one is chance, a shared
-  passage fills several), or every bucket the smaller document has;
+  passage fills several), or every bucket the smaller document has — or, when the
+  smaller document is one window (no more buckets than bands), ``ONE_WINDOW_SHARED``:
+  its bands are all the evidence a short text has, and a short version written anew
+  (another script, new punctuation) keeps fewer of them than a long text's windows do
+  (:func:`needed_buckets`);
 * a bucket of more than ``MAX_BUCKET`` documents is text that many share (a
   template, masthead, footer, or one story reprinted everywhere): it links each
   member to the next only, and only members made mostly of such text
@@ -39,14 +43,33 @@ import numba
 import numpy as np
 
 from .errors import InvalidInput
+from .options import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
 from .shingle import Prepared
+from .sketch import lsh_params
 
 __all__ = [
-    "Buckets", "candidate_pairs", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED", "MIN_SHARED_BUCKETS",
+    "Buckets", "candidate_pairs", "needed_buckets", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
+    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED",
 ]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3
 """Buckets two documents must share to be candidates: one is chance, a shared passage fills several."""
+
+ONE_WINDOW_SHARED = 2
+"""Buckets two documents must share when the smaller is one window: two of its bands, not chance in one."""
+DEFAULT_BANDS = lsh_params(DEFAULT_THRESHOLD, DEFAULT_NUM_PERM)[0]
+"""LSH bands of a window under the default options."""
+
+
+def needed_buckets(keys_a: int, keys_b: int, bands: int = DEFAULT_BANDS) -> int:
+    """Buckets two documents with ``keys_a`` and ``keys_b`` distinct keys must share to be candidates.
+
+    >>> needed_buckets(500, 40), needed_buckets(500, 12), needed_buckets(500, 2)
+    (3, 2, 2)
+    """
+    smaller = min(keys_a, keys_b)
+    return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller <= bands else MIN_SHARED_BUCKETS)
+
 
 MAX_BUCKET = 16
 """A bucket of more documents than this is text many share (a template, a reprinted story)."""
@@ -105,13 +128,13 @@ class Buckets:
         self._keys.append(np.asarray(keys, dtype=np.uint64))
 
     def pairs(
-        self, *, max_bucket: int = MAX_BUCKET, min_shared: int = MIN_SHARED_BUCKETS, workers: int = 1
+        self, *, max_bucket: int = MAX_BUCKET, bands: int = DEFAULT_BANDS, workers: int = 1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order.
 
-        Only pairs sharing at least ``min_shared`` buckets, or all the buckets the
-        smaller of the two has. ``workers`` threads take the key-space partitions
-        (compiled kernels that hold no GIL).
+        Only pairs sharing as many buckets as :func:`needed_buckets` asks (``bands``: of
+        a window, by the options the keys were made with). ``workers`` threads take the
+        key-space partitions (compiled kernels that hold no GIL).
         """
         key_counts = self.counts()
         totals = np.maximum(1, key_counts)
@@ -150,7 +173,7 @@ class Buckets:
         shared = np.concatenate([part[1] for part in found])
         del found
         order = np.argsort(codes, kind="stable")
-        return _counted_pairs(codes[order], shared[order], width, key_counts, min_shared)
+        return _counted_pairs(codes[order], shared[order], width, key_counts, bands)
 
 
 _NO_DOCUMENTS = np.zeros(0, dtype=np.bool_)
@@ -166,9 +189,9 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @numba.njit(cache=True, nogil=True)
-def _counted_pairs(codes, counts, width, key_counts, min_shared):  # type: ignore[no-untyped-def]
+def _counted_pairs(codes, counts, width, key_counts, bands):  # type: ignore[no-untyped-def]
     """From sorted pair codes ``low * width + high`` with counts (a code may repeat): the pairs that
-    occur often enough, and how often."""
+    occur often enough (:func:`needed_buckets`), and how often."""
     kept = 0
     for sweep in range(2):
         if sweep == 1:
@@ -184,7 +207,9 @@ def _counted_pairs(codes, counts, width, key_counts, min_shared):  # type: ignor
                 total += counts[end]
                 end += 1
             low, high = codes[start] // width, codes[start] % width
-            if total >= min(min_shared, key_counts[low], key_counts[high]):
+            smaller = min(key_counts[low], key_counts[high])
+            needed = min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller <= bands else MIN_SHARED_BUCKETS)
+            if total >= needed:
                 if sweep == 1:
                     first[kept], second[kept], shared[kept] = low, high, total
                 kept += 1
@@ -263,16 +288,17 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: 
 
 
 def candidate_pairs(
-    keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET, workers: int = 1
+    keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET, bands: int = DEFAULT_BANDS, workers: int = 1
 ) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
     ``keys`` is each document's bucket keys, or a :class:`Buckets` holding them;
+    ``bands`` the LSH bands of a window under the options they were made with;
     ``workers`` threads share the pairing.
     """
     if not isinstance(keys, Buckets):
         keys = Buckets.of(keys)
-    first, second, shared = keys.pairs(max_bucket=max_bucket, workers=workers)
+    first, second, shared = keys.pairs(max_bucket=max_bucket, bands=bands, workers=workers)
     return dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
 
 

@@ -5,7 +5,8 @@ A pair passes three stages on its way to a relation, the stages of
 
 1. ``candidate`` — the windows of both texts are sketched (MinHash, LSH bands);
    the pair is a candidate when they share ``MIN_SHARED_BUCKETS`` buckets, or every
-   bucket the smaller text has (:mod:`textversions.candidates`);
+   bucket the smaller text has, or two when the smaller text is one window
+   (:func:`~textversions.candidates.needed_buckets`);
 2. ``passage`` — exactly: some stretch of ``min_passage`` characters shares a
    quarter of its shingles with the other text (:func:`~textversions.candidates.shares_passage`);
 3. ``relation`` — the alignment's coverage against ``min_coverage``, the located
@@ -35,7 +36,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, passage_density
+from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, needed_buckets, passage_density
 from .common import own_text
 from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge, subjects_of
 from .normalize import check_text
@@ -192,7 +193,8 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
             for key in keys[0][window, columns].tolist():
                 for other in by_key_b.get(key, ()):
                     pairs[(window, other)] += 1
-    found = candidate_pairs(distinct)  # each text's distinct keys: what document_keys gives find_versions
+    bands = lsh_params(options.threshold, options.num_perm)[0]
+    found = candidate_pairs(distinct, bands=bands)  # each text's distinct keys: what document_keys gives find_versions
     signatures = [minhash(doc.sketch_hashes, num_perm=options.num_perm, seed=options.seed) for doc in (a, b)]
     distinct_a, distinct_b, both = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
     union = distinct_a + distinct_b - both
@@ -213,7 +215,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
 
 def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
     windows, buckets, shared = sketch["windows"], sketch["buckets"], sketch["shared_buckets"]
-    needed = min(MIN_SHARED_BUCKETS, *buckets) if min(buckets) else MIN_SHARED_BUCKETS
+    needed = needed_buckets(*buckets, lsh_params(options.threshold, options.num_perm)[0]) if min(buckets) else MIN_SHARED_BUCKETS
     head = (
         f"candidate check: a has {windows[0]} sketched windows ({buckets[0]} LSH buckets), b {windows[1]} ({buckets[1]}); "
         f"window {options.window} shingles, threshold {options.threshold}, {options.num_perm} permutations. "
@@ -259,7 +261,7 @@ def _candidate_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
         for value in values:
             changed = Options.of(options, **{name: value})
             keys = [document_keys(doc.sketch_hashes, changed, by_words=doc.sketched_by_words) for doc in (a, b)]
-            found = candidate_pairs(keys)
+            found = candidate_pairs(keys, bands=lsh_params(changed.threshold, changed.num_perm)[0])
             if found:
                 densest, needed = passage_density(a, b, min_passage=options.min_passage)
                 after = "and it would then pass the passage check" if densest >= needed else "but it would then fall at the passage check"

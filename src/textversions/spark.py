@@ -12,8 +12,8 @@ the local engine uses:
   row per (document, LSH bucket).
 * **candidates**: the banding rules of :func:`~textversions.index.bucket_pairs`
   as group-bys and joins: small buckets pair all members, big buckets (template
-  text) chain only documents made mostly of shared text, and a pair needs
-  ``MIN_SHARED_BUCKETS`` shared buckets.
+  text) chain only documents made mostly of shared text, and a pair needs the
+  shared buckets :func:`~textversions.candidates.needed_buckets` asks.
 * **verify and align**: the pair's two texts joined in, then
   :func:`~textversions.find.relate` in ``mapInArrow``; the corpus-common
   shingles (measured on the same sample as locally, the first documents) travel with
@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, SATURATED
+from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, ONE_WINDOW_SHARED, SATURATED
 from .common import common_sample, common_shingles
 from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
@@ -58,7 +58,7 @@ from .find import Relation
 from .io import TEXT_SUFFIXES
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, prepare
-from .sketch import sketch_keys
+from .sketch import lsh_params, sketch_keys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -193,7 +193,7 @@ def find_versions_spark(
         .mapInArrow(_sketcher(options, bits), "position long, keys long, buckets array<long>")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    pairs = _candidate_pairs(sketches)
+    pairs = _candidate_pairs(sketches, lsh_params(options.threshold, options.num_perm)[0])
     common = _common_shingles(docs, count, options)
     texts = docs.select("position", "id", "text")
     tasks = (
@@ -286,8 +286,9 @@ def _sketcher(options: Options, bits: int) -> Any:
     return sketch
 
 
-def _candidate_pairs(sketches: DataFrame) -> DataFrame:
-    """``(low, high)`` positions of candidate pairs: :func:`~textversions.candidates.candidate_pairs` as Spark steps.
+def _candidate_pairs(sketches: DataFrame, bands: int) -> DataFrame:
+    """``(low, high)`` positions of candidate pairs: :func:`~textversions.candidates.candidate_pairs` as Spark steps
+    (``bands``: of a window, by the options the keys were made with).
 
     The pairs are computed and cached before this returns; so are none of the intermediate tables.
     """
@@ -328,7 +329,15 @@ def _candidate_pairs(sketches: DataFrame) -> DataFrame:
     pairs = (
         shared.join(sizes.select(F.col("position").alias("low"), F.col("keys").alias("low_keys")), "low")
         .join(sizes.select(F.col("position").alias("high"), F.col("keys").alias("high_keys")), "high")
-        .filter(F.col("shared") >= F.least(F.lit(MIN_SHARED_BUCKETS), F.col("low_keys"), F.col("high_keys")))
+        .withColumn("smaller", F.least(F.col("low_keys"), F.col("high_keys")))
+        .filter(
+            F.col("shared")
+            >= F.least(
+                F.lit(MIN_SHARED_BUCKETS),
+                F.col("smaller"),
+                F.when(F.col("smaller") <= bands, F.lit(ONE_WINDOW_SHARED)).otherwise(F.lit(MIN_SHARED_BUCKETS)),
+            )
+        )
         .select("low", "high")
         .localCheckpoint()
     )
