@@ -376,8 +376,8 @@ _HEADING = re.compile(r"[ \t]*([^\n]{1,%d})\n\s*\S" % 80)
 
 
 def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
-    """The Latin identifiers (two letters or more) of a text written mostly in Han characters: those of its heading,
-    and the others (none in the heading when the first line is all the text).
+    """The Latin identifiers of a text written mostly in Han characters: those of its heading, and the others (two
+    letters or more; none in the heading when the first line is all the text).
 
     >>> from textversions.normalize import normalize
     >>> _heading_and_body(normalize("# chfn\\n\\n> 此命令为 `chpass` 的别名。"))
@@ -386,9 +386,18 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     text = normalized.text
     heading = _HEADING.match(normalized.original)
     lo, hi = np.searchsorted(normalized.offsets, heading.span(1)) if heading else (0, 0)
-    spans = [(start, end) for start, end in _identifiers(text) if end - start >= 2]
-    inside = {text[start:end] for start, end in spans if lo <= start and end <= hi}
-    return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi)}
+    spans = _identifiers(text)
+    inside = {text[start:end] for start, end in spans if lo <= start and end <= hi}  # a heading's letter names (# bun c)
+    return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
+
+
+def _headline_words(normalized: Normalized) -> set[str]:
+    """The words of a text's first line when something follows it, months and weekdays left out."""
+    heading = _HEADING.match(normalized.original)
+    if heading is None:
+        return set()
+    lo, hi = np.searchsorted(normalized.offsets, heading.span(1))
+    return {word for word in NAME_WORD.findall(normalized.text, lo, hi) if word.rstrip(".") not in _CALENDAR}
 
 
 def names_apart(a: Normalized, b: Normalized) -> bool:
@@ -412,21 +421,25 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     >>> names_apart(normalize(unxz), normalize(xzcat)), names_apart(normalize(unxz), normalize(unxz.replace("unxz", "xzd")))
     (True, False)
     """
+    slip = 1  # characters a name may differ by per six of its own, at least: a slip of typing or OCR
     if alphabetic(a.text) and alphabetic(b.text):
         words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
         leads_a, leads_b = lead_names(a), lead_names(b)
+        if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline names the subject
+            leads_a, leads_b = _headline_words(a), _headline_words(b)
     elif not (alphabetic(a.text) or alphabetic(b.text)):
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
             return False
         words_a, words_b = leads_a | body_a, leads_b | body_b
+        slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
     else:
         return False
 
     def unknown(names: set[str], other: set[str]) -> bool:
         return any(
             name not in other
-            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(1, len(name) // 6)) is None
+            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
             for name in names
         )
 
