@@ -13,7 +13,8 @@ CLI writes); datasketch only computes one ``update_batch`` MinHash per document 
 thread), the first step of its own dedup pipeline. Medians of ``--repeat`` runs.
 
 The real-news row is the fidelity development set (``benchmarks/realdata/devset.jsonl.gz``: 2,010 新闻联播
-transcripts and tldr pages, many of them sharing passages), the same whole job in a fresh process.
+transcripts and tldr pages, many of them sharing passages; its Bible chapters left out), the same whole job
+in a fresh process.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def real_news(workers: int) -> dict:  # type: ignore[type-arg]
 import gzip
 from textversions import find_versions
 with gzip.open({str(path)!r}, "rt", encoding="utf-8") as lines:
-    docs = [(row["id"], row["text"]) for row in map(json.loads, lines)]
+    docs = [(row["id"], row["text"]) for row in map(json.loads, lines) if not row["id"].startswith("bible")]
 find_versions([("a", "warm up " * 20), ("b", "warm up " * 20)])
 started = time.perf_counter()
 found = find_versions(docs, workers={workers})

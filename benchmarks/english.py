@@ -128,7 +128,7 @@ def main() -> None:
             f"| {recall:.3f} | {apart:.3f} | {len(texts) / seconds:,.0f} | {megabytes / seconds:.2f} |"
         )
     with gzip.open(DATA / "devset.jsonl.gz", "rt", encoding="utf-8") as lines:
-        chinese = {row["id"]: row["text"] for row in map(json.loads, lines)}
+        chinese = {row["id"]: row["text"] for row in map(json.loads, lines) if not row["id"].startswith("bible")}
     times = []
     for _ in range(args.repeat):
         start = time.perf_counter()

@@ -31,7 +31,7 @@ from textversions import find_versions
 path = sys.argv[1]
 opener = gzip.open if path.endswith(".gz") else open
 with opener(path, "rt", encoding="utf-8") as lines:
-    docs = [(record["id"], record["text"]) for record in map(json.loads, lines)]
+    docs = [(record["id"], record["text"]) for record in map(json.loads, lines) if not record["id"].startswith("bible")]
 marks = {}
 def progress(stage, done, total):
     marks[stage] = (time.perf_counter(), total)
