@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -63,6 +64,15 @@ def _opened(browser, path, height):  # type: ignore[no-untyped-def]
     opened.goto(path.as_uri())
     opened.wait_for_load_state("load")
     return context, opened, problems, requests
+
+
+def _bodies_ready(opened, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a large report has decoded its pairs. Asked from here, not with ``wait_for_function``: its
+    predicate is evaluated as a string in the page, which the report's Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout
+    while opened.evaluate("document.body.dataset.bodies") != "ready":
+        assert time.monotonic() < deadline, "the report's pairs were never decoded"
+        opened.wait_for_timeout(20)
 
 
 @pytest.fixture()
@@ -200,7 +210,7 @@ def lazy_page(browser, seeds, tmp_path_factory):
     path = tmp_path_factory.mktemp("lazy") / "report.html"
     path.write_text(result_html(result, docs, lazy=True), encoding="utf-8")
     context, opened, problems, requests = _opened(browser, path, 600)
-    opened.wait_for_function("document.body.dataset.bodies === 'ready'")
+    _bodies_ready(opened)
     yield opened, problems, requests, result
     context.close()
 
@@ -237,7 +247,7 @@ def test_a_pair_jumped_to_in_a_large_report_stays_in_view_while_the_pairs_above_
     path = tmp_path / "large.html"
     path.write_text(result_html(find_versions(docs, workers=2), docs, lazy=True), encoding="utf-8")
     context, opened, problems, _ = _opened(browser, path, 900)
-    opened.wait_for_function("document.body.dataset.bodies === 'ready'")
+    _bodies_ready(opened)
     order = opened.evaluate("[...document.querySelectorAll('section.pair')].map(s => s.id)")
     target = order[len(order) * 3 // 4]
     opened.locator(f'a[href="#{target}"]').click()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textversions import compare, find_versions
 from textversions.report import comparison_html, comparison_markdown, result_html, result_markdown
 
+from conftest import WEB
+
 EVIL = '"><script>alert(1)</script>|`x`'
 TEXT = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。<b>粗体</b>在抗击疫情的斗争中奋勇争先。"
 
@@ -85,13 +87,41 @@ def test_a_large_report_carries_each_pair_once_compressed_and_is_otherwise_the_s
     import re
     from importlib.resources import files
 
+    from markupsafe import escape
+
+    # Two versions with characters beyond the BMP, which a script's string counts twice ("𠀀", "🙂").
+    story = seeds[WEB][:400]
+    astral = "𠀀" + story[:100] + "🙂'引号' & <标记>" + story[100:300] + "𠀁" + story[300:]
+    seeds = {**seeds, "astral": astral, "astral-2": astral.replace("🙂", "🙃").replace("𠀁", "𠀂𠀃")}
     result = find_versions(seeds)
     eager, lazy = result_html(result, seeds, lazy=False), result_html(result, seeds, lazy=True)
     store = re.search(r'<script type="application/octet-stream" id="tv-bodies">([A-Za-z0-9+/=]+)</script>\n', lazy)
-    bodies = json.loads(gzip.decompress(base64.b64decode(store.group(1))))
+    carried = json.loads(gzip.decompress(base64.b64decode(store.group(1))))
+    bodies, texts = carried["bodies"], carried["texts"]
     assert len(bodies) == len(result.relations) and len(lazy) < len(eager) + len(store.group(0))
+    assert sorted(texts) == sorted({seeds[doc] for r in result.relations for doc in (r.a, r.b)})  # each text once
+    assert ("astral", "astral-2", "version") in {(r.a, r.b, r.kind) for r in result.relations}
     slot = r'<div class="lazy" data-n="(\d+)"><p class="muted">Opening this pair…</p></div>'
     assert len(re.findall(slot, lazy)) == len(result.relations)
+
+    def stretch(found: re.Match) -> str:  # what the page's script puts in place of a reference: UTF-16 units
+        ref, start, end = map(int, found.group(1).split(","))
+        return str(escape(texts[ref].encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")))
+
+    def marked(body: str, number: int) -> str:  # what the script makes of a mark that carries its number only
+        out, side = [], "a"
+        for piece in re.split(r'(<div class="[ab]">)', body):
+            side = piece[12] if re.fullmatch(r'<div class="[ab]">', piece) else side
+            label = f"p{number}-e"
+            out.append(re.sub(
+                r'<mark class="k-([^" ]+)([^"]*)" data-e="(\d+)">',
+                lambda m: f'<mark class="k-{m[1]}{m[2]}" id="{label}{m[3]}-{side}" data-edit="{label}{m[3]}" '
+                f'data-side="{side}" title="{m[1]}">', piece,
+            ))  # fmt: skip
+        return "".join(out)
+
+    bodies = [marked(re.sub(r"<q-t>([0-9,]+)</q-t>", stretch, body), n) for n, body in enumerate(bodies)]
+    assert all("<q-t>" not in body and "data-e=" not in body for body in bodies)
     rebuilt = re.sub(slot, lambda m: bodies[int(m.group(1))], lazy.replace(store.group(0), ""))
     opener = files("textversions").joinpath("templates/lazy.js").read_text("utf-8").rstrip("\n")
     assert rebuilt.replace(opener, "") == eager

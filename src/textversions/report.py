@@ -19,9 +19,11 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+import numpy as np
 from markupsafe import Markup, escape
 
 from .calibrate import Calibration, Setting
@@ -139,20 +141,55 @@ _COLLAPSE = 400
 """Surrounding page text longer than this is folded away."""
 
 
-def _mark(edit: Edit, number: int, side: str, prefix: str) -> str:
-    """An edit marked in one text; every value escaped (the hot path of a large report, so plain strings)."""
+_REFERENCED = 24
+"""Characters from which a large report shows a stretch of text by reference to the text it carries once."""
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A text a pair's body shows stretches of: inline and escaped, or — in a large report, when ``ref`` numbers it
+    among the texts the page carries once — as ``<q-t>ref,start,end</q-t>`` (UTF-16 units, as the page's script
+    slices), which the script replaces with that stretch as text."""
+
+    text: str
+    ref: int | None = None
+
+    def shown(self, start: int, end: int) -> str:
+        if self.ref is None or end - start < _REFERENCED:
+            return str(escape(self.text[start:end]))
+        return f"<q-t>{self.ref},{self._units(start)},{self._units(end)}</q-t>"
+
+    def _units(self, position: int) -> int:
+        """A code-point position as a position in UTF-16 units (a character beyond the BMP takes two)."""
+        return position + int(self._astral_before[position]) if self._astral_before is not None else position
+
+    @functools.cached_property
+    def _astral_before(self) -> np.ndarray | None:
+        if self.text.isascii() or max(self.text) <= "\uffff":
+            return None
+        astral = np.frombuffer(self.text.encode("utf-32-le"), dtype=np.uint32) > 0xFFFF
+        return np.concatenate([[0], np.cumsum(astral)])
+
+
+def _mark(edit: Edit, number: int, side: str, prefix: str, source: _Source) -> str:
+    """An edit marked in one text; every value escaped (the hot path of a large report, so plain strings). In a
+    large report (``source.ref`` set) the mark carries its number only, and the page's script gives it the id,
+    ``data-edit``, ``data-side`` and title an eager page writes: a pair's body holds hundreds of marks."""
     text = getattr(edit, side + "_text")
     kind = escape(edit.kind)  # one of KINDS, unless a comparison was read from a file someone wrote
     classes = f"k-{kind} " + ("cosmetic" if edit.cosmetic else "substantive")
     label = f"{prefix}-e{number}"
-    shown = escape(text) if text else ("" if edit.cosmetic else "∅")
-    mark = f'<mark class="{classes}" id="{label}-{side}" data-edit="{label}" data-side="{side}" title="{kind}">{shown}</mark>'
+    shown = source.shown(*getattr(edit, side + "_span")) if text else ("" if edit.cosmetic else "∅")
+    if source.ref is None:
+        mark = f'<mark class="{classes}" id="{label}-{side}" data-edit="{label}" data-side="{side}" title="{kind}">{shown}</mark>'
+    else:
+        mark = f'<mark class="{classes}" data-e="{number}">{shown}</mark>'
     if edit.kind == "surrounding" and len(text) > _COLLAPSE:
         return f'<details class="surrounding"><summary>rest of the page: {len(text)} characters</summary>{mark}</details>'
     return mark
 
 
-def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str, names: tuple[str, str]) -> Markup:
+def _aligned_rows(comparison: Comparison, a: _Source, b: _Source, prefix: str, names: tuple[str, str]) -> Markup:
     """Both texts in one grid under their names (which stay in view while it scrolls), a row per line
     of unchanged text, every edit marked in place. Built here, not in a template, with every value
     escaped: a report of 20,000 documents marks a few hundred thousand edits."""
@@ -166,40 +203,44 @@ def _aligned_rows(comparison: Comparison, a: str, b: str, prefix: str, names: tu
             row_a.clear()
             row_b.clear()
 
-    def unchanged(text: str) -> None:
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
-            if line:
-                shown = str(escape(line))
+    def unchanged(start: int, end: int) -> None:
+        """a's text from ``start`` to ``end``, the same in b: a row per line."""
+        while True:
+            stop = a.text.find("\n", start, end)
+            line_end = end if stop < 0 else stop
+            if line_end > start:
+                shown = a.shown(start, line_end)
                 row_a.append(shown)
                 row_b.append(shown)
-            if index < len(lines) - 1:
-                flush()
+            if stop < 0:
+                return
+            flush()
+            start = stop + 1
 
     position_a = 0
     for number, edit in sorted(enumerate(comparison.edits), key=lambda item: (item[1].a_span, item[1].b_span)):
-        unchanged(a[position_a : edit.a_span[0]])
-        row_a.append(_mark(edit, number, "a", prefix))
-        row_b.append(_mark(edit, number, "b", prefix))
+        unchanged(position_a, edit.a_span[0])
+        row_a.append(_mark(edit, number, "a", prefix, a))
+        row_b.append(_mark(edit, number, "b", prefix, b))
         position_a = edit.a_span[1]
-    unchanged(a[position_a:])
+    unchanged(position_a, len(a.text))
     flush()
     return Markup('<div class="rows">' + "".join(cells) + "</div>")
 
 
-def _passages_view(comparison: Comparison, a: str, b: str, prefix: str) -> Markup:
+def _passages_view(comparison: Comparison, a: _Source, b: _Source, prefix: str) -> Markup:
     """For reuse: the shared passages, highlighted in each text side by side (every value escaped)."""
 
-    def highlighted(text: str, side: str) -> str:
+    def highlighted(source: _Source, side: str) -> str:
         out, position = [], 0
         spans = sorted((getattr(p, side + "_span"), n) for n, p in enumerate(comparison.passages))
         for (lo, hi), number in spans:
             if lo < position:  # overlaps the passage before (a repeated passage): shown once
                 continue
-            out.append(str(escape(text[position:lo])))
-            out.append(f'<mark class="k-shared" id="{prefix}-s{number}-{side}" data-edit="{prefix}-s{number}">{escape(text[lo:hi])}</mark>')
+            out.append(source.shown(position, lo))
+            out.append(f'<mark class="k-shared" id="{prefix}-s{number}-{side}" data-edit="{prefix}-s{number}">{source.shown(lo, hi)}</mark>')
             position = hi
-        out.append(str(escape(text[position:])))
+        out.append(source.shown(position, len(source.text)))
         return "".join(out)
 
     return Markup(f'<div class="sides"><div class="side">{highlighted(a, "a")}</div><div class="side">{highlighted(b, "b")}</div></div>')
@@ -222,7 +263,7 @@ def _pair_section(number: int, comparison: Comparison, a_name: str, b_name: str,
     )  # fmt: skip
 
 
-def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a: str, b: str) -> Markup:
+def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a: _Source, b: _Source) -> Markup:
     prefix = f"p{number}"
     if comparison.relation in ("reuse", "unrelated"):
         return _render("pair_body.html", prefix=prefix, passages=comparison.passages, texts=_passages_view(comparison, a, b, prefix))
@@ -236,8 +277,8 @@ def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a:
         edit = comparison.edits[n]
         edits.append({
             "number": n, "kind": edit.kind,
-            "before": _one_line(a[max(0, edit.a_span[0] - _CONTEXT) : edit.a_span[0]], _CONTEXT, empty=""),
-            "after": _one_line(a[edit.a_span[1] : edit.a_span[1] + _CONTEXT], _CONTEXT, empty=""),
+            "before": _one_line(a.text[max(0, edit.a_span[0] - _CONTEXT) : edit.a_span[0]], _CONTEXT, empty=""),
+            "after": _one_line(a.text[edit.a_span[1] : edit.a_span[1] + _CONTEXT], _CONTEXT, empty=""),
             "a_text": _one_line(edit.a_text, 40), "b_text": _one_line(edit.b_text, 40), "note": _detail_note(edit),
         })  # fmt: skip
     region = None
@@ -251,23 +292,28 @@ def _pair_body(number: int, comparison: Comparison, a_name: str, b_name: str, a:
     )  # fmt: skip
 
 
-def _page(title: str, body: Markup, *, legend: bool = True, bodies: Sequence[str] = ()) -> str:
+def _page(
+    title: str, body: Markup, *, legend: bool = True, bodies: Sequence[str] = (), texts: Sequence[str] = ()
+) -> str:
     """A self-contained page; ``legend``: the edit kinds and the cosmetic switch in the header, and the script they
-    need; ``bodies``: the pairs' bodies, carried compressed, for the slots of a large report."""
+    need; ``bodies``: the pairs' bodies, carried compressed with the ``texts`` they refer to, for the slots of a
+    large report."""
     kinds = [(kind, kind in COSMETIC_KINDS) for kind in KINDS]
-    packed = _packed(bodies) if bodies else ""
+    packed = _packed(bodies, texts) if bodies else ""
     return str(_render("page.html", title=title, body=body, legend=legend, kinds=kinds, bodies=packed))
 
 
-def _packed(bodies: Sequence[str]) -> str:
-    """The bodies as one JSON array, gzipped (no time stamp: the same report gives the same bytes), in base64."""
-    data = json.dumps(list(bodies), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
+def _packed(bodies: Sequence[str], texts: Sequence[str]) -> str:
+    """``{"texts": [...], "bodies": [...]}`` as JSON, gzipped (no time stamp: the same report gives the same bytes),
+    in base64. The texts come first, a family's side by side: gzip finds a version's text in the one before."""
+    data = json.dumps({"texts": list(texts), "bodies": list(bodies)}, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(gzip.compress(data.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
 
 
 def comparison_html(comparison: Comparison, a: str, b: str, a_name: str = "a", b_name: str = "b") -> str:
     """One self-contained HTML page for a pair, both texts side by side."""
-    return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, _pair_body(0, comparison, a_name, b_name, a, b)))
+    body = _pair_body(0, comparison, a_name, b_name, _Source(a), _Source(b))
+    return _page(f"{a_name} ↔ {b_name}", _pair_section(0, comparison, a_name, b_name, body))
 
 
 def result_overview_html(result: Result, *, links: bool = False) -> str:
@@ -347,20 +393,26 @@ def result_html(
     """One self-contained HTML page for a corpus: families, relations, each pair side by side, then the
     ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them).
 
-    ``lazy`` (by default, above ``LAZY_OVER`` relations): each pair's edits and texts travel once, gzipped in the
-    page, and are opened by its script when the pair comes near the screen (or is jumped to), so a report of
-    20,000 documents opens at once instead of laying out every pair.
+    ``lazy`` (by default, above ``LAZY_OVER`` relations): each pair's edits travel once, gzipped in the page with
+    the texts they show (each text once, however many pairs show it), and are opened by its script when the pair
+    comes near the screen (or is jumped to), so a report of 20,000 documents opens at once instead of laying out
+    every pair.
     """
     ordered = _by_importance(result)
     lazy = len(ordered) > LAZY_OVER if lazy is None else lazy
-    bodies = {n: _pair_body(n, r.comparison, r.a, r.b, texts[r.a], texts[r.b]) for n, r in ordered}
+    shown = {doc for _, r in ordered for doc in (r.a, r.b)}
+    carried = [doc for family in result.families for doc in family if doc in shown]  # a family's texts side by side
+    sources = {doc: _Source(texts[doc], n if lazy else None) for n, doc in enumerate(carried)}
+    bodies = {n: _pair_body(n, r.comparison, r.a, r.b, sources[r.a], sources[r.b]) for n, r in ordered}
     pairs = [_pair_section(n, r.comparison, r.a, r.b, None if lazy else bodies[n]) for n, r in ordered]
     tables = [
         Markup(collation_overview_html(collation, prefix=f"f{number}", title=f"Family {number}: collation"))
         for number, collation in collations
     ]
     page = Markup("").join([Markup(result_overview_html(result, links=True)), *pairs, *tables])
-    return _page("textversions report", page, bodies=[str(bodies[n]) for n in range(len(ordered))] if lazy else ())
+    if not lazy:
+        return _page("textversions report", page)
+    return _page("textversions report", page, bodies=[str(bodies[n]) for n in range(len(ordered))], texts=[texts[doc] for doc in carried])
 
 
 IMPORTANCE = {"contains": 0, "version": 1, "duplicate": 2, "reuse": 3}
