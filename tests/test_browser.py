@@ -236,6 +236,28 @@ def test_a_large_report_opens_each_pair_near_the_screen_escaped_and_offline(lazy
     assert "<script>window.__pwned=2</script>" in opened.inner_text("body")
 
 
+def test_every_pair_of_a_large_report_opens_at_once_for_the_browsers_find(browser, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.corpus import generate
+
+    docs = dict(generate(600, seed=0).docs)
+    result = find_versions(docs, workers=2)
+    path = tmp_path / "report.html"
+    path.write_text(result_html(result, docs, lazy=True), encoding="utf-8")
+    context, opened, problems, _ = _opened(browser, path, 600)
+    _bodies_ready(opened)
+    last = f"#p{len(result.relations) - 1}"
+    assert opened.locator(f"{last} > .lazy").count() == 1  # far down: not opened yet
+    opened.locator("#open-all").click()
+    assert opened.locator(".lazy").count() == 0 and opened.locator("#open-all").is_disabled()
+    assert opened.locator(f"{last} .rows, {last} .sides").count() == 1 and "<q-t>" not in opened.content()
+    assert problems == []
+    context.close()
+
+
 def test_a_pair_jumped_to_in_a_large_report_stays_in_view_while_the_pairs_above_it_open(browser, tmp_path):
     import sys
     from pathlib import Path

@@ -21,5 +21,8 @@ var near=new IntersectionObserver(function(entries){entries.forEach(function(e){
 if(e.isIntersecting){fill(e.target,all);near.unobserve(e.target);}});},{rootMargin:'2000px 0px'});
 document.querySelectorAll('section.pair').forEach(function(s){if(s.querySelector(':scope > .lazy'))near.observe(s);});
 window.addEventListener('hashchange',jump);jump();
+var every=document.getElementById('open-all');every.disabled=false;
+every.addEventListener('click',function(){document.querySelectorAll('section.pair').forEach(function(s){fill(s,all);near.unobserve(s);});
+every.disabled=true;every.textContent='every pair is open';});
 document.body.dataset.bodies='ready';});
 })();
