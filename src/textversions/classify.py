@@ -669,9 +669,9 @@ def _edition_wording(edits: list[Edit], a: str, b: str) -> list[Edit]:
     corrected throughout (谭巧珍 / 覃巧珍) stays a substitution.
 
     >>> from textversions import compare
-    >>> a = "安装依赖。添加依赖到项目。删除依赖。"
-    >>> [(e.kind, e.detail.get("throughout")) for e in compare(a, "安裝相依。添加相依到項目。刪除相依。").edits if not e.kind == "script" or e.detail]
-    [('script', 3), ('script', 3), ('script', 3)]
+    >>> edits = compare("安装依赖。添加依赖到项目。删除依赖。", "安裝相依。添加相依到項目。刪除相依。").edits
+    >>> [(e.kind, e.a_text, e.b_text, e.detail) for e in edits if not e.cosmetic or e.detail]
+    [('script', '依赖', '相依', {'throughout': 3}), ('script', '依赖', '相依', {'throughout': 3}), ('script', '依赖', '相依', {'throughout': 3})]
     """
     words = [_wording_core(edit) for edit in edits]
     # A swap the pair reads as a name anywhere (科长谭巧珍 …) is a name at every occurrence.

@@ -32,7 +32,8 @@ terms) is the same on the day, so the share of changed tokens stays low.
 :func:`names_apart` asks the editor's question instead: does each text's lead (its
 opening sentence) name someone or something the other text never mentions? A
 version keeps the subject its lead names; a corrected figure or an added
-paragraph does not change it.
+paragraph does not change it. In Chinese text a page's heading names its subject
+(``# unxz`` / ``# xzcat``: two commands' pages of one template).
 
 >>> from textversions.normalize import normalize
 >>> [normalize("国家卫生健康委今天（10月3日）通报：新增确诊病例240例。").text[s:e]
@@ -371,7 +372,7 @@ def lead_names(normalized: Normalized) -> set[str]:
     }
 
 
-_HEADING = re.compile(r"[ \t]*([^\n]{1,%d})\n\s*\S" % 80)
+_HEADING = re.compile(r"[ \t]*([^\n]{1,80})\n\s*\S")
 """A text's first line when something follows it: a heading (``# chfn``), or a headline."""
 
 
@@ -404,7 +405,8 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     """Does each text's lead name someone or something the other text never mentions (nor a slip of it)?
 
     In alphabetic texts (:func:`textversions.shingle.alphabetic`) the lead is the opening
-    sentence and its names are capitalized words. Chinese names are not capitalized: in
+    sentence and its names are capitalized words; when neither lead names anyone (``Qtly
+    div 11 cts vs 11 cts prior``), the headlines' words stand for them. Chinese names are not capitalized: in
     texts written mostly in Han characters the lead is the heading and its names are the
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
