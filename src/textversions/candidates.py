@@ -28,7 +28,7 @@ the survivors go to alignment.
 >>> options = Options(window=16, min_passage=20)
 >>> texts = ["越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨" * 2,
 ...          "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨", "天气晴朗"]
->>> sorted(candidate_pairs([sketch_keys(text, options) for text in texts]))
+>>> sorted(candidate_pairs([sketch_keys(text, options) for text in texts], bands=DEFAULT_BANDS))
 [(0, 1)]
 >>> shares_passage(prepare(texts[0], options), prepare(texts[1], options), min_passage=20)
 True
@@ -49,7 +49,7 @@ from .sketch import lsh_params
 
 __all__ = [
     "Buckets", "candidate_pairs", "needed_buckets", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
-    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED",
+    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "DEFAULT_BANDS",
 ]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3
@@ -93,7 +93,7 @@ class Buckets:
 
     >>> buckets = Buckets()
     >>> buckets.add(np.array([2, 1]), np.array([1 << 40, 2 << 40, 1 << 40], dtype=np.uint64))
-    >>> [a.tolist() for a in buckets.pairs()]
+    >>> [a.tolist() for a in buckets.pairs(bands=DEFAULT_BANDS)]
     [[0], [1], [1]]
     """
 
@@ -127,9 +127,7 @@ class Buckets:
         self._counts.append(counts)
         self._keys.append(np.asarray(keys, dtype=np.uint64))
 
-    def pairs(
-        self, *, max_bucket: int = MAX_BUCKET, bands: int = DEFAULT_BANDS, workers: int = 1
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pairs(self, *, bands: int, max_bucket: int = MAX_BUCKET, workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, second, shared)``: document pairs ``first < second`` and the buckets they share, in order.
 
         Only pairs sharing as many buckets as :func:`needed_buckets` asks (``bands``: of
@@ -288,12 +286,13 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: 
 
 
 def candidate_pairs(
-    keys: Sequence[np.ndarray] | Buckets, *, max_bucket: int = MAX_BUCKET, bands: int = DEFAULT_BANDS, workers: int = 1
+    keys: Sequence[np.ndarray] | Buckets, *, bands: int, max_bucket: int = MAX_BUCKET, workers: int = 1
 ) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
     ``keys`` is each document's bucket keys, or a :class:`Buckets` holding them;
-    ``bands`` the LSH bands of a window under the options they were made with;
+    ``bands`` the LSH bands of a window under the options they were made with
+    (``sketch.lsh_params(options.threshold, options.num_perm)[0]``);
     ``workers`` threads share the pairing.
     """
     if not isinstance(keys, Buckets):
