@@ -20,8 +20,8 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import BigramSampler, generate  # noqa: E402
-from textversions import Archive, DuplicateId, InvalidArchive, InvalidInput, find_versions  # noqa: E402
-from textversions.candidates import DEFAULT_BANDS, MAX_BUCKET, Buckets, candidate_pairs  # noqa: E402
+from textversions import Archive, DuplicateId, InvalidArchive, InvalidInput, Options, find_versions  # noqa: E402
+from textversions.candidates import MAX_BUCKET, Buckets, candidate_pairs  # noqa: E402
 from textversions.cli import main  # noqa: E402
 from textversions.sketch import sketch_keys  # noqa: E402
 
@@ -107,7 +107,7 @@ def test_big_buckets_and_reprint_chains_in_batches_equal_one_run(tmp_path):
     keys = [sketch_keys(text) for _, text in docs]
     sizes = np.unique(np.concatenate(keys), return_counts=True)[1]
     assert sizes.max() > MAX_BUCKET  # the corpus has big buckets to cross, and the chains below
-    assert len(candidate_pairs(Buckets.of(keys), bands=DEFAULT_BANDS)) > 0
+    assert len(candidate_pairs(Buckets.of(keys), Options())) > 0
     with Archive(tmp_path / "templates.db") as archive:
         for start, end in ((0, 7), (7, 40), (40, 41), (41, 100), (100, len(docs))):
             archive.add(docs[start:end])

@@ -48,7 +48,7 @@ from .normalize import converter
 from .options import OptionKeywords, Options
 from .planting import ocr_noise, swap_paragraphs
 from .shingle import prepare
-from .sketch import lsh_params, sketch_keys_batch
+from .sketch import sketch_keys_batch
 
 __all__ = ["Calibration", "Setting", "calibrate", "plant_corpus", "CONDITIONS", "DEFAULT_GRID", "PLANTED_PREFIX"]
 
@@ -320,8 +320,7 @@ def calibrate(
         sketch_options = Options.of(base, window=window, threshold=threshold)
         buckets = Buckets()
         buckets.add(*sketch_keys_batch(texts, sketch_options))
-        bands = lsh_params(sketch_options.threshold, sketch_options.num_perm)[0]
-        sketched[(window, threshold)] = (set(candidate_pairs(buckets, bands=bands)), time.perf_counter() - started)
+        sketched[(window, threshold)] = (set(candidate_pairs(buckets, sketch_options)), time.perf_counter() - started)
         if progress is not None:
             progress("sketch", number + 1, len(values["window"]) * len(values["threshold"]))
     candidates = set().union(*(pairs for pairs, _ in sketched.values()))

@@ -28,10 +28,12 @@ the survivors go to alignment.
 >>> options = Options(window=16, min_passage=20)
 >>> texts = ["越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨" * 2,
 ...          "越是风急浪骤越需中流砥柱关键时刻生死关头党组织就是主心骨", "天气晴朗"]
->>> sorted(candidate_pairs([sketch_keys(text, options) for text in texts], bands=DEFAULT_BANDS))
+>>> sorted(candidate_pairs([sketch_keys(text, options) for text in texts], options))
 [(0, 1)]
 >>> shares_passage(prepare(texts[0], options), prepare(texts[1], options), min_passage=20)
 True
+>>> needed_buckets(500, 40, 12), needed_buckets(500, 12, 12), needed_buckets(500, 2, 12)
+(3, 2, 2)
 """
 
 from __future__ import annotations
@@ -43,13 +45,13 @@ import numba
 import numpy as np
 
 from .errors import InvalidInput
-from .options import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD
+from .options import Options
 from .shingle import Prepared
 from .sketch import lsh_params
 
 __all__ = [
     "Buckets", "candidate_pairs", "needed_buckets", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
-    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "DEFAULT_BANDS",
+    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED",
 ]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3
@@ -57,16 +59,12 @@ MIN_SHARED_BUCKETS = 3
 
 ONE_WINDOW_SHARED = 2
 """Buckets two documents must share when the smaller is one window: two of its bands, not chance in one."""
-DEFAULT_BANDS = lsh_params(DEFAULT_THRESHOLD, DEFAULT_NUM_PERM)[0]
-"""LSH bands of a window under the default options."""
 
 
-def needed_buckets(keys_a: int, keys_b: int, bands: int = DEFAULT_BANDS) -> int:
-    """Buckets two documents with ``keys_a`` and ``keys_b`` distinct keys must share to be candidates.
-
-    >>> needed_buckets(500, 40), needed_buckets(500, 12), needed_buckets(500, 2)
-    (3, 2, 2)
-    """
+@numba.njit(cache=True, nogil=True)
+def needed_buckets(keys_a: int, keys_b: int, bands: int) -> int:
+    """Buckets two documents with ``keys_a`` and ``keys_b`` distinct keys must share to be candidates, ``bands``
+    being a window's LSH bands (an example in the module's docstring: compiled, this has no doctest of its own)."""
     smaller = min(keys_a, keys_b)
     return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller <= bands else MIN_SHARED_BUCKETS)
 
@@ -93,7 +91,7 @@ class Buckets:
 
     >>> buckets = Buckets()
     >>> buckets.add(np.array([2, 1]), np.array([1 << 40, 2 << 40, 1 << 40], dtype=np.uint64))
-    >>> [a.tolist() for a in buckets.pairs(bands=DEFAULT_BANDS)]
+    >>> [a.tolist() for a in buckets.pairs(bands=12)]
     [[0], [1], [1]]
     """
 
@@ -205,9 +203,7 @@ def _counted_pairs(codes, counts, width, key_counts, bands):  # type: ignore[no-
                 total += counts[end]
                 end += 1
             low, high = codes[start] // width, codes[start] % width
-            smaller = min(key_counts[low], key_counts[high])
-            needed = min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller <= bands else MIN_SHARED_BUCKETS)
-            if total >= needed:
+            if total >= needed_buckets(key_counts[low], key_counts[high], bands):
                 if sweep == 1:
                     first[kept], second[kept], shared[kept] = low, high, total
                 kept += 1
@@ -286,17 +282,17 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: 
 
 
 def candidate_pairs(
-    keys: Sequence[np.ndarray] | Buckets, *, bands: int, max_bucket: int = MAX_BUCKET, workers: int = 1
+    keys: Sequence[np.ndarray] | Buckets, options: Options, *, max_bucket: int = MAX_BUCKET, workers: int = 1
 ) -> dict[tuple[int, int], int]:
     """Pairs ``(i, j)``, ``i < j``, of documents whose windows share buckets, with how many they share.
 
-    ``keys`` is each document's bucket keys, or a :class:`Buckets` holding them;
-    ``bands`` the LSH bands of a window under the options they were made with
-    (``sketch.lsh_params(options.threshold, options.num_perm)[0]``);
+    ``keys`` is each document's bucket keys, or a :class:`Buckets` holding them, made with ``options`` (whose
+    LSH bands :func:`needed_buckets` reads);
     ``workers`` threads share the pairing.
     """
     if not isinstance(keys, Buckets):
         keys = Buckets.of(keys)
+    bands = lsh_params(options.threshold, options.num_perm)[0]
     first, second, shared = keys.pairs(max_bucket=max_bucket, bands=bands, workers=workers)
     return dict(zip(zip(first.tolist(), second.tolist()), shared.tolist()))
 

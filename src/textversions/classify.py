@@ -656,15 +656,15 @@ _WORDING_TIMES = 2
 """Times, at least, a pair swaps a word one way for it to be the editions' wording."""
 
 
-def _edition_wording(edits: list[Edit], a: str, b: str) -> list[Edit]:
+def _edition_wording(edits: list[Edit], na: Normalized, nb: Normalized) -> list[Edit]:
     """Between two editions in different scripts, the words they write differently throughout are their wording:
     ``script`` edits (cosmetic), with ``detail["throughout"]`` the times the pair swaps that word.
 
     OpenCC's tables hold the regional vocabulary they hold (软件 / 軟體); two editions
     also differ in words no table lists (依赖 / 相依, 软件包 / 套件, 阿 / 啊). What tells
     such a word from an edit is consistency: the pair swaps it at least twice, one
-    way only, and neither edition ever writes the other's word (``a`` and ``b``, the
-    normalized texts, folded to one script). A substitution made of such words and
+    way only, and neither edition ever writes the other's word (read in the normalized
+    texts ``na`` and ``nb``, folded to one script). A substitution made of such words and
     nothing else (添加依赖 / 新增相依) is wording too. A name is never wording: a name
     corrected throughout (谭巧珍 / 覃巧珍) stays a substitution.
 
@@ -673,12 +673,13 @@ def _edition_wording(edits: list[Edit], a: str, b: str) -> list[Edit]:
     >>> [(e.kind, e.a_text, e.b_text, e.detail) for e in edits if not e.cosmetic or e.detail]
     [('script', '依赖', '相依', {'throughout': 3}), ('script', '依赖', '相依', {'throughout': 3}), ('script', '依赖', '相依', {'throughout': 3})]
     """
-    words = [_wording_core(edit) for edit in edits]
+    words = [_wording_core(edit, na, nb) for edit in edits]
     # A swap the pair reads as a name anywhere (科长谭巧珍 …) is a name at every occurrence.
     named = {core for core, edit in zip(words, edits) if core and edit.detail.get("name")}
     counted = Counter(core for core in words if core and len(core[0]) <= _WORDING_LENGTH and len(core[1]) <= _WORDING_LENGTH)
     swaps = {
-        x: y for (x, y), times in counted.items() if times >= _WORDING_TIMES and x not in b and y not in a and (x, y) not in named
+        x: y for (x, y), times in counted.items()
+        if times >= _WORDING_TIMES and x not in nb.text and y not in na.text and (x, y) not in named
     }
     if not swaps:
         return edits
@@ -692,13 +693,16 @@ def _edition_wording(edits: list[Edit], a: str, b: str) -> list[Edit]:
     return out
 
 
-def _wording_core(edit: Edit) -> tuple[str, str] | None:
-    """The Han words a substitution swaps, folded to one script (punctuation and spaces left out), or None."""
+def _wording_core(edit: Edit, na: Normalized, nb: Normalized) -> tuple[str, str] | None:
+    """The Han words a substitution swaps, as the normalized texts have them (folded to one script; punctuation and
+    spaces left out), or None."""
     if edit.kind != "substitution" or edit.slip:
         return None
     if not all(only_punctuation(_HAN_WORD.sub("", text)) for text in (edit.a_text, edit.b_text)):
         return None  # letters or digits of another script beside the Han words
-    x, y = ("".join(_HAN_WORD.findall(normalize(text).text)) for text in (edit.a_text, edit.b_text))
+    x, y = (
+        "".join(_HAN_WORD.findall(n.text, *n.normalized_span(*span))) for n, span in ((na, edit.a_span), (nb, edit.b_span))
+    )
     return (x, y) if x and y and x != y else None
 
 
@@ -751,7 +755,7 @@ def typed_edits(
         else:
             edits.extend(_named(seg, na, nb, container=container, reader=reader, windows=around))
     edits = _corroborated_slips(_mark_moved(_figures_in_place(_absorb_layout(edits), na.original, nb.original)))
-    return _edition_wording(edits, na.text, nb.text) if reader.traditional[0] != reader.traditional[1] else edits
+    return _edition_wording(edits, na, nb) if reader.traditional[0] != reader.traditional[1] else edits
 
 
 _LINE_KINDS = frozenset({"insertion", "deletion", "caption", "boilerplate", "truncation", "repeated"})

@@ -193,8 +193,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
             for key in keys[0][window, columns].tolist():
                 for other in by_key_b.get(key, ()):
                     pairs[(window, other)] += 1
-    bands = lsh_params(options.threshold, options.num_perm)[0]
-    found = candidate_pairs(distinct, bands=bands)  # each text's distinct keys: what document_keys gives find_versions
+    found = candidate_pairs(distinct, options)  # each text's distinct keys: what document_keys gives find_versions
     signatures = [minhash(doc.sketch_hashes, num_perm=options.num_perm, seed=options.seed) for doc in (a, b)]
     distinct_a, distinct_b, both = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
     union = distinct_a + distinct_b - both
@@ -261,7 +260,7 @@ def _candidate_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
         for value in values:
             changed = Options.of(options, **{name: value})
             keys = [document_keys(doc.sketch_hashes, changed, by_words=doc.sketched_by_words) for doc in (a, b)]
-            found = candidate_pairs(keys, bands=lsh_params(changed.threshold, changed.num_perm)[0])
+            found = candidate_pairs(keys, changed)
             if found:
                 densest, needed = passage_density(a, b, min_passage=options.min_passage)
                 after = "and it would then pass the passage check" if densest >= needed else "but it would then fall at the passage check"

@@ -37,7 +37,7 @@ from .normalize import check_text, converter
 from .options import OptionKeywords, Options
 from .pool import chunks, installed, mapped
 from .shingle import Prepared, ShingleSet, prepare
-from .sketch import lsh_params, sketch_keys_batch
+from .sketch import sketch_keys_batch
 from .spill import SpilledTexts
 
 __all__ = ["find_versions", "checked_documents", "Result", "Relation", "SCHEMA_VERSION"]
@@ -397,7 +397,7 @@ def find_versions(
             if progress is not None:
                 progress("sketch", sketched, max(expected, sketched))
         texts.flush()
-        pairs = sorted(candidate_pairs(buckets, bands=lsh_params(options.threshold, options.num_perm)[0], workers=workers))
+        pairs = sorted(candidate_pairs(buckets, options, workers=workers))
         del buckets
         common = None
         if pairs:  # built once here, shared by every pair task

@@ -33,8 +33,6 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .numbers import MONTH_NAME
 
 if TYPE_CHECKING:
@@ -159,7 +157,7 @@ def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
     dateline = wire_dateline(normalized.original)
     if dateline is None:
         return spans
-    lo, hi = (int(at) for at in np.searchsorted(normalized.offsets, dateline))
+    lo, hi = normalized.normalized_span(*dateline)
     return _merged([*spans, (lo, hi)]) if hi > lo else spans
 
 

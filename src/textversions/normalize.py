@@ -115,6 +115,16 @@ class Normalized:
             return at, at
         return int(self.offsets[start]), self.end(end - 1)
 
+    def normalized_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``text`` made from the original characters ``[start, end)`` (the way back from
+        :meth:`original_span`).
+
+        >>> normalize("Ａ，凝\\n聚力").normalized_span(2, 6)
+        (2, 5)
+        """
+        lo, hi = np.searchsorted(self.offsets, [start, end])
+        return int(lo), int(hi)
+
 
 def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` as ``uint32`` (a view of its UTF-32 bytes, no Python loop)."""

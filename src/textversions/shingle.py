@@ -208,7 +208,7 @@ def sketch_shingles(text: str, size: int = DEFAULT_SHINGLE, *, words: bool = Tru
     """
     if fold_punctuation:
         classes = letter_classes()
-        text = "".join("." if ord(c) < len(classes) and classes[ord(c)] == PUNCTUATION else c for c in text)
+        text = "".join(chr(_PUNCTUATION_MARK) if ord(c) < len(classes) and classes[ord(c)] == PUNCTUATION else c for c in text)
     if not (words and alphabetic(text)):
         return shingles(text, size)
     starts, ends = _unit_spans(code_points(text), size, letter_classes())

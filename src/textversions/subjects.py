@@ -361,7 +361,7 @@ def lead_names(normalized: Normalized) -> set[str]:
     dateline = wire_dateline(original)
     start = dateline[1] if dateline else body
     end = _SENTENCE.search(original, start, start + LEAD_LENGTH)
-    lo, hi = np.searchsorted(normalized.offsets, [start, end.end() if end else start + LEAD_LENGTH])
+    lo, hi = normalized.normalized_span(start, end.end() if end else start + LEAD_LENGTH)
     text = normalized.text
     return {
         word
@@ -376,6 +376,12 @@ _HEADING = re.compile(r"[ \t]*([^\n]{1,80})\n\s*\S")
 """A text's first line when something follows it: a heading (``# chfn``), or a headline."""
 
 
+def _heading(normalized: Normalized) -> tuple[int, int] | None:
+    """The normalized span of a text's first line when something follows it (:data:`_HEADING`), or None."""
+    heading = _HEADING.match(normalized.original)
+    return normalized.normalized_span(*heading.span(1)) if heading else None
+
+
 def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     """The Latin identifiers of a text written mostly in Han characters: those of its heading, and the others (two
     letters or more; none in the heading when the first line is all the text).
@@ -385,8 +391,7 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     ({'chfn'}, {'chpass'})
     """
     text = normalized.text
-    heading = _HEADING.match(normalized.original)
-    lo, hi = np.searchsorted(normalized.offsets, heading.span(1)) if heading else (0, 0)
+    lo, hi = _heading(normalized) or (0, 0)
     spans = _identifiers(text)
     inside = {text[start:end] for start, end in spans if lo <= start and end <= hi}  # a heading's letter names (# bun c)
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
@@ -394,11 +399,10 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
 
 def _headline_words(normalized: Normalized) -> set[str]:
     """The words of a text's first line when something follows it, months and weekdays left out."""
-    heading = _HEADING.match(normalized.original)
+    heading = _heading(normalized)
     if heading is None:
         return set()
-    lo, hi = np.searchsorted(normalized.offsets, heading.span(1))
-    return {word for word in NAME_WORD.findall(normalized.text, lo, hi) if word.rstrip(".") not in _CALENDAR}
+    return {word for word in NAME_WORD.findall(normalized.text, *heading) if word.rstrip(".") not in _CALENDAR}
 
 
 def names_apart(a: Normalized, b: Normalized) -> bool:
