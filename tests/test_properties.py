@@ -131,7 +131,8 @@ def test_a_word_is_one_unit_of_a_sketch_shingle_unless_the_text_is_chinese():
     assert sketch_shingles("the information age, 信 begins", 3, fold_punctuation=False) == [
         "the information age", "information age,", "age, 信", ", 信 begins",
     ]  # fmt: skip
-    assert sketch_shingles("the information age, 信 begins", 3)[1:3] == ["information age.", "age. 信"]  # any mark reads as one
+    assert sketch_shingles("the information age, 信 begins", 3)[1:3] == ["information age,", "age, 信"]  # a word sketch keeps marks
+    assert sketch_shingles("信息时代，开始", 3)[2:4] == ["时代.", "代.开"]  # a character sketch reads any mark as one
     assert sketch_shingles("информация о мире", 2) == ["информация о", "о мире"]
     # A Chinese text with English words and code keeps its character shingles.
     assert sketch_shingles("信息时代 begins", 3) == shingles("信息时代 begins", 3)

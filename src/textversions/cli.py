@@ -204,7 +204,7 @@ def main() -> None:
     "--fold-punctuation/--keep-punctuation",
     default=True,
     show_default=True,
-    help="Sketch every punctuation mark as one (editions punctuate one text differently).",
+    help="Sketch every punctuation mark as one in character shingles (editions punctuate one text differently).",
 )
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")

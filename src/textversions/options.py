@@ -63,8 +63,8 @@ class Options:
     traditional and simplified script as equal when matching), ``word_shingles``
     (the sketch counts a word of an alphabetic script as one unit of a shingle,
     as it counts one Chinese character; False: every character is a unit, as
-    in alignment), ``fold_punctuation`` (the sketch reads every punctuation mark
-    as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``seed``
+    in alignment), ``fold_punctuation`` (a character sketch reads every punctuation
+    mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``seed``
     (of the MinHash permutations).
     """
 

@@ -10,10 +10,12 @@ shingle means about as much as a Chinese one instead of being a piece of one
 word (``ation``, `` the ``) that unrelated documents share. A text with a fair
 share of Han, kana or Thai letters keeps character shingles, its Latin words
 and code included: versions of one story share their mix of scripts, so they are
-sketched alike. In a sketch every punctuation mark reads as one (``.``): editions of
-one text punctuate it differently (、/，/；, 〔/（, ' / "), and a short chapter whose
-every fifth character is a changed mark would share few shingles with its other
-edition. Each shingle is hashed with a polynomial over
+sketched alike. In a character sketch every punctuation mark reads as one (``.``):
+editions of one text punctuate it differently (、/，/；, 〔/（), and a short chapter
+whose every fifth character is a changed mark would share few shingles with its
+other edition. A word sketch keeps its marks: there a mark is a unit of its own, and
+read as one it made common shingles of English phrases (Reuters recall 0.913 against
+0.880 folded). Each shingle is hashed with a polynomial over
 its code points (mod 2**64, folded to 32 bits) — stable across runs, machines and
 ``PYTHONHASHSEED`` — computed as a rolling hash by a compiled kernel.
 
@@ -29,7 +31,7 @@ True
 >>> distinct_overlap(shingle_hashes("abcdefg", 5), shingle_hashes("xbcdefx", 5))
 (3, 3, 1)
 >>> sketch_shingles("the cat sat on the mat, 猫", 3)
-['the cat sat', 'cat sat on', 'sat on the', 'on the mat', 'the mat.', 'mat. 猫']
+['the cat sat', 'cat sat on', 'sat on the', 'on the mat', 'the mat,', 'mat, 猫']
 >>> sketch_shingles("在家里用 python", 3)
 ['在家里', '家里用', '里用 ', '用 p', ' py', 'pyt', 'yth', 'tho', 'hon']
 """
@@ -176,8 +178,8 @@ def _punctuation_folded(codes, classes):  # type: ignore[no-untyped-def]
 def _unit_hashes(codes, width, classes, by_words):  # type: ignore[no-untyped-def]
     """The sketch shingle hashes of a normalized text: of its runs of ``width`` units if it is sketched
     ``by_words`` (word shingles asked, and :func:`_by_words`), else of its character shingles."""
-    codes = _punctuation_folded(codes, classes)
     if not by_words:
+        codes = _punctuation_folded(codes, classes)
         return _rolling_hashes(codes, min(width, len(codes)))
     starts, lasts = _unit_spans(codes, width, classes)
     out = np.empty(len(starts), dtype=np.uint32)
@@ -203,13 +205,13 @@ def sketch_shingles(text: str, size: int = DEFAULT_SHINGLE, *, words: bool = Tru
     """The shingles the sketch hashes in a normalized ``text`` (the reference for :func:`sketch_hashes`).
 
     Runs of ``size`` units where fewer than ``SPACELESS_SHARE`` of the letters are
-    Han, kana, Thai … (and ``words``); else the character shingles. With
+    Han, kana, Thai … (and ``words``); else the character shingles, in which, with
     ``fold_punctuation``, every punctuation mark reads as ``.``.
     """
-    if fold_punctuation:
-        classes = letter_classes()
-        text = "".join(chr(_PUNCTUATION_MARK) if ord(c) < len(classes) and classes[ord(c)] == PUNCTUATION else c for c in text)
     if not (words and alphabetic(text)):
+        if fold_punctuation:
+            classes = letter_classes()
+            text = "".join(chr(_PUNCTUATION_MARK) if ord(c) < len(classes) and classes[ord(c)] == PUNCTUATION else c for c in text)
         return shingles(text, size)
     starts, ends = _unit_spans(code_points(text), size, letter_classes())
     return [text[start:end] for start, end in zip(starts.tolist(), ends.tolist())]

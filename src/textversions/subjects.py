@@ -397,12 +397,12 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
-def _headline_words(normalized: Normalized) -> set[str]:
-    """The words of a text's first line when something follows it, months and weekdays left out."""
+def _headline_subject(normalized: Normalized) -> set[str]:
+    """The first word of a text's headline (its first line when something follows it), which a wire headline opens
+    with its subject by (TRANZONIC COS <TNZ> SETS QUARTERLY); none when it is a month or a weekday."""
     heading = _heading(normalized)
-    if heading is None:
-        return set()
-    return {word for word in NAME_WORD.findall(normalized.text, *heading) if word.rstrip(".") not in _CALENDAR}
+    first = NAME_WORD.search(normalized.text, *heading) if heading else None
+    return {first.group()} if first and first.group().rstrip(".") not in _CALENDAR else set()
 
 
 def names_apart(a: Normalized, b: Normalized) -> bool:
@@ -410,7 +410,9 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
 
     In alphabetic texts (:func:`textversions.shingle.alphabetic`) the lead is the opening
     sentence and its names are capitalized words; when neither lead names anyone (``Qtly
-    div 11 cts vs 11 cts prior``), the headlines' words stand for them. Chinese names are not capitalized: in
+    div 11 cts vs 11 cts prior``), the first word of each headline, which a wire headline
+    opens with its subject by, stands for them (a rewritten headline keeps its subject:
+    HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). Chinese names are not capitalized: in
     texts written mostly in Han characters the lead is the heading and its names are the
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
@@ -431,8 +433,8 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     if alphabetic(a.text) and alphabetic(b.text):
         words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
         leads_a, leads_b = lead_names(a), lead_names(b)
-        if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline names the subject
-            leads_a, leads_b = _headline_words(a), _headline_words(b)
+        if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline's first word does
+            leads_a, leads_b = _headline_subject(a), _headline_subject(b)
     elif not (alphabetic(a.text) or alphabetic(b.text)):
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
