@@ -344,3 +344,19 @@ def test_an_archive_made_before_fold_punctuation_reads_marks_as_they_are(tmp_pat
     reopened = Archive(tmp_path / "old.db")
     assert reopened.options.fold_punctuation is False
     reopened.close()
+
+
+def test_an_archive_made_before_the_facts_index_gets_it_at_its_next_add(tmp_path):
+    docs = list(seeds().items())
+    with Archive(tmp_path / "old.db") as archive:
+        archive.add(docs[:3])
+    _execute(tmp_path / "old.db", "DROP INDEX documents_facts")
+    with Archive(tmp_path / "old.db") as archive:
+        archive.add(docs[3:])
+        same_as_one_run(archive, docs)
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("CREATE TEMP TABLE chosen(number INTEGER PRIMARY KEY)")
+    plan = " ".join(row[-1] for row in db.execute(  # the query Archive._facts makes
+        "EXPLAIN QUERY PLAN SELECT d.number, d.key_count, d.in_big, d.date FROM temp.chosen c JOIN documents d ON d.number = c.number"))  # fmt: skip
+    db.close()
+    assert "COVERING INDEX documents_facts" in plan

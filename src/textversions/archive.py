@@ -71,6 +71,7 @@ CREATE TABLE documents(
 );
 CREATE INDEX documents_date ON documents(date);
 CREATE INDEX documents_saturated ON documents(number) WHERE {saturated};
+{facts_index};
 CREATE TABLE pairs(
     low INTEGER NOT NULL,                       -- document numbers, low < high
     high INTEGER NOT NULL,
@@ -84,6 +85,9 @@ CREATE TABLE pairs(
 CREATE INDEX pairs_high ON pairs(high);
 CREATE TABLE common_text(sample BLOB NOT NULL, hashes BLOB NOT NULL);
 """
+_FACTS_INDEX = "CREATE INDEX IF NOT EXISTS documents_facts ON documents(number, key_count, in_big, date)"
+"""What pairing reads of a document, beside its number: its row stores these after its text (kilobytes, on
+overflow pages), so without this index each read walks the text. Archives made before it get it at their next add."""
 _SATURATED_SQL = f"in_big >= {SATURATED!r} * max(1, key_count)"
 """The candidates rule's saturated documents, as SQL (a partial index keeps them at hand)."""
 _TABLES = {"meta", "documents", "pairs", "common_text", *runs.TABLES}
@@ -148,7 +152,7 @@ class Archive:
 
     def _create(self, options: Options, window_days: int | None) -> None:
         with self._transaction():
-            for statement in _SCHEMA.format(saturated=_SATURATED_SQL).split(";"):
+            for statement in _SCHEMA.format(saturated=_SATURATED_SQL, facts_index=_FACTS_INDEX).split(";"):
                 if statement.strip():
                     self._db.execute(statement)
             meta = {"format": _FORMAT, "schema_version": ARCHIVE_SCHEMA_VERSION, "options": options.to_dict(),
@@ -411,6 +415,7 @@ class Archive:
         keys = np.concatenate([k for _, k in sketched]) if sketched else np.zeros(0, np.uint64)
         self._judged.clear()
         with self._transaction() as transaction:
+            self._db.execute(_FACTS_INDEX)
             for doc_id, _ in batch:
                 if doc_id in self:
                     raise DuplicateId(f"document id {doc_id!r} is already in the archive")
@@ -627,13 +632,13 @@ class Archive:
             if count >= needed_buckets(facts[pair[0]][0], facts[pair[1]][0], bands)
             and (window is None or _days_apart(facts[pair[0]][2], facts[pair[1]][2]) <= window)
         }  # fmt: skip
-        before = {}
-        for number in dirty:
-            for row in self._db.execute("SELECT low, high, shared, kind, low_first, comparison, judged FROM pairs WHERE low = ? OR high = ?", (number, number)):
-                before[(row[0], row[1])] = row[2:]
-        self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", list(before))
-        kept = [(low, high, count, *before[(low, high)][1:]) for (low, high), count in candidates.items() if (low, high) in before]
-        self._db.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?, ?, ?, ?)", kept)
+        self._choose(dirty)
+        before = {(low, high): count for low, high, count in self._db.execute(
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.low = c.number UNION "
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.high = c.number")}  # fmt: skip
+        self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", [pair for pair in before if pair not in candidates])
+        recounted = [(count, *pair) for pair, count in candidates.items() if before.get(pair, count) != count]
+        self._db.executemany("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", recounted)
         fresh = sorted(pair for pair in candidates if pair not in before)
         return set(fresh), self._judge([(low, high, candidates[(low, high)]) for low, high in fresh])
 

@@ -18,6 +18,7 @@ statistics in :mod:`~textversions.common` and the workers in :mod:`~textversions
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
@@ -326,9 +327,11 @@ def _relate_chunk(pairs: list[tuple[int, int]]) -> list[tuple[int, int, Comparis
     return related
 
 
+@functools.cache
 def warmed(options: Options) -> None:
     """Judge two small pairs here — a number, a look-alike character, a script change — so that the compiled
-    kernels, OpenCC's tables and the readings are loaded once, before the workers fork, not in each of them."""
+    kernels, OpenCC's tables and the readings are loaded once, before the workers fork, not in each of them
+    (once a process: an archive adding a batch a day forks its workers every day)."""
     text = "越是风急浪骤，越需中流砥柱。关键时刻，生死关头，党组织就是主心骨。株洲1.1万余个基层党组织奋勇争先。" * 2
     edited = text.replace("1.1万", "11万").replace("砥", "抵")
     for other in (edited, converter("s2t")(text)):
