@@ -34,7 +34,8 @@ anchors of the alignment (never on a sketch):
   issuers' eurobonds; in Chinese text, when each heading names an identifier the
   other text never mentions and the bodies name different ones too: two
   commands' pages of one template (``# unxz`` / ``# xzcat``);
-* ``reuse``: otherwise, if they share a passage of ``min_passage`` characters;
+* ``reuse``: otherwise, if they share a passage of ``min_passage`` characters (twice as many in
+  alphabetic text);
 * ``unrelated``: nothing of that length in common.
 
 >>> c = compare("越是风急浪骤，越需中流砥柱。株洲1.1万余个基层党组织", "越是风急浪骤,越需中流砥柱。株洲11万余个基层党组织")
@@ -329,13 +330,22 @@ def _shingle_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
     return shared / (distinct_a + distinct_b - shared), shared / distinct_a, shared / distinct_b
 
 
+ALPHABETIC_PASSAGE = 2
+"""How many more characters a passage of alphabetic text needs: a letter carries about half what a Han
+character does, and seven English words in common ("looking to acquisitions and joint ventures", "of debt
+securities on terms to be") are a phrase of the trade, not a copy."""
+
+
 def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, own_a: np.ndarray | None) -> tuple[Passage, ...]:
     """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage it continues on
     both sides across a small edit (a dropped, doubled or replaced word; the diagonal may shift as far as the
     gap may be long) — any passage still within reach, not only the latest, so passages in any order and stray
     matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
-    one exact stretch of half that (a template's phrases joined across their figures are no copy); common
-    text is no passage, and a passage inside another on both sides is part of it."""
+    one exact stretch of half that (a template's phrases joined across their figures are no copy) — twice as
+    many between texts in alphabetic scripts (``ALPHABETIC_PASSAGE``); common text is no passage, and a passage
+    inside another on both sides is part of it."""
+    if a.alphabetic and b.alphabetic:
+        min_passage *= ALPHABETIC_PASSAGE
     starts = np.array([(m.a_start, m.b_start, m.length) for m in found], dtype=np.int64).reshape(-1, 3)
     a_start, b_start, length = starts[:, 0], starts[:, 1], starts[:, 2]
     stretches = np.stack([a_start, a_start + length, b_start, b_start + length, length, length], axis=1)

@@ -59,7 +59,7 @@ class Options:
     (MinHash permutations), ``threshold`` (window Jaccard similarity the LSH
     bands are tuned for), ``min_coverage`` (share of the
     shorter text that must align for a version or containment), ``min_passage``
-    (characters a shared passage needs for ``reuse``), ``fold_script`` (treat
+    (characters a shared passage needs for ``reuse``; twice as many in alphabetic text), ``fold_script`` (treat
     traditional and simplified script as equal when matching), ``word_shingles``
     (the sketch counts a word of an alphabetic script as one unit of a shingle,
     as it counts one Chinese character; False: every character is a unit, as

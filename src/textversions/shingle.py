@@ -269,9 +269,14 @@ class Prepared:
         return _unit_hashes(self.codes, self.shingle, letter_classes(self.fold_punctuation), self.sketched_by_words)
 
     @functools.cached_property
+    def alphabetic(self) -> bool:
+        """Is the text written in alphabetic scripts (:func:`alphabetic`)?"""
+        return bool(_by_words(self.codes, letter_classes()))
+
+    @functools.cached_property
     def sketched_by_words(self) -> bool:
         """Are the sketch shingles words (``words`` asked, and the text alphabetic)? Their windows are ``word_window``."""
-        return bool(self.words and _by_words(self.codes, letter_classes()))
+        return self.words and self.alphabetic
 
 
 def prepare(text: str, options: Options) -> Prepared:
