@@ -51,6 +51,16 @@ def test_an_unrelated_story_has_no_shared_buckets(seeds):
     assert explanation.coverage is None
 
 
+def test_the_candidate_check_names_the_shingles_each_text_was_sketched_by(seeds):
+    english = next(case for case in GOLDEN if case["what"].startswith("English wire"))
+    words = explain(english["a"], english["b"])
+    assert words.sketch_units == ("words", "words")
+    assert f"windows of {words.options['word_window']} word shingles," in str(words)
+    mixed = explain(english["a"], seeds[WEB])
+    assert mixed.sketch_units == ("words", "characters")
+    assert f"{mixed.options['word_window']} word shingles (a), {mixed.options['window']} character shingles (b)" in str(mixed)
+
+
 def test_reuse_what_ifs_hold(seeds):
     explanation = explain(seeds[REUSER], seeds[WEB])
     assert explanation.relation == "reuse"

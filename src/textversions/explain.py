@@ -59,7 +59,8 @@ class Explanation:
     quote is also a field (``to_dict()`` gives them all). ``window_pairs`` are the
     windows sharing most buckets, ``(a's window, b's window, buckets)``;
     ``window_spans`` each window's span of the original text (where the sketch
-    shingles are characters; empty where they are words).
+    shingles are characters; empty where they are words); ``sketch_units`` what
+    each text's sketch shingles are made of, ``"words"`` or ``"characters"``.
     """
 
     stage: str
@@ -83,6 +84,7 @@ class Explanation:
     changed_subjects: int | None = None
     names_apart: bool | None = None
     common: tuple[int, int] = (0, 0)
+    sketch_units: tuple[str, str] = ("characters", "characters")
     reasons: tuple[str, ...] = field(default=())
     what_if: tuple[str, ...] = field(default=())
 
@@ -200,6 +202,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     return {
         "a_length": len(a.normalized.original),
         "b_length": len(b.normalized.original),
+        "sketch_units": tuple("words" if doc.sketched_by_words else "characters" for doc in (a, b)),
         "windows": (len(keys[0]), len(keys[1])),
         "buckets": (len(distinct[0]), len(distinct[1])),
         "shared_buckets": len(shared),
@@ -215,9 +218,13 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
 def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
     windows, buckets, shared = sketch["windows"], sketch["buckets"], sketch["shared_buckets"]
     needed = needed_buckets(*buckets, lsh_params(options.threshold, options.num_perm)[0]) if min(buckets) else MIN_SHARED_BUCKETS
+    shingles = [
+        f"{options.word_window} word shingles" if unit == "words" else f"{options.window} character shingles" for unit in sketch["sketch_units"]
+    ]
     head = (
         f"candidate check: a has {windows[0]} sketched windows ({buckets[0]} LSH buckets), b {windows[1]} ({buckets[1]}); "
-        f"window {options.window} shingles, threshold {options.threshold}, {options.num_perm} permutations. "
+        f"windows of {shingles[0] if shingles[0] == shingles[1] else f'{shingles[0]} (a), {shingles[1]} (b)'}, "
+        f"threshold {options.threshold}, {options.num_perm} permutations. "
     )
     if shared == 0:
         body = "No shared buckets: not a candidate, so never compared."
@@ -229,7 +236,7 @@ def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
         verdict = "a candidate." if sketch["candidate"] else "too few: not a candidate, so never compared."
         body = f"They share {shared} buckets ({needed} needed) — {verdict} Most shared: {most}."
     figures = (
-        f" Estimated Jaccard (whole-text MinHash) {sketch['estimated_jaccard']:.3f}; exact Jaccard {sketch['jaccard']:.3f}, "
+        f" Estimated Jaccard (whole-text MinHash) {sketch['estimated_jaccard']:.3f}; exact Jaccard of character shingles {sketch['jaccard']:.3f}, "
         f"containment of a in b {sketch['containment'][0]:.3f}, of b in a {sketch['containment'][1]:.3f}."
     )
     return head + body + figures
