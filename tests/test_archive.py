@@ -346,6 +346,16 @@ def test_an_archive_made_before_fold_punctuation_reads_marks_as_they_are(tmp_pat
     reopened.close()
 
 
+def test_an_archive_made_before_figures_keeps_no_figure_keys(tmp_path):
+    archive = Archive(tmp_path / "old.db", figures=False)
+    options = archive.options.to_dict()
+    archive.close()
+    del options["figures"]
+    _execute(tmp_path / "old.db", f"UPDATE meta SET value = '{json.dumps(options)}' WHERE name = 'options'")
+    with Archive(tmp_path / "old.db") as reopened:
+        assert reopened.options.figures is False
+
+
 def test_an_archive_made_before_the_facts_index_gets_it_at_its_next_add(tmp_path):
     docs = list(seeds().items())
     with Archive(tmp_path / "old.db") as archive:

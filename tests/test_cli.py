@@ -27,6 +27,17 @@ def test_find_on_the_embedded_corpus_writes_json():
     assert any(r["a"] == PAGE and r["b"] == WEB and r["kind"] == "contains" for r in data["relations"])
 
 
+def test_sketch_switches_are_recorded_in_the_options(tmp_path):
+    (tmp_path / "a.txt").write_text("Chrysler said February car output was 110,552 against 123,092 a year ago.", "utf-8")
+    (tmp_path / "b.txt").write_text("February output: Chrysler built 110,552 cars, 123,092 a year earlier.", "utf-8")
+    data = json.loads(run("find", str(tmp_path), "--no-figures", "--keep-punctuation", "--char-shingles").stdout)
+    assert (data["options"]["figures"], data["options"]["fold_punctuation"], data["options"]["word_shingles"]) == (False, False, False)
+    assert json.loads(run("find", str(tmp_path)).stdout)["options"]["figures"] is True
+    why = json.loads(run("explain", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json").stdout)
+    assert why["shared_figures"] == 2
+    assert json.loads(run("explain", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "json", "--no-figures").stdout)["shared_figures"] == 0
+
+
 def test_find_writes_html_and_markdown(tmp_path):
     page = tmp_path / "report.html"
     done = run("find", "--out", str(page))

@@ -157,3 +157,17 @@ def test_an_index_saved_before_fold_punctuation_reads_marks_as_they_are(tmp_path
     assert reopened.query(chapter) == [("ruth", len(old._keys(chapter)))]
     # Folded, the same punctuated text has other keys: read by the new default, the old index would miss it.
     assert set(SketchIndex()._keys(chapter).tolist()) != set(old._keys(chapter).tolist())
+
+
+def test_an_index_saved_before_figures_keeps_no_figure_keys(tmp_path):
+    notice = "Chrysler Corp said its February U.S. car production was 110,552 compared with 123,092 a year ago."
+    old = SketchIndex(figures=False)
+    old.add({"chrysler": notice})
+    path = tmp_path / "old.npz"
+    old.save(path)
+    _saved_without(path, "figures")
+    reopened = SketchIndex.load(path)
+    assert reopened.options.figures is False
+    assert reopened.query(notice) == [("chrysler", len(old._keys(notice)))]
+    # With figures, the same notice has two keys more (110,552 and 123,092): the old index would not hold them.
+    assert len(SketchIndex()._keys(notice)) == len(old._keys(notice)) + 2

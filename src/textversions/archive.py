@@ -178,9 +178,10 @@ class Archive:
             raise InvalidArchive(f"{self.path}: a damaged archive (tables missing: {', '.join(sorted(_TABLES - tables))})")
         try:
             saved = meta["options"]
-            # An archive made before word_window windowed word shingles as it windowed characters, and one made
-            # before fold_punctuation read punctuation marks as they are: so each goes on, its keys comparable.
-            self.options = Options(**{"word_window": saved.get("window"), "fold_punctuation": False, **saved})
+            # An archive made before word_window windowed word shingles as it windowed characters, one made
+            # before fold_punctuation read punctuation marks as they are, and one made before figures kept no
+            # figure keys: so each goes on, its keys comparable.
+            self.options = Options(**{"word_window": saved.get("window"), "fold_punctuation": False, "figures": False, **saved})
         except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidArchive(f"{self.path}: a damaged archive (options: {error})") from None
         self.window_days = meta.get("window_days")

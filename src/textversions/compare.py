@@ -336,6 +336,12 @@ character does, and seven English words in common ("looking to acquisitions and 
 securities on terms to be") are a phrase of the trade, not a copy."""
 
 
+def passage_characters(a: Prepared, b: Prepared, min_passage: int) -> int:
+    """Characters a shared passage of ``a`` and ``b`` needs: ``min_passage``, or ``ALPHABETIC_PASSAGE`` times it
+    between texts in alphabetic scripts."""
+    return min_passage * ALPHABETIC_PASSAGE if a.alphabetic and b.alphabetic else min_passage
+
+
 def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, own_a: np.ndarray | None) -> tuple[Passage, ...]:
     """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage it continues on
     both sides across a small edit (a dropped, doubled or replaced word; the diagonal may shift as far as the
@@ -344,8 +350,7 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     one exact stretch of half that (a template's phrases joined across their figures are no copy) — twice as
     many between texts in alphabetic scripts (``ALPHABETIC_PASSAGE``); common text is no passage, and a passage
     inside another on both sides is part of it."""
-    if a.alphabetic and b.alphabetic:
-        min_passage *= ALPHABETIC_PASSAGE
+    min_passage = passage_characters(a, b, min_passage)
     starts = np.array([(m.a_start, m.b_start, m.length) for m in found], dtype=np.int64).reshape(-1, 3)
     a_start, b_start, length = starts[:, 0], starts[:, 1], starts[:, 2]
     stretches = np.stack([a_start, a_start + length, b_start, b_start + length, length, length], axis=1)

@@ -38,11 +38,11 @@ import numpy as np
 
 from .candidates import MIN_SHARED_BUCKETS, candidate_pairs, needed_buckets, passage_density
 from .common import own_text
-from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge, subjects_of
+from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, judge, passage_characters, subjects_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
-from .sketch import band_keys, document_keys, lsh_params, minhash, window_minhashes
+from .sketch import document_keys, figure_keys, lsh_params, minhash, window_keys
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -60,7 +60,8 @@ class Explanation:
     windows sharing most buckets, ``(a's window, b's window, buckets)``;
     ``window_spans`` each window's span of the original text (where the sketch
     shingles are characters; empty where they are words); ``sketch_units`` what
-    each text's sketch shingles are made of, ``"words"`` or ``"characters"``.
+    each text's sketch shingles are made of, ``"words"`` or ``"characters"``;
+    ``shared_figures`` how many of the shared buckets are figures both texts print.
     """
 
     stage: str
@@ -71,6 +72,7 @@ class Explanation:
     windows: tuple[int, int]
     buckets: tuple[int, int]
     shared_buckets: int
+    shared_figures: int
     window_pairs: tuple[tuple[int, int, int], ...]
     window_spans: tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
     candidate: bool
@@ -155,7 +157,7 @@ def explain(
     of = {"contains": "b", "contained_by": "a"}.get(judgement.relation, "both")
     subjects = subjects_of(pa, pb, judgement.aligned, of)
     regions = _regions(judgement, pa, pb)
-    reasons += _relation_reasons(relation, judgement, regions, subjects.count, masked, options)
+    reasons += _relation_reasons(relation, judgement, regions, subjects.count, masked, options, passage_characters(pa, pb, options.min_passage))
     what_if += _relation_what_if(pa, pb, relation, judgement, options, common)
     return Explanation(
         stage="relation",
@@ -176,13 +178,9 @@ def explain(
 
 def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
-    bands, rows = lsh_params(options.threshold, options.num_perm)
-    keys = []
-    for doc in (a, b):
-        window = options.word_window if doc.sketched_by_words else options.window
-        signatures = window_minhashes(doc.sketch_hashes, window=window, num_perm=options.num_perm, seed=options.seed)
-        keys.append(band_keys(signatures, bands, rows) if len(signatures) else np.zeros((0, bands), dtype=np.uint64))
-    distinct = [np.unique(k) for k in keys]
+    keys = [window_keys(doc, options) for doc in (a, b)]
+    figures = [np.unique(figure_keys(doc)) if options.figures else np.zeros(0, dtype=np.uint64) for doc in (a, b)]
+    distinct = [document_keys(doc, options) for doc in (a, b)]
     shared = np.intersect1d(distinct[0], distinct[1])
     pairs: Counter[tuple[int, int]] = Counter()
     if len(shared):
@@ -206,6 +204,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
         "windows": (len(keys[0]), len(keys[1])),
         "buckets": (len(distinct[0]), len(distinct[1])),
         "shared_buckets": len(shared),
+        "shared_figures": len(np.intersect1d(figures[0], figures[1])),
         "window_pairs": tuple((i, j, n) for (i, j), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:_SHOWN_WINDOW_PAIRS]),
         "window_spans": (_window_spans(a, len(keys[0]), options), _window_spans(b, len(keys[1]), options)),
         "candidate": bool(found),
@@ -234,7 +233,8 @@ def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
             for i, j, n in sketch["window_pairs"]
         )
         verdict = "a candidate." if sketch["candidate"] else "too few: not a candidate, so never compared."
-        body = f"They share {shared} buckets ({needed} needed) — {verdict} Most shared: {most}."
+        figures = f", {sketch['shared_figures']} of them figures both print" if sketch["shared_figures"] else ""
+        body = f"They share {shared} buckets{figures} ({needed} needed) — {verdict}" + (f" Most shared: {most}." if most else "")
     figures = (
         f" Estimated Jaccard (whole-text MinHash) {sketch['estimated_jaccard']:.3f}; exact Jaccard of character shingles {sketch['jaccard']:.3f}, "
         f"containment of a in b {sketch['containment'][0]:.3f}, of b in a {sketch['containment'][1]:.3f}."
@@ -266,7 +266,7 @@ def _candidate_what_if(a: Prepared, b: Prepared, options: Options) -> list[str]:
     ):
         for value in values:
             changed = Options.of(options, **{name: value})
-            keys = [document_keys(doc.sketch_hashes, changed, by_words=doc.sketched_by_words) for doc in (a, b)]
+            keys = [document_keys(doc, changed) for doc in (a, b)]
             found = candidate_pairs(keys, changed)
             if found:
                 densest, needed = passage_density(a, b, min_passage=options.min_passage)
@@ -297,7 +297,10 @@ def _relation_reasons(
     changed: int,
     masked: tuple[int, int],
     options: Options,
+    needed: int,
 ) -> list[str]:
+    """The relation check's sentences; ``needed``: the characters a shared passage needs in this pair."""
+    why = f" (twice min_passage {options.min_passage}: the texts are alphabetic)" if needed != options.min_passage else ""
     cover_a, cover_b = judgement.coverage
     minimum = options.min_coverage
     reasons = [
@@ -331,9 +334,9 @@ def _relation_reasons(
     if relation == "duplicate":
         reasons.append("every edit is cosmetic (layout, width, script, punctuation): a duplicate.")
     elif relation == "reuse":
-        reasons.append(f"they share {len(judgement.passages)} passage(s) of at least {options.min_passage} characters: reuse.")
+        reasons.append(f"they share {len(judgement.passages)} passage(s) of at least {needed} characters{why}: reuse.")
     elif relation == "unrelated":
-        reasons.append(f"no shared passage of {options.min_passage} characters survives the alignment: unrelated.")
+        reasons.append(f"no shared passage of {needed} characters{why} survives the alignment: unrelated.")
     return reasons
 
 
@@ -364,7 +367,8 @@ def _relation_what_if(
                 out.append(f"with min_coverage {round(value, 2)} (not {options.min_coverage}) it would be {other}.")
     if relation == "reuse" and judgement.passages:
         longest = max(p.length for p in judgement.passages)
-        out.append(f"with min_passage {longest + 1} (its longest shared passage is {longest}) it would be {judged(min_passage=longest + 1)}.")
+        value = longest // (passage_characters(a, b, 1)) + 1  # the least min_passage its longest passage falls short of
+        out.append(f"with min_passage {value} (its longest shared passage is {longest}) it would be {judged(min_passage=value)}.")
     if relation in ("reuse", "unrelated") and judgement.by_coverage not in ("reuse", "unrelated"):
         out.append(f"without the template check it would be {judgement.by_coverage}: its coverage is enough, its subjects keep it apart.")
     return out

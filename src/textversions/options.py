@@ -64,8 +64,9 @@ class Options:
     (the sketch counts a word of an alphabetic script as one unit of a shingle,
     as it counts one Chinese character; False: every character is a unit, as
     in alignment), ``fold_punctuation`` (a character sketch reads every punctuation
-    mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``seed``
-    (of the MinHash permutations).
+    mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``figures``
+    (each number of three digits or more is a key of the sketch too: a rewritten
+    story keeps its figures), ``seed`` (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
@@ -78,6 +79,7 @@ class Options:
     fold_script: bool = True
     word_shingles: bool = True
     fold_punctuation: bool = True
+    figures: bool = True
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
@@ -89,7 +91,7 @@ class Options:
         _whole("seed", self.seed, 0, 2**32 - 1)
         _share("threshold", self.threshold, closed=False)
         _share("min_coverage", self.min_coverage, closed=True)
-        for name in ("fold_script", "word_shingles", "fold_punctuation"):
+        for name in ("fold_script", "word_shingles", "fold_punctuation", "figures"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be True or False, got {getattr(self, name)!r}")
         # Whole floats are held as floats, so that equal options print and compare alike.
@@ -128,6 +130,8 @@ class OptionKeywords(TypedDict, total=False):
     min_passage: int
     fold_script: bool
     word_shingles: bool
+    fold_punctuation: bool
+    figures: bool
     seed: int
 
 

@@ -41,11 +41,11 @@ from datasketch.lsh import _optimal_param
 
 from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
-from .shingle import _by_words, _unit_hashes, prepare
+from .shingle import Prepared, _by_words, _unit_hashes, prepare
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
-    "document_keys", "sketch_keys", "sketch_keys_batch",
+    "window_keys", "figure_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
 ]  # fmt: skip
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -195,29 +195,102 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return _band_keys(np.ascontiguousarray(signatures, dtype=np.uint32), bands, rows)
 
 
-def document_keys(hashes: np.ndarray, options: Options, *, by_words: bool = False) -> np.ndarray:
-    """The distinct LSH bucket keys (sorted) of the windows of one document's sketch shingle ``hashes``
-    (``by_words``: they are word shingles, windowed by ``options.word_window``)."""
+def window_keys(doc: Prepared, options: Options) -> np.ndarray:
+    """The LSH bucket keys of each window of a prepared document: an array ``(windows, bands)`` (windows of
+    ``options.word_window`` word shingles where it is sketched by words, else of ``options.window``)."""
     bands, rows = lsh_params(options.threshold, options.num_perm)
-    window = options.word_window if by_words else options.window
-    signatures = window_minhashes(hashes, window=window, num_perm=options.num_perm, seed=options.seed)
-    if len(signatures) == 0:
-        return np.zeros(0, dtype=np.uint64)
-    keys = np.sort(band_keys(signatures, bands, rows).reshape(-1))
-    return keys[np.r_[True, keys[1:] != keys[:-1]]]
+    window = options.word_window if doc.sketched_by_words else options.window
+    signatures = window_minhashes(doc.sketch_hashes, window=window, num_perm=options.num_perm, seed=options.seed)
+    return band_keys(signatures, bands, rows) if len(signatures) else np.zeros((0, bands), dtype=np.uint64)
+
+
+def figure_keys(doc: Prepared) -> np.ndarray:
+    """One key for each figure the normalized text prints (:data:`FIGURE_DIGITS` digits or more), repeats kept.
+
+    >>> from textversions.shingle import prepare
+    >>> len(figure_keys(prepare("Output was 110,552 units vs 123,092; 14 cts", Options())))
+    2
+    """
+    return _figure_keys(doc.codes)
+
+
+def document_keys(doc: Prepared, options: Options) -> np.ndarray:
+    """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys, and with
+    ``options.figures`` its figures' keys."""
+    keys = window_keys(doc, options).reshape(-1)
+    if options.figures:
+        keys = np.concatenate([keys, figure_keys(doc)])
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
-    """The LSH bucket keys of one raw document (normalized, shingled, sketched by window)."""
+    """The keys of one raw document (normalized, shingled, sketched by window; its figures)."""
     options = options or Options()
-    prepared = prepare(text, options)
-    return document_keys(prepared.sketch_hashes, options, by_words=prepared.sketched_by_words)
+    return document_keys(prepare(text, options), options)
+
+
+FIGURE_DIGITS = 3
+"""Digits a number needs to be a figure with a key of its own (110,552; 44.3; 1987): versions of a news story
+keep their figures when they are rewritten, and a rewrite of a short notice may share too few word shingles to
+meet its first. A figure many documents print (a year) makes a bucket too big to pair anything."""
+_FIGURE_SALT = np.uint64(0x6A09E667F3BCC909)
+"""Mixed into every figure key: figure keys and band keys never meet but by chance."""
 
 
 @numba.njit(cache=True, nogil=True)
-def _key_rows(codes, starts, width, classes, words, step, word_step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
+def _grouped(codes, i):  # type: ignore[no-untyped-def]
+    """Do exactly three digits start at ``i`` (a thousands group after a comma, not a list: ``5,10,15``)?"""
+    if i + 3 > len(codes) or (i + 3 < len(codes) and 48 <= codes[i + 3] <= 57):
+        return False
+    for k in range(i, i + 3):
+        if not 48 <= codes[k] <= 57:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _figure_keys(codes):  # type: ignore[no-untyped-def]
+    """A key for each run of digits, in thousands groups after commas or with a decimal point, of at least
+    ``FIGURE_DIGITS`` digits: FNV-1a of its digits and points (``110,552`` and ``110552`` alike), then a
+    64-bit finalizer."""
+    out = np.empty(len(codes) // FIGURE_DIGITS + 1, dtype=np.uint64)
+    found = 0
+    i = 0
+    n = len(codes)
+    while i < n:
+        if not 48 <= codes[i] <= 57:
+            i += 1
+            continue
+        key = np.uint64(0xCBF29CE484222325)
+        digits = 0
+        while i < n:
+            c = codes[i]
+            if 48 <= c <= 57:
+                digits += 1
+            elif c == 44 and _grouped(codes, i + 1):
+                i += 1
+                continue
+            elif c == 46 and i + 1 < n and 48 <= codes[i + 1] <= 57:
+                pass
+            else:
+                break
+            key = (key ^ np.uint64(c)) * np.uint64(0x100000001B3)
+            i += 1
+        if digits >= FIGURE_DIGITS:
+            key ^= key >> np.uint64(33)
+            key *= np.uint64(0xFF51AFD7ED558CCD)
+            key ^= key >> np.uint64(33)
+            out[found] = key ^ _FIGURE_SALT
+            found += 1
+    return out[:found]
+
+
+@numba.njit(cache=True, nogil=True)
+def _key_rows(codes, starts, width, classes, words, figures, step, word_step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
     """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys
-    (windows of ``2 * word_step`` shingles for a text sketched by words, else of ``2 * step``)."""
+    (windows of ``2 * word_step`` shingles for a text sketched by words, else of ``2 * step``; with ``figures``,
+    the figures' keys too)."""
     count = len(starts) - 1
     sizes = np.zeros(count, dtype=np.int64)
     found = [np.zeros(0, dtype=np.uint64) for _ in range(count)]
@@ -230,7 +303,10 @@ def _key_rows(codes, starts, width, classes, words, step, word_step, a, b, bands
         by_words = words and _by_words(folded, classes)
         blocks = _block_minima(_unit_hashes(folded, width, classes, by_words), word_step if by_words else step, a, b)
         windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
-        keys = np.sort(_band_keys(windows, bands, rows).ravel())
+        keys = _band_keys(windows, bands, rows).ravel()
+        if figures:
+            keys = np.concatenate((keys, _figure_keys(folded)))
+        keys = np.sort(keys)
         distinct = np.ones(len(keys), dtype=np.bool_)
         distinct[1:] = keys[1:] != keys[:-1]
         found[d] = keys[distinct]
@@ -260,7 +336,7 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     bands, rows = lsh_params(options.threshold, options.num_perm)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
     sizes, keys = _key_rows(
-        codes, starts, options.shingle, letter_classes(options.fold_punctuation), options.word_shingles, max(1, options.window // 2),
+        codes, starts, options.shingle, letter_classes(options.fold_punctuation), options.word_shingles, options.figures, max(1, options.window // 2),
         max(1, options.word_window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
