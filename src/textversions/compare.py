@@ -28,12 +28,15 @@ anchors of the alignment (never on a sketch):
   template (yesterday's and today's epidemic report, the pages of two commands), so
   it falls to ``reuse`` (or ``unrelated``); a version corrects a few of them. In
   alphabetic text, where a template's open slot is often one name, a would-be
-  ``version`` is also two stories when each text's lead names someone or
-  something the other never mentions (``names_apart``,
+  ``version`` or ``contains`` is also two stories when each text's lead names
+  someone or something the other never mentions (``names_apart``,
   :func:`textversions.subjects.names_apart`): two funds' payout notices, two
   issuers' eurobonds; in Chinese text, when each heading names an identifier the
   other text never mentions and the bodies name different ones too: two
-  commands' pages of one template (``# unxz`` / ``# xzcat``);
+  commands' pages of one template (``# unxz`` / ``# xzcat``), two alias pages of
+  which the longer seems to hold the shorter (``# file-rename`` / ``# platformio``).
+  A page that holds an article mentions every name of the article's lead, so a
+  containment is never set apart by the page's other stories;
 * ``reuse``: otherwise, if they share a passage of ``min_passage`` characters (twice as many in
   alphabetic text);
 * ``unrelated``: nothing of that length in common.
@@ -539,7 +542,7 @@ def _relation(
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
     subjects = subjects_of(a, b, aligned, of)
-    apart = relation == "version" and names_apart(a.normalized, b.normalized)
+    apart = names_apart(a.normalized, b.normalized)
     by_coverage = relation
     if apart or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
