@@ -397,6 +397,19 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
+def _named_heading(normalized: Normalized) -> bool:
+    """Is a text's heading a name and nothing else: identifiers, no Han character (``# docker container rm``)?
+
+    >>> from textversions.normalize import normalize
+    >>> _named_heading(normalize("# rmdir\n\n> 移除目录。")), _named_heading(normalize("# 接口文档 v2\n\n正文"))
+    (True, False)
+    """
+    heading = _heading(normalized)
+    if heading is None or _ANY_HAN.search(normalized.text, *heading):
+        return False
+    return any(heading[0] <= start and end <= heading[1] for start, end in _identifiers(normalized.text))
+
+
 def _headline_subject(normalized: Normalized) -> set[str]:
     """The first word of a text's headline (its first line when something follows it), which a wire headline opens
     with its subject by (TRANZONIC COS <TNZ> SETS QUARTERLY); none when it is a month or a weekday."""
@@ -417,7 +430,9 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
     --decompress``" / ``# xzcat`` "an alias of ``xz --decompress --stdout``") are about
-    two commands; one body under two headings is one text retitled.
+    two commands; one body under two headings is one text retitled. Where both headings
+    are names and nothing else, a heading's name counts as mentioned only by the other
+    heading (``# rm`` "see also ``rmdir``" / ``# rmdir`` "see also ``rm``": two commands).
 
     >>> from textversions.normalize import normalize
     >>> fund = "FRANKLIN {0} SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Mthly div 7.1 cts. NOTE: Franklin {0} Fund."
@@ -439,7 +454,12 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
             return False
-        words_a, words_b = leads_a | body_a, leads_b | body_b
+        if _named_heading(a) and _named_heading(b):
+            # A heading that is a name and nothing else (# rm, # cargo login) names the page's subject: the other
+            # page's body mentioning it (see also `rm`, `rm -r`) is a cross-reference, not the same subject.
+            words_a, words_b = leads_a, leads_b
+        else:
+            words_a, words_b = leads_a | body_a, leads_b | body_b
         slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
     else:
         return False
