@@ -397,17 +397,19 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
-def _named_heading(normalized: Normalized) -> bool:
-    """Is a text's heading a name and nothing else: identifiers, no Han character (``# docker container rm``)?
+def _heading_name(normalized: Normalized) -> str:
+    """A text's heading when it is a name and nothing else — identifiers, no Han character — as its identifiers
+    joined by spaces (``# docker container rm`` → ``docker container rm``); else ``""``.
 
     >>> from textversions.normalize import normalize
-    >>> _named_heading(normalize("# rmdir\n\n> 移除目录。")), _named_heading(normalize("# 接口文档 v2\n\n正文"))
-    (True, False)
+    >>> _heading_name(normalize("# docker container rm\n\n> 移除容器。")), _heading_name(normalize("# 接口文档 v2\n\n正文"))
+    ('docker container rm', '')
     """
     heading = _heading(normalized)
     if heading is None or _ANY_HAN.search(normalized.text, *heading):
-        return False
-    return any(heading[0] <= start and end <= heading[1] for start, end in _identifiers(normalized.text))
+        return ""
+    text = normalized.text
+    return " ".join(text[start:end] for start, end in _identifiers(text) if heading[0] <= start and end <= heading[1])
 
 
 def _headline_subject(normalized: Normalized) -> set[str]:
@@ -431,8 +433,9 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
     --decompress``" / ``# xzcat`` "an alias of ``xz --decompress --stdout``") are about
     two commands; one body under two headings is one text retitled. Where both headings
-    are names and nothing else, a heading's name counts as mentioned only by the other
-    heading (``# rm`` "see also ``rmdir``" / ``# rmdir`` "see also ``rm``": two commands).
+    are names and nothing else, each names its page's subject whole, mentioned only by the
+    other heading (``# rm`` "see also ``rmdir``" / ``# rmdir`` "see also ``rm``"; ``# docker
+    container diff`` / ``# docker diff``: two commands each). Identifiers are spelled exactly.
 
     >>> from textversions.normalize import normalize
     >>> fund = "FRANKLIN {0} SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Mthly div 7.1 cts. NOTE: Franklin {0} Fund."
@@ -454,20 +457,22 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
             return False
-        if _named_heading(a) and _named_heading(b):
-            # A heading that is a name and nothing else (# rm, # cargo login) names the page's subject: the other
-            # page's body mentioning it (see also `rm`, `rm -r`) is a cross-reference, not the same subject.
-            words_a, words_b = leads_a, leads_b
+        named_a, named_b = _heading_name(a), _heading_name(b)
+        if named_a and named_b:
+            # A heading that is a name and nothing else (# rm, # docker container diff) names the page's subject,
+            # whole: the other page's body mentioning it (see also `rm`, `rm -r`) is a cross-reference, and
+            # `docker diff` is another command than `docker container diff`.
+            leads_a, leads_b = words_a, words_b = {named_a}, {named_b}
         else:
             words_a, words_b = leads_a | body_a, leads_b | body_b
-        slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
+        slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x``, ``lzgrep`` and ``lzfgrep`` are two commands
     else:
         return False
 
     def unknown(names: set[str], other: set[str]) -> bool:
         return any(
             name not in other
-            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
+            and (not slip or process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None)
             for name in names
         )
 
