@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -47,3 +49,15 @@ def test_names_swapped_throughout_make_two_telegrams_but_a_name_corrected_throug
     assert compare(austria, iraq).relation in ("reuse", "unrelated")
     corrected = austria.replace("范德贝伦", "范德贝仑")  # one character of the name, everywhere
     assert compare(austria, corrected).relation == "version"
+
+
+def test_a_slip_in_a_noisy_copys_heading_names_no_other_command():
+    """tldr-pages (CC BY 4.0) `diff`: an OCR'd copy whose heading reads `# diiff` is the page still; `lzgrep` and
+    `lzfgrep`, one letter apart, are two commands (a golden row)."""
+    with gzip.open(Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "devset.jsonl.gz", "rt", encoding="utf-8") as lines:
+        page = next(row["text"] for row in map(json.loads, lines) if row["id"] == "tldr-zh/common/diff.md")
+    assert page.startswith("# diff\n")
+    noisy = page.replace("# diff", "# diiff", 1).replace("--ignore-all-space", "--ignore-all-spce", 1)
+    assert compare(page, noisy).relation == "version"
+    retitled = page.replace("# diff", "# dif", 1).replace("--ignore-all-space", "--ignroe-all-space", 1)
+    assert compare(page, retitled).relation == "version"  # 'diff' is spelled right below the slip

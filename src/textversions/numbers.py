@@ -16,6 +16,8 @@ is the edit 1.1万 → 11万.
 ['april 9, 1992', '8-3/4', '1/4', '1986', '87']
 >>> token_value("april 9, 1992"), token_value("march 2"), parse_number("8-3/4")
 ('1992-04-09', '03-02', 8.75)
+>>> parse_number("1.1 mln") == parse_number("1.1 million") == parse_number("1,100,000"), parse_number("5 pct")
+(True, 0.05)
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ _DATE = (
     rf"|{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?(?![\d:])"
 )
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
-_ARABIC = r"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*%?"
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bln": 1e9, "trillion": 1e12}
+"""English scale words after a figure, spelled out or as the wire abbreviates them (``1.1 mln``)."""
+_ENGLISH = rf"(?: (?:{'|'.join(_SCALES)})(?![a-z]))?(?: ?(?:pct|percent|per cent)(?![a-z]))?"
+"""What English writes after a figure's digits: a scale word, a percent word (in normalized, lower-case text)."""
+_ARABIC = rf"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*(?:%|{_ENGLISH})"
 _HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*(?:点[〇零一二三四五六七八九]+[万亿]?)?"
 _PERCENT = rf"百分之(?:{_ARABIC}|{_HAN})"
 _FRACTION = r"(?:\d+-)?\d{1,2}/(?:2|4|8|16|32|64)(?!\d)"
@@ -66,7 +72,7 @@ def token_unit(token: str) -> str:
         return "date"
     if re.fullmatch(_TIME, token):
         return "time"
-    return "percent" if token.endswith("%") or token.startswith("百分之") else "number"
+    return "percent" if token.endswith(("%", "pct", "percent", "per cent")) or token.startswith("百分之") else "number"
 
 
 def token_value(token: str) -> float | str | None:
@@ -93,11 +99,13 @@ def parse_number(token: str) -> float | None:
     if fraction:
         whole, numerator, denominator = fraction.groups()
         return int(whole or 0) + int(numerator) / int(denominator)
-    percent = token.endswith("%") or token.startswith("百分之")
-    token = token.removesuffix("%").removeprefix("百分之")
+    percent = token_unit(token) == "percent"
+    token = re.sub(r" ?(?:%|pct|percent|per cent)$", "", token).removeprefix("百分之")
+    scale = re.search(rf" ({'|'.join(_SCALES)})$", token)
+    token = token[: scale.start()] if scale else token
     match = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)([十百千万亿]*)", token)
     if match:
-        value = float(match.group(1).replace(",", ""))
+        value = float(match.group(1).replace(",", "")) * (_SCALES[scale.group(1)] if scale else 1)
         for unit in match.group(2):
             value *= _UNITS[unit]
     else:

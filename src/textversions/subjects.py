@@ -73,11 +73,20 @@ _HAN_SHARE = 0.1
 @functools.lru_cache(maxsize=8)
 def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
-    spans = [m.span() for m in NUMBER.finditer(text) if m.group().isdigit() or len(set(m.group())) > 1]
+    # A figure's English scale or percent word (1.1 mln, 5 pct) is no part of the subject: the figure is.
+    spans = [
+        (m.start(), m.start() + len(_FIGURE.match(m.group()).group())) if _FIGURE_WITH_WORD.match(m.group()) else m.span()
+        for m in NUMBER.finditer(text)
+        if m.group().isdigit() or len(set(m.group())) > 1
+    ]
     spans += [m.span() for m in _TITLE.finditer(text)]
     spans += [(start, end) for start, end in _identifiers(text) if end - start >= 2]
     furniture = furniture_spans(text)
     return tuple(sorted(span for span in spans if not within(furniture, *span)))
+
+
+_FIGURE = re.compile(r"\d[\d.,]*")
+_FIGURE_WITH_WORD = re.compile(r"\d[\d.,]* ?[a-z]")
 
 
 @functools.lru_cache(maxsize=8)
@@ -397,6 +406,13 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
+def _spelled_in(name: str, normalized: Normalized) -> bool:
+    """Does a text hold each word of ``name`` as an identifier of its own?"""
+    text = normalized.text
+    held = {text[start:end] for start, end in _identifiers(text)}
+    return all(word in held for word in name.split())
+
+
 def _heading_name(normalized: Normalized) -> str:
     """A text's heading when it is a name and nothing else — identifiers, no Han character — as its identifiers
     joined by spaces (``# docker container rm`` → ``docker container rm``); else ``""``.
@@ -435,7 +451,8 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     two commands; one body under two headings is one text retitled. Where both headings
     are names and nothing else, each names its page's subject whole, mentioned only by the
     other heading (``# rm`` "see also ``rmdir``" / ``# rmdir`` "see also ``rm``"; ``# docker
-    container diff`` / ``# docker diff``: two commands each). Identifiers are spelled exactly.
+    container diff`` / ``# docker diff``: two commands each), unless one is a slip of the
+    other that the other text spells right (an OCR'd page).
 
     >>> from textversions.normalize import normalize
     >>> fund = "FRANKLIN {0} SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Mthly div 7.1 cts. NOTE: Franklin {0} Fund."
@@ -461,18 +478,22 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
         if named_a and named_b:
             # A heading that is a name and nothing else (# rm, # docker container diff) names the page's subject,
             # whole: the other page's body mentioning it (see also `rm`, `rm -r`) is a cross-reference, and
-            # `docker diff` is another command than `docker container diff`.
-            leads_a, leads_b = words_a, words_b = {named_a}, {named_b}
-        else:
-            words_a, words_b = leads_a | body_a, leads_b | body_b
-        slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x``, ``lzgrep`` and ``lzfgrep`` are two commands
+            # `docker diff` is another command than `docker container diff`. Two such names are one only when
+            # one is a slip of the other whose words the other text also spells right (an OCR'd page: # diiff
+            # over `diff -u`); ``lzgrep`` / ``lzfgrep``, ``bun c`` / ``bun x`` are two commands.
+            return named_a != named_b and not (
+                Levenshtein.distance(named_a, named_b) <= max(1, max(len(named_a), len(named_b)) // 6)
+                and (_spelled_in(named_a, b) or _spelled_in(named_b, a))
+            )
+        words_a, words_b = leads_a | body_a, leads_b | body_b
+        slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
     else:
         return False
 
     def unknown(names: set[str], other: set[str]) -> bool:
         return any(
             name not in other
-            and (not slip or process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None)
+            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
             for name in names
         )
 
