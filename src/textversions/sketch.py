@@ -18,8 +18,11 @@ on a whole band share that key. For windows of Jaccard similarity ``s`` that
 happens with probability ``1 - (1 - s**rows) ** bands`` — an S-curve whose steep
 part sits at the threshold. ``bands`` and ``rows`` are chosen by datasketch's own
 optimiser (the one ``MinHashLSH`` uses), weighing false positives and false
-negatives equally. :func:`sketch_keys_batch` runs normalize → shingle →
-MinHash → band keys for a batch of raw texts in one compiled call.
+negatives equally. With ``Options.figures`` each figure a text prints (three
+digits or more: 110,552, 44.3) is a key of its own beside the band keys
+(:func:`figure_keys`): a rewritten story keeps its figures when its phrases change.
+:func:`sketch_keys_batch` runs normalize → shingle → MinHash → band keys (and
+figure keys) for a batch of raw texts in one compiled call.
 
 >>> from textversions.shingle import shingle_hashes
 >>> sig = minhash(shingle_hashes("把最美的身影留在战疫最前线"), num_perm=8)

@@ -418,7 +418,7 @@ def _heading_name(normalized: Normalized) -> str:
     joined by spaces (``# docker container rm`` → ``docker container rm``); else ``""``.
 
     >>> from textversions.normalize import normalize
-    >>> _heading_name(normalize("# docker container rm\n\n> 移除容器。")), _heading_name(normalize("# 接口文档 v2\n\n正文"))
+    >>> _heading_name(normalize("# docker container rm\\n\\n> 移除容器。")), _heading_name(normalize("# 接口文档 v2\\n\\n正文"))
     ('docker container rm', '')
     """
     heading = _heading(normalized)
