@@ -300,7 +300,7 @@ def _relation_reasons(
     needed: int,
 ) -> list[str]:
     """The relation check's sentences; ``needed``: the characters a shared passage needs in this pair."""
-    why = f" (twice min_passage {options.min_passage}: the texts are alphabetic)" if needed != options.min_passage else ""
+    why = f" (min_passage {options.min_passage} × {needed // options.min_passage}: the texts are alphabetic)" if needed != options.min_passage else ""
     cover_a, cover_b = judgement.coverage
     minimum = options.min_coverage
     reasons = [
@@ -320,7 +320,10 @@ def _relation_reasons(
         reasons.append(f"aligned as one story: a {regions[0][0]}–{regions[0][1]}, b {regions[1][0]}–{regions[1][1]}.")  # type: ignore[index]
     apart_by_subjects = judgement.subject_change >= TEMPLATE_SUBJECT_CHANGE and changed >= TEMPLATE_MIN_CHANGED
     if judgement.names_apart:
-        reasons.append("template check: each text's lead names someone or something the other never mentions — two stories.")
+        reasons.append(
+            "template check: each text's lead (in Chinese text, its heading) names someone or something the other does not "
+            "— two stories."
+        )
     elif apart_by_subjects:
         reasons.append(
             f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles, names swapped throughout) "
