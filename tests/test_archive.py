@@ -335,25 +335,15 @@ def test_an_archive_made_before_word_window_windows_word_shingles_as_it_did(tmp_
         Archive(tmp_path / "old.db")
 
 
-def test_an_archive_made_before_fold_punctuation_reads_marks_as_they_are(tmp_path):
-    archive = Archive(tmp_path / "old.db", fold_punctuation=False)
+@pytest.mark.parametrize("option", ["fold_punctuation", "figures"])
+def test_an_archive_made_before_an_option_keeps_its_keys_as_they_were(tmp_path, option):
+    archive = Archive(tmp_path / "old.db", **{option: False})
     options = archive.options.to_dict()
     archive.close()
-    del options["fold_punctuation"]
-    _execute(tmp_path / "old.db", f"UPDATE meta SET value = '{json.dumps(options)}' WHERE name = 'options'")
-    reopened = Archive(tmp_path / "old.db")
-    assert reopened.options.fold_punctuation is False
-    reopened.close()
-
-
-def test_an_archive_made_before_figures_keeps_no_figure_keys(tmp_path):
-    archive = Archive(tmp_path / "old.db", figures=False)
-    options = archive.options.to_dict()
-    archive.close()
-    del options["figures"]
+    del options[option]
     _execute(tmp_path / "old.db", f"UPDATE meta SET value = '{json.dumps(options)}' WHERE name = 'options'")
     with Archive(tmp_path / "old.db") as reopened:
-        assert reopened.options.figures is False
+        assert getattr(reopened.options, option) is False
 
 
 def test_an_archive_made_before_the_facts_index_gets_it_at_its_next_add(tmp_path):

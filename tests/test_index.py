@@ -145,29 +145,22 @@ def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_p
     assert set(SketchIndex()._keys(english).tolist()) != set(old._keys(english).tolist())
 
 
-def test_an_index_saved_before_fold_punctuation_reads_marks_as_they_are(tmp_path):
-    chapter = "1 当士师秉政的时候、国中遭遇饥荒、在犹大伯利恒有一个人带着妻子和两个儿子往摩押地去寄居．" * 3
-    old = SketchIndex(fold_punctuation=False)
-    old.add({"ruth": chapter})
+@pytest.mark.parametrize(
+    "option, text",
+    [
+        # Folded, punctuated text has other keys: read by the new default, the old index would miss it.
+        ("fold_punctuation", "1 当士师秉政的时候、国中遭遇饥荒、在犹大伯利恒有一个人带着妻子和两个儿子往摩押地去寄居．" * 3),
+        # With figures, the notice has two keys more (110,552 and 123,092).
+        ("figures", "Chrysler Corp said its February U.S. car production was 110,552 compared with 123,092 a year ago."),
+    ],
+)
+def test_an_index_saved_before_an_option_keeps_its_keys_as_they_were(tmp_path, option, text):
+    old = SketchIndex(**{option: False})
+    old.add({"story": text})
     path = tmp_path / "old.npz"
     old.save(path)
-    _saved_without(path, "fold_punctuation")
+    _saved_without(path, option)
     reopened = SketchIndex.load(path)
-    assert reopened.options.fold_punctuation is False
-    assert reopened.query(chapter) == [("ruth", len(old._keys(chapter)))]
-    # Folded, the same punctuated text has other keys: read by the new default, the old index would miss it.
-    assert set(SketchIndex()._keys(chapter).tolist()) != set(old._keys(chapter).tolist())
-
-
-def test_an_index_saved_before_figures_keeps_no_figure_keys(tmp_path):
-    notice = "Chrysler Corp said its February U.S. car production was 110,552 compared with 123,092 a year ago."
-    old = SketchIndex(figures=False)
-    old.add({"chrysler": notice})
-    path = tmp_path / "old.npz"
-    old.save(path)
-    _saved_without(path, "figures")
-    reopened = SketchIndex.load(path)
-    assert reopened.options.figures is False
-    assert reopened.query(notice) == [("chrysler", len(old._keys(notice)))]
-    # With figures, the same notice has two keys more (110,552 and 123,092): the old index would not hold them.
-    assert len(SketchIndex()._keys(notice)) == len(old._keys(notice)) + 2
+    assert getattr(reopened.options, option) is False
+    assert reopened.query(text) == [("story", len(old._keys(text)))]
+    assert set(SketchIndex()._keys(text).tolist()) != set(old._keys(text).tolist())
