@@ -99,16 +99,18 @@ def test_a_shared_link_or_dateline_is_no_passage():
 
 
 def test_a_phrase_of_the_trade_is_no_passage_in_english():
-    """Two polls told in the wire's phrasing (Reuters-21578): an English passage needs twice the characters of a
-    Chinese one, so the phrasing is no copy; the same sentence told again is."""
-    marplan = ("A Marplan poll published in the Guardian, taken in the days leading up to the\nby-election, showed the "
-               "Conservatives with 41 pct of the vote,\nLabour with 35 pct and the Alliance 22 pct.")
-    mori = ("The MORI poll for the Sunday Times, conducted on Friday,\nfound the Conservatives ahead with 35.6 pct of "
-            "the vote, Labour\nwith 31.9 pct and the Alliance with 31.4 pct.")
-    assert compare(marplan, mori).passages == ()
-    assert compare(marplan, mori).relation == "unrelated"
-    retold = "Sterling firmed on the news. " + marplan.split(", showed ")[1] + " Gilts were little changed."
-    (passage,) = compare(marplan, retold).passages
+    """A phrase two unrelated wire stories share (Reuters-21578: "looking to acquisitions and joint ventures", 44
+    characters) is no copy: an English passage matches twice the characters of a Chinese one. The sentence told
+    again is."""
+    carbide = ("NEW YORK, March 2 - Union Carbide Corp is looking to\nacquisitions and joint ventures to aid its specialty "
+               "chemicals\nand industrial gases businesses, the company said.")
+    other = ("The association's director said: \"We\nare looking to acquisitions and joint ventures in Asia to grow our "
+             "members' trade, not to new plants.\"")
+    assert compare(carbide, other).passages == ()
+    assert compare(carbide, other).relation == "unrelated"
+    assert compare(carbide, other, min_passage=20).passages  # it is a passage where 40 characters would do
+    retold = "Analysts welcomed the plan. " + carbide.split(" - ")[1] + " Shares rose."
+    (passage,) = compare(carbide, retold).passages
     assert passage.length >= 80
 
 

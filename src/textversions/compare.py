@@ -334,9 +334,9 @@ def _shingle_scores(a: Prepared, b: Prepared) -> tuple[float, float, float]:
 
 
 ALPHABETIC_PASSAGE = 2
-"""How many more characters a passage of alphabetic text needs: a letter carries about half what a Han
-character does, and seven English words in common ("looking to acquisitions and joint ventures", "of debt
-securities on terms to be") are a phrase of the trade, not a copy."""
+"""How many times ``min_passage`` a passage of alphabetic text needs to match: a letter carries about half what a
+Han character does, and seven English words in common ("looking to acquisitions and joint ventures", "the
+Conservatives with 41 pct of the vote, Labour with 35 pct and the Alliance") are phrases of the trade, not a copy."""
 
 
 def passage_characters(a: Prepared, b: Prepared, min_passage: int) -> int:
@@ -349,11 +349,12 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     """Shared passages, found whole: each anchor, in the order of ``a``, joins the passage it continues on
     both sides across a small edit (a dropped, doubled or replaced word; the diagonal may shift as far as the
     gap may be long) — any passage still within reach, not only the latest, so passages in any order and stray
-    matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside furniture (a link, a dateline) and
-    one exact stretch of half that (a template's phrases joined across their figures are no copy) — twice as
-    many between texts in alphabetic scripts (``ALPHABETIC_PASSAGE``); common text is no passage, and a passage
-    inside another on both sides is part of it."""
-    min_passage = passage_characters(a, b, min_passage)
+    matches between them do not cut a passage in pieces. A passage needs ``min_passage`` matched characters outside
+    furniture (a link, a dateline) — twice as many between texts in alphabetic scripts (``ALPHABETIC_PASSAGE``) —
+    and one exact stretch of half ``min_passage`` (a template's phrases joined across their figures are no copy;
+    a noisy copy of an English sentence may hold no longer one); common text is no passage, and a passage inside
+    another on both sides is part of it."""
+    needed = passage_characters(a, b, min_passage)
     starts = np.array([(m.a_start, m.b_start, m.length) for m in found], dtype=np.int64).reshape(-1, 3)
     a_start, b_start, length = starts[:, 0], starts[:, 1], starts[:, 2]
     stretches = np.stack([a_start, a_start + length, b_start, b_start + length, length, length], axis=1)
@@ -364,9 +365,9 @@ def _passages(found: list[Anchor], a: Prepared, b: Prepared, min_passage: int, o
     kept = [
         (a0, a1, b0, b1, matched)
         for a0, a1, b0, b1, matched, longest in sorted(merged, key=lambda p: (p[0], -p[1], p[2]))
-        if matched >= min_passage
+        if matched >= needed
         and 2 * longest >= min_passage
-        and matched - _inside(furniture, a0, a1) >= min_passage
+        and matched - _inside(furniture, a0, a1) >= needed
         and (own_a is None or own_a[a0:a1].mean() >= 0.5)
     ]
     # A passage inside another on both sides (a phrase the copy repeats) adds nothing to it. In the order
