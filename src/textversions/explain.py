@@ -42,6 +42,7 @@ from .compare import TEMPLATE_MIN_CHANGED, TEMPLATE_SUBJECT_CHANGE, Judgement, j
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
+from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
 from .sketch import document_keys, figure_keys, lsh_params, minhash, window_keys
 
 __all__ = ["Explanation", "explain", "STAGES"]
@@ -179,8 +180,9 @@ def explain(
 def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
     keys = [window_keys(doc, options) for doc in (a, b)]
-    figures = [np.unique(figure_keys(doc)) if options.figures else np.zeros(0, dtype=np.uint64) for doc in (a, b)]
-    distinct = [document_keys(doc, options) for doc in (a, b)]
+    figures = [distinct_keys(figure_keys(doc)) if options.figures else np.zeros(0, dtype=np.uint64) for doc in (a, b)]
+    # Each text's distinct keys, what document_keys gives find_versions (its window keys are at hand).
+    distinct = [distinct_keys(np.concatenate([k.reshape(-1), f])) for k, f in zip(keys, figures)]
     shared = np.intersect1d(distinct[0], distinct[1])
     pairs: Counter[tuple[int, int]] = Counter()
     if len(shared):
@@ -193,7 +195,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
             for key in keys[0][window, columns].tolist():
                 for other in by_key_b.get(key, ()):
                     pairs[(window, other)] += 1
-    found = candidate_pairs(distinct, options)  # each text's distinct keys: what document_keys gives find_versions
+    found = candidate_pairs(distinct, options)
     signatures = [minhash(doc.sketch_hashes, num_perm=options.num_perm, seed=options.seed) for doc in (a, b)]
     distinct_a, distinct_b, both = distinct_overlap(a.sorted_hashes, b.sorted_hashes)
     union = distinct_a + distinct_b - both

@@ -42,9 +42,12 @@ _DATE = (
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
 _SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bln": 1e9, "trillion": 1e12}
 """English scale words after a figure, spelled out or as the wire abbreviates them (``1.1 mln``)."""
-_ENGLISH = rf"(?: (?:{'|'.join(_SCALES)})(?![a-z]))?(?: ?(?:pct|percent|per cent)(?![a-z]))?"
+_PERCENT_WORDS = ("pct", "percent", "per cent")
+_ENGLISH = rf"(?: (?:{'|'.join(_SCALES)})(?![a-z]))?(?: ?(?:{'|'.join(_PERCENT_WORDS)})(?![a-z]))?"
 """What English writes after a figure's digits: a scale word, a percent word (in normalized, lower-case text)."""
 _ARABIC = rf"\d+(?:[.,]\d+)*(?:[十百千万亿]+\d+(?:\.\d+)?)*[十百千万亿]*(?:%|{_ENGLISH})"
+_PERCENT_SUFFIX = re.compile(rf" ?(?:%|{'|'.join(_PERCENT_WORDS)})$")
+_SCALE_SUFFIX = re.compile(rf" ({'|'.join(_SCALES)})$")
 _HAN = rf"[{_HAN_NUMERAL}]*[〇零一二两三四五六七八九十][{_HAN_NUMERAL}]*(?:点[〇零一二三四五六七八九]+[万亿]?)?"
 _PERCENT = rf"百分之(?:{_ARABIC}|{_HAN})"
 _FRACTION = r"(?:\d+-)?\d{1,2}/(?:2|4|8|16|32|64)(?!\d)"
@@ -72,7 +75,12 @@ def token_unit(token: str) -> str:
         return "date"
     if re.fullmatch(_TIME, token):
         return "time"
-    return "percent" if token.endswith(("%", "pct", "percent", "per cent")) or token.startswith("百分之") else "number"
+    return "percent" if _is_percent(token) else "number"
+
+
+def _is_percent(token: str) -> bool:
+    """Does a number token end in a percent sign or word, or open with 百分之?"""
+    return token.endswith(("%", *_PERCENT_WORDS)) or token.startswith("百分之")
 
 
 def token_value(token: str) -> float | str | None:
@@ -99,9 +107,9 @@ def parse_number(token: str) -> float | None:
     if fraction:
         whole, numerator, denominator = fraction.groups()
         return int(whole or 0) + int(numerator) / int(denominator)
-    percent = token_unit(token) == "percent"
-    token = re.sub(r" ?(?:%|pct|percent|per cent)$", "", token).removeprefix("百分之")
-    scale = re.search(rf" ({'|'.join(_SCALES)})$", token)
+    percent = _is_percent(token)
+    token = _PERCENT_SUFFIX.sub("", token).removeprefix("百分之")
+    scale = _SCALE_SUFFIX.search(token)
     token = token[: scale.start()] if scale else token
     match = re.fullmatch(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?)([十百千万亿]*)", token)
     if match:

@@ -44,7 +44,7 @@ from datasketch.lsh import _optimal_param
 
 from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
-from .shingle import Prepared, _by_words, _unit_hashes, prepare
+from .shingle import Prepared, _by_words, _unit_hashes, distinct, prepare
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
@@ -221,10 +221,7 @@ def document_keys(doc: Prepared, options: Options) -> np.ndarray:
     """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys, and with
     ``options.figures`` its figures' keys."""
     keys = window_keys(doc, options).reshape(-1)
-    if options.figures:
-        keys = np.concatenate([keys, figure_keys(doc)])
-    keys = np.sort(keys)
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    return distinct(np.concatenate([keys, figure_keys(doc)]) if options.figures else keys)
 
 
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:

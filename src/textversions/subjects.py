@@ -75,7 +75,7 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the subject tokens of a normalized text, in order (they may nest: a number inside a title)."""
     # A figure's English scale or percent word (1.1 mln, 5 pct) is no part of the subject: the figure is.
     spans = [
-        (m.start(), m.start() + len(_FIGURE.match(m.group()).group())) if _FIGURE_WITH_WORD.match(m.group()) else m.span()
+        (m.start(), m.start() + figure.end(1)) if (figure := _FIGURE_WITH_WORD.match(m.group())) else m.span()
         for m in NUMBER.finditer(text)
         if m.group().isdigit() or len(set(m.group())) > 1
     ]
@@ -85,8 +85,8 @@ def subject_tokens(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(span for span in spans if not within(furniture, *span)))
 
 
-_FIGURE = re.compile(r"\d[\d.,]*")
-_FIGURE_WITH_WORD = re.compile(r"\d[\d.,]* ?[a-z]")
+_FIGURE_WITH_WORD = re.compile(r"(\d[\d.,]*) ?[a-z]")
+"""A figure with a word after it (``1.1 mln``, ``5 pct``); group 1 the figure."""
 
 
 @functools.lru_cache(maxsize=8)
