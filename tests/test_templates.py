@@ -61,3 +61,21 @@ def test_a_slip_in_a_noisy_copys_heading_names_no_other_command():
     assert compare(page, noisy).relation == "version"
     retitled = page.replace("# diff", "# dif", 1).replace("--ignore-all-space", "--ignroe-all-space", 1)
     assert compare(page, retitled).relation == "version"  # 'diff' is spelled right below the slip
+
+
+def test_what_one_text_adds_is_no_measure_of_slips():
+    """The rate of slips a template check forgives comes from the side that changes less: a long paragraph one
+    notice adds does not make its changed figures look like noise (the Bank of England's morning report against
+    the afternoon's, a golden row)."""
+    from textversions.subjects import subject_change
+
+    notice = "The Bank said it had provided the market with {0} mln stg in the {1} session, {2} mln stg in band one."
+    morning = notice.format(37, "morning", 8)
+    afternoon = notice.format(456, "afternoon", 61) + (
+        " Dealers said the Bank has recently used the offer of borrowing facilities to signal that it does not "
+        "want to see an early reduction in base lending rates, lending to the discount houses at higher rates."
+    )
+    assert subject_change(morning, afternoon).share == 1.0
+    # Noise on both sides alike is still forgiven: one slipped figure among unchanged words.
+    slipped = morning.replace("provided", "provlded").replace("session", "sessiom")
+    assert subject_change(morning, slipped.replace("37", "87")).share == 0.0

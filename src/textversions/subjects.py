@@ -117,9 +117,10 @@ def opens_sentence(text: str, start: int) -> bool:
     return _OPENS_SENTENCE.search(text[max(0, start - 8) : start]) is not None
 
 
-def _names(normalized: Normalized) -> list[tuple[int, int]]:
+def _names(normalized: Normalized, *, openers: bool = False) -> list[tuple[int, int]]:
     """Spans, in the normalized text, of the names in an alphabetic original: runs of capitalized words
-    that do not open a sentence, outside lines written in capitals (a headline)."""
+    that do not open a sentence, outside lines written in capitals (a headline). With ``openers``, a run that
+    opens a sentence keeps its first word (``NOTE: Franklin Insured Fund``): then only runs of two words or more."""
     original = normalized.original
     headlines = [line.span() for line in re.finditer(r"[^\n]+", original) if not any(c.islower() for c in line.group())]
     runs: list[tuple[list[tuple[int, int]], bool]] = []  # the words of each run; does it open a sentence?
@@ -136,7 +137,10 @@ def _names(normalized: Normalized) -> list[tuple[int, int]]:
                 runs.append(([(start, end)], opens))
         previous = (start, end)
     # A capitalized word opening a sentence may be any word (The, Payable): the name is what follows it.
-    spans = [(words[1][0] if opens else words[0][0], words[-1][1]) for words, opens in runs if len(words) > 1 or not opens]
+    if openers:
+        spans = [(words[0][0], words[-1][1]) for words, _ in runs if len(words) > 1]
+    else:
+        spans = [(words[1][0] if opens else words[0][0], words[-1][1]) for words, opens in runs if len(words) > 1 or not opens]
     starts = np.searchsorted(normalized.offsets, [start for start, _ in spans])
     ends = np.searchsorted(normalized.offsets, [end for _, end in spans])
     return [(int(s), int(e)) for s, e in zip(starts, ends) if e > s]
@@ -203,8 +207,12 @@ def subject_change(
     written += sum(len(name) * count for side in sides for name, count in added[side].items())
     length = max(1, round(written / total))
     chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
-    missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
-    by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
+    # Noise changes both texts alike; what one text adds (a paragraph, the rest of a page) changes one side only.
+    # The side that changes less tells the rate of slips.
+    by_chance = min(
+        (_lacking(chunks[side], chunks[1 - side]) / int(chunks[side][1].sum()) for side in (0, 1) if len(chunks[side][0])),
+        default=0.0,
+    )
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     # Swapped names were replaced whole, throughout: never a slip, and no source of one.
     per_side = []
@@ -360,17 +368,26 @@ LEAD_LENGTH = 250
 """Characters of the original, at most, that make the lead (the opening sentence) of a text."""
 
 
-def lead_names(normalized: Normalized) -> set[str]:
-    """The words of the names in the lead of an alphabetic text — its opening sentence after the headline and the
-    wire dateline, at most ``LEAD_LENGTH`` characters — months and weekdays left out (they are dates)."""
+def _lead(normalized: Normalized) -> tuple[int, int] | None:
+    """The normalized span of the lead of an alphabetic text: its opening sentence after the headline and the wire
+    dateline, at most ``LEAD_LENGTH`` characters; None when the text is its headline alone."""
     original = normalized.original
     body = body_start(original)
     if body is None:
-        return set()
+        return None
     dateline = wire_dateline(original)
     start = dateline[1] if dateline else body
     end = _SENTENCE.search(original, start, start + LEAD_LENGTH)
-    lo, hi = normalized.normalized_span(start, end.end() if end else start + LEAD_LENGTH)
+    return normalized.normalized_span(start, end.end() if end else start + LEAD_LENGTH)
+
+
+def lead_names(normalized: Normalized) -> set[str]:
+    """The words of the names in the lead of an alphabetic text (its opening sentence), months and weekdays left
+    out (they are dates)."""
+    lead = _lead(normalized)
+    if lead is None:
+        return set()
+    lo, hi = lead
     text = normalized.text
     return {
         word
@@ -379,6 +396,41 @@ def lead_names(normalized: Normalized) -> set[str]:
         for word in NAME_WORD.findall(text, first, last)
         if word.rstrip(".") not in _CALENDAR
     }
+
+
+def _lead_runs(normalized: Normalized) -> list[tuple[str, ...]]:
+    """The names of an alphabetic text's lead, each as its words, a sentence's first word kept (two words or more)."""
+    lead = _lead(normalized)
+    if lead is None:
+        return []
+    text = normalized.text
+    return [tuple(NAME_WORD.findall(text, first, last)) for first, last in _names(normalized, openers=True) if lead[0] <= first and last <= lead[1]]
+
+
+def _put_inside(name: tuple[str, ...], other: tuple[str, ...]) -> list[str]:
+    """The words ``other`` puts inside the name ``name``, keeping its first and last words (initials aside); none
+    when ``other`` is not ``name`` with words put inside.
+
+    >>> _put_inside(("franklin", "insured", "fund"), ("franklin", "ohio", "insured", "fund"))
+    ['ohio']
+    >>> _put_inside(("john", "smith"), ("john", "f.", "smith")), _put_inside(("mobil", "corp"), ("oil", "corp"))
+    ([], [])
+    """
+    if len(other) <= len(name) or other[0] != name[0] or other[-1] != name[-1]:
+        return []
+    inserted, position = [], 0
+    for word in other:
+        if position < len(name) and word == name[position]:
+            position += 1
+        else:
+            inserted.append(word)
+    return [word for word in inserted if len(word.rstrip(".")) > 1] if position == len(name) else []
+
+
+def _writes(words: Sequence[str], run: tuple[str, ...]) -> bool:
+    """Do ``words`` hold ``run`` word for word, one after the other?"""
+    width = len(run)
+    return any(tuple(words[at : at + width]) == run for at, word in enumerate(words) if word == run[0])
 
 
 _HEADING = re.compile(r"[ \t]*([^\n]{1,80})\n\s*\S")
@@ -443,7 +495,10 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     sentence and its names are capitalized words; when neither lead names anyone (``Qtly
     div 11 cts vs 11 cts prior``), the first word of each headline, which a wire headline
     opens with its subject by, stands for them (a rewritten headline keeps its subject:
-    HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). Chinese names are not capitalized: in
+    HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). A lead whose name is the other
+    lead's with a qualifier put inside that the other text never writes, neither text writing the other's name
+    (Franklin Insured Tax-Free Income Fund / Franklin Ohio Insured Tax-Free Income Fund), names another subject
+    too. Chinese names are not capitalized: in
     texts written mostly in Han characters the lead is the heading and its names are the
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
@@ -466,7 +521,17 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     """
     slip = 1  # characters a name may differ by per six of its own, at least: a slip of typing or OCR
     if alphabetic(a.text) and alphabetic(b.text):
-        words_a, words_b = (set(NAME_WORD.findall(n.text)) for n in (a, b))
+        written_a, written_b = NAME_WORD.findall(a.text), NAME_WORD.findall(b.text)
+        runs_a, runs_b = _lead_runs(a), _lead_runs(b)
+        words_a, words_b = set(written_a), set(written_b)
+        for x in runs_a:
+            for y in runs_b:
+                if _writes(written_b, x) or _writes(written_a, y):
+                    continue
+                # A qualifier the other text never writes, put inside its lead's name: another fund. Mobil Corp /
+                # Mobil Oil Corp is one company where the other text speaks of oil.
+                if any(word not in words_a for word in _put_inside(x, y)) or any(word not in words_b for word in _put_inside(y, x)):
+                    return True
         leads_a, leads_b = lead_names(a), lead_names(b)
         if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline's first word does
             leads_a, leads_b = _headline_subject(a), _headline_subject(b)
