@@ -101,7 +101,9 @@ def _identifiers(text: str) -> tuple[tuple[int, int], ...]:
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’&-]|\.(?=[^\W\d_]))*")
 """A word of an alphabetic script; ``U.S`` and ``E.F`` are one word (their last period is not kept)."""
-_OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“”(\[—–-]|\n)\s*$")
+_OPENS_SENTENCE = re.compile(r"(?:[.!?:;\"“”(\[—–-]|(?:^|\n)[ \t]*[#>*]*)\s*$")
+"""What stands before a word that opens a sentence: an end of sentence, a colon, a quote, a bracket or a dash, or a
+line's start with its Markdown marks (``# ``, ``> ``, ``* ``)."""
 NAME_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 """A word as names are compared: letters first, then letters, digits, apostrophes, ``&``, periods and hyphens."""
 _JOINS_NAME = re.compile(r"\.?[ \t]*\n?[ \t]*")
@@ -458,11 +460,10 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
-def _spelled_in(name: str, normalized: Normalized) -> bool:
-    """Does a text hold each word of ``name`` as an identifier of its own?"""
+def _identifier_words(normalized: Normalized) -> set[str]:
+    """The identifiers a text written mostly in Han characters spells (its Latin words)."""
     text = normalized.text
-    held = {text[start:end] for start, end in _identifiers(text)}
-    return all(word in held for word in name.split())
+    return {text[start:end] for start, end in _identifiers(text)}
 
 
 def _heading_name(normalized: Normalized) -> str:
@@ -480,12 +481,57 @@ def _heading_name(normalized: Normalized) -> str:
     return " ".join(text[start:end] for start, end in _identifiers(text) if heading[0] <= start and end <= heading[1])
 
 
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+def _recurring_heading(normalized: Normalized) -> str:
+    """An alphabetic text's heading when its body writes the heading's words again, in order: the name of the
+    page's subject (``# aws s3 cp`` over ```aws s3 cp {{path}}```), as those words joined by spaces; else ``""``
+    (a headline is not written again: FRANKLIN INSURED TAX-FREE SETS PAYOUT).
+
+    >>> from textversions.normalize import normalize
+    >>> _recurring_heading(normalize("# git-grep\\n\\n> Find strings.\\n\\n`git grep {{text}}`"))
+    'git grep'
+    >>> _recurring_heading(normalize("FRANKLIN SETS PAYOUT\\nMthly div 7.1 cts. NOTE: Franklin Fund."))
+    ''
+    """
+    heading = _heading(normalized)
+    if heading is None:
+        return ""
+    text = normalized.text
+    words = _ALNUM.findall(text, *heading)
+    again = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")
+    return " ".join(words) if words and again.search(text, heading[1]) else ""
+
+
+def _after_heading(normalized: Normalized) -> str:
+    """A text without its heading (the whole text when it has none)."""
+    heading = _heading(normalized)
+    return normalized.text[heading[1] :] if heading else normalized.text
+
+
+def _two_names(name_a: str, name_b: str, words_a: set[str], words_b: set[str]) -> bool:
+    """Do two headings that name their pages' subjects name two things? Yes unless they are one name, or one is a slip
+    of the other (a few characters) whose words the other text spells right (``words_a``, ``words_b``: each text's
+    words): an OCR'd page (# diiff over ``diff -u``)."""
+    slipped = Levenshtein.distance(name_a, name_b) <= max(1, max(len(name_a), len(name_b)) // 6)
+    return name_a != name_b and not (
+        slipped and (all(word in words_b for word in name_a.split()) or all(word in words_a for word in name_b.split()))
+    )
+
+
 def _headline_subject(normalized: Normalized) -> set[str]:
     """The first word of a text's headline (its first line when something follows it), which a wire headline opens
-    with its subject by (TRANZONIC COS <TNZ> SETS QUARTERLY); none when it is a month or a weekday."""
+    with its subject by (TRANZONIC COS <TNZ> SETS QUARTERLY); none when it is a month or a weekday. A heading
+    without a word names its subject by what it has (``# ((``, the page of a command written in brackets)."""
     heading = _heading(normalized)
-    first = NAME_WORD.search(normalized.text, *heading) if heading else None
-    return {first.group()} if first and first.group().rstrip(".") not in _CALENDAR else set()
+    if heading is None:
+        return set()
+    first = NAME_WORD.search(normalized.text, *heading)
+    if first is None:
+        symbols = normalized.text[slice(*heading)].lstrip("# \t").split()
+        return {symbols[0]} if symbols else set()
+    return {first.group()} if first.group().rstrip(".") not in _CALENDAR else set()
 
 
 def names_apart(a: Normalized, b: Normalized) -> bool:
@@ -498,7 +544,9 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). A lead whose name is the other
     lead's with a qualifier put inside that the other text never writes, neither text writing the other's name
     (Franklin Insured Tax-Free Income Fund / Franklin Ohio Insured Tax-Free Income Fund), names another subject
-    too. Chinese names are not capitalized: in
+    too. A page whose body writes its heading again (``# aws s3 cp`` over ```aws s3 cp {{path}}```) is about
+    what the heading names: two such pages with two headings are about two things, unless one heading is a
+    slip of the other; one body under two headings is one text retitled. Chinese names are not capitalized: in
     texts written mostly in Han characters the lead is the heading and its names are the
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
@@ -521,6 +569,12 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     """
     slip = 1  # characters a name may differ by per six of its own, at least: a slip of typing or OCR
     if alphabetic(a.text) and alphabetic(b.text):
+        if _after_heading(a) == _after_heading(b):
+            return False  # one text under two headings: retitled (# Dot / # .)
+        named_a, named_b = _recurring_heading(a), _recurring_heading(b)
+        if named_a and named_b and named_a != named_b:
+            # Pages whose headings their bodies write again (# aws s3 cp / # aws s3 sync) are about two things.
+            return _two_names(named_a, named_b, set(_ALNUM.findall(a.text)), set(_ALNUM.findall(b.text)))
         written_a, written_b = NAME_WORD.findall(a.text), NAME_WORD.findall(b.text)
         runs_a, runs_b = _lead_runs(a), _lead_runs(b)
         words_a, words_b = set(written_a), set(written_b)
@@ -546,10 +600,7 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
             # `docker diff` is another command than `docker container diff`. Two such names are one only when
             # one is a slip of the other whose words the other text also spells right (an OCR'd page: # diiff
             # over `diff -u`); ``lzgrep`` / ``lzfgrep``, ``bun c`` / ``bun x`` are two commands.
-            return named_a != named_b and not (
-                Levenshtein.distance(named_a, named_b) <= max(1, max(len(named_a), len(named_b)) // 6)
-                and (_spelled_in(named_a, b) or _spelled_in(named_b, a))
-            )
+            return _two_names(named_a, named_b, _identifier_words(a), _identifier_words(b))
         words_a, words_b = leads_a | body_a, leads_b | body_b
         slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
     else:
