@@ -91,3 +91,14 @@ def test_report_benchmark_writes_both_pages_and_opens_them():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lazily" in done.stdout and "eagerly" in done.stdout
+
+
+def test_english_benchmark_runs_and_keeps_template_pages_apart():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "english.py"), "--repeat", "1"], capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| common") or line.startswith("| linux")]
+    ours = {row[1].strip(): float(row[6]) for row in rows if row[4].strip() == "textversions"}
+    # Subcommand and alias pages of one template are two pages: no pair of two files is joined.
+    assert ours.keys() == {"common", "linux"} and min(ours.values()) >= 0.99, done.stdout
