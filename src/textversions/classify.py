@@ -29,7 +29,7 @@ from .normalize import (
     without_punctuation,
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
-from .numbers import NUMBER, NUMBER_CHARS, token_unit, token_value
+from .numbers import NUMBER, NUMBER_CHARS, in_words, token_unit, token_value
 from .subjects import NAME_WORD, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
@@ -293,7 +293,11 @@ def _line_start(text: str, pos: int) -> str:
 
 
 def _number_detail(a: str, b: str) -> dict[str, Any] | None:
-    """Values of the number that changed, if numbers are all that changed."""
+    """Values of the number that changed, if numbers are all that changed (one of them may be written in English
+    words: five → 16, six pct → 6 pct)."""
+    spelled = _spelled_number(a, b)
+    if spelled is not None:
+        return spelled
     if _OUTSIDE_NUMBERS.sub("", a) != _OUTSIDE_NUMBERS.sub("", b):
         return None  # something besides numbers changed (a quick test: a long page flank is never a number)
     tokens_a, tokens_b = NUMBER.findall(a), NUMBER.findall(b)
@@ -313,6 +317,33 @@ def _number_detail(a: str, b: str) -> dict[str, Any] | None:
     if isinstance(va, float) and isinstance(vb, float) and va:
         detail["ratio"] = round(vb / va, 6)
     return detail
+
+
+def _spelled_number(a: str, b: str) -> dict[str, Any] | None:
+    """The detail of a number written in English words on one side and in words or figures on the other, or None.
+
+    >>> _spelled_number("five", "16")["ratio"], _spelled_number("six", "6")["b_value"], _spelled_number("five", "fiver")
+    (3.2, 6.0, None)
+    """
+    words = in_words(a), in_words(b)
+    if words == (None, None):
+        return None
+    values = [value if value is not None else _figure_value(text) for value, text in zip(words, (a, b))]
+    if None in values:
+        return None
+    va, vb = values
+    unit = "percent" if "percent" in (token_unit(a.strip()), token_unit(b.strip())) else "number"
+    detail: dict[str, Any] = {"unit": unit, "a_value": va, "b_value": vb}
+    if va:
+        detail["ratio"] = round(vb / va, 6)  # type: ignore[operator]
+    return detail
+
+
+def _figure_value(text: str) -> float | None:
+    """The value of a text that is one number in figures, or None."""
+    token = NUMBER.fullmatch(text.strip())
+    value = token_value(token.group()) if token and token_unit(token.group()) in ("number", "percent") else None
+    return value if isinstance(value, float) else None
 
 
 def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NUMBER", "NUMBER_CHAR", "NUMBER_CHARS", "MONTH_NAME", "parse_number", "token_value", "token_unit"]
+__all__ = ["NUMBER", "NUMBER_CHAR", "NUMBER_CHARS", "MONTH_NAME", "parse_number", "token_value", "token_unit", "in_words"]
 
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -121,6 +121,30 @@ def parse_number(token: str) -> float | None:
         if value is None:
             return None
     return value / 100 if percent else value
+
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_WORD_VALUES = {word: n for n, word in enumerate(_ONES.split())} | {word: 20 + 10 * n for n, word in enumerate(_TENS.split())}
+_IN_WORDS = re.compile(
+    rf"(?:(?P<tens>{'|'.join(_TENS.split())})(?:[- ](?P<unit>{'|'.join(_ONES.split()[1:10])}))?|(?P<ones>{'|'.join(_ONES.split())}))"
+    rf"(?: (?P<scale>{'|'.join(_SCALES)}))?(?: ?(?P<percent>{'|'.join(_PERCENT_WORDS)}))?"
+)
+
+
+def in_words(text: str) -> float | None:
+    """The value of a number English writes in words (``five``, ``twenty-five``, ``two billion``, ``six pct``: a
+    percentage as a fraction), in normalized (lower-case) text; else ``None``.
+
+    >>> in_words("five"), in_words("twenty-five"), in_words("two billion"), in_words("six pct"), in_words("fiver")
+    (5.0, 25.0, 2000000000.0, 0.06, None)
+    """
+    words = _IN_WORDS.fullmatch(text.strip())
+    if words is None:
+        return None
+    value = float(_WORD_VALUES[words["tens"]] + _WORD_VALUES[words["unit"] or "zero"] if words["tens"] else _WORD_VALUES[words["ones"]])
+    value *= _SCALES[words["scale"]] if words["scale"] else 1
+    return value / 100 if words["percent"] else value
 
 
 def _parse_chinese(token: str) -> float | None:
