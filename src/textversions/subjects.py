@@ -460,12 +460,6 @@ def _heading_and_body(normalized: Normalized) -> tuple[set[str], set[str]]:
     return inside, {text[start:end] for start, end in spans if not (lo <= start and end <= hi) and end - start >= 2}
 
 
-def _identifier_words(normalized: Normalized) -> set[str]:
-    """The identifiers a text written mostly in Han characters spells (its Latin words)."""
-    text = normalized.text
-    return {text[start:end] for start, end in _identifiers(text)}
-
-
 def _heading_name(normalized: Normalized) -> str:
     """A text's heading when it is a name and nothing else — identifiers, no Han character — as its identifiers
     joined by spaces (``# docker container rm`` → ``docker container rm``); else ``""``.
@@ -510,14 +504,26 @@ def _after_heading(normalized: Normalized) -> str:
     return normalized.text[heading[1] :] if heading else normalized.text
 
 
-def _two_names(name_a: str, name_b: str, words_a: set[str], words_b: set[str]) -> bool:
-    """Do two headings that name their pages' subjects name two things? Yes unless they are one name, or one is a slip
-    of the other (a few characters) whose words the other text spells right (``words_a``, ``words_b``: each text's
-    words): an OCR'd page (# diiff over ``diff -u``)."""
-    slipped = Levenshtein.distance(name_a, name_b) <= max(1, max(len(name_a), len(name_b)) // 6)
-    return name_a != name_b and not (
-        slipped and (all(word in words_b for word in name_a.split()) or all(word in words_a for word in name_b.split()))
-    )
+def _two_names(name_a: str, name_b: str, body_a: set[str], body_b: set[str]) -> bool:
+    """Do two headings that name their pages' subjects name two things (``body_a``, ``body_b``: the words each page
+    writes after its heading)? Yes unless they are one name (its words spelled alike: ``gnmic sub`` / ``gnmic-sub``),
+    or one is a slip of the other (a few characters off)
+    on a page that spells the other name right and never writes its own again: an OCR'd page (# diiff over
+    ``diff -u``). Two pages that each write their own name and mention the other's (# bcomps / # ccomps, both
+    listing ``bcomps``, ``ccomps``) are two commands.
+
+    >>> _two_names("diiff", "diff", {"diff", "u"}, {"diff", "u"}), _two_names("bcomps", "ccomps", {"bcomps", "ccomps"}, {"bcomps", "ccomps"})
+    (False, True)
+    """
+    if _ALNUM.findall(name_a) == _ALNUM.findall(name_b):
+        return False  # one name, spelled with a hyphen or a space (# gnmic sub / # gnmic-sub)
+    if Levenshtein.distance(name_a, name_b) > max(1, max(len(name_a), len(name_b)) // 6):
+        return True
+
+    def slipped(name: str, body: set[str], right: str) -> bool:
+        return all(word in body for word in right.split()) and not all(word in body for word in name.split())
+
+    return not (slipped(name_a, body_a, name_b) or slipped(name_b, body_b, name_a))
 
 
 def _headline_subject(normalized: Normalized) -> set[str]:
@@ -551,11 +557,12 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
     --decompress``" / ``# xzcat`` "an alias of ``xz --decompress --stdout``") are about
-    two commands; one body under two headings is one text retitled. Where both headings
-    are names and nothing else, each names its page's subject whole, mentioned only by the
-    other heading (``# rm`` "see also ``rmdir``" / ``# rmdir`` "see also ``rm``"; ``# docker
-    container diff`` / ``# docker diff``: two commands each), unless one is a slip of the
-    other that the other text spells right (an OCR'd page).
+    two commands; one body under two headings is one text retitled (alias pages of one
+    command). Where both headings are names and nothing else, each names its page's
+    subject whole, mentioned only by the other heading (``# rm`` "see also ``rmdir``" /
+    ``# rmdir`` "see also ``rm``"; ``# docker container diff`` / ``# docker diff``: two
+    commands each), unless one is a slip of the other on a page that spells the other
+    right and never writes its own (an OCR'd page).
 
     >>> from textversions.normalize import normalize
     >>> fund = "FRANKLIN {0} SETS PAYOUT\\nSAN MATEO, Calif., March 2 - Mthly div 7.1 cts. NOTE: Franklin {0} Fund."
@@ -568,39 +575,38 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     (True, False)
     """
     slip = 1  # characters a name may differ by per six of its own, at least: a slip of typing or OCR
-    if alphabetic(a.text) and alphabetic(b.text):
+    scripts = alphabetic(a.text), alphabetic(b.text)
+    if all(scripts):
         if _after_heading(a) == _after_heading(b):
             return False  # one text under two headings: retitled (# Dot / # .)
         named_a, named_b = _recurring_heading(a), _recurring_heading(b)
         if named_a and named_b and named_a != named_b:
-            # Pages whose headings their bodies write again (# aws s3 cp / # aws s3 sync) are about two things.
-            return _two_names(named_a, named_b, set(_ALNUM.findall(a.text)), set(_ALNUM.findall(b.text)))
+            return True  # pages whose bodies write their headings again (# aws s3 cp / # aws s3 sync): two things
         written_a, written_b = NAME_WORD.findall(a.text), NAME_WORD.findall(b.text)
         runs_a, runs_b = _lead_runs(a), _lead_runs(b)
         words_a, words_b = set(written_a), set(written_b)
-        for x in runs_a:
-            for y in runs_b:
-                if _writes(written_b, x) or _writes(written_a, y):
-                    continue
-                # A qualifier the other text never writes, put inside its lead's name: another fund. Mobil Corp /
-                # Mobil Oil Corp is one company where the other text speaks of oil.
+        # A qualifier the other text never writes, put inside its lead's name: another fund (each name one the
+        # other text never writes). Mobil Corp / Mobil Oil Corp is one company where the other text speaks of oil.
+        unwritten_b = [y for y in runs_b if not _writes(written_a, y)]
+        for x in (x for x in runs_a if not _writes(written_b, x)):
+            for y in unwritten_b:
                 if any(word not in words_a for word in _put_inside(x, y)) or any(word not in words_b for word in _put_inside(y, x)):
                     return True
         leads_a, leads_b = lead_names(a), lead_names(b)
         if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline's first word does
             leads_a, leads_b = _headline_subject(a), _headline_subject(b)
-    elif not (alphabetic(a.text) or alphabetic(b.text)):
+    elif not any(scripts):
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
-            return False
+            return False  # one body under two headings: one text retitled (alias pages of one command)
         named_a, named_b = _heading_name(a), _heading_name(b)
         if named_a and named_b:
             # A heading that is a name and nothing else (# rm, # docker container diff) names the page's subject,
             # whole: the other page's body mentioning it (see also `rm`, `rm -r`) is a cross-reference, and
             # `docker diff` is another command than `docker container diff`. Two such names are one only when
-            # one is a slip of the other whose words the other text also spells right (an OCR'd page: # diiff
-            # over `diff -u`); ``lzgrep`` / ``lzfgrep``, ``bun c`` / ``bun x`` are two commands.
-            return _two_names(named_a, named_b, _identifier_words(a), _identifier_words(b))
+            # one is a slip of the other on a page that spells the other right (an OCR'd page: # diiff over
+            # `diff -u`); ``lzgrep`` / ``lzfgrep``, ``bun c`` / ``bun x`` are two commands.
+            return _two_names(named_a, named_b, body_a, body_b)
         words_a, words_b = leads_a | body_a, leads_b | body_b
         slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
     else:
