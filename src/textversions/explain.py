@@ -44,6 +44,7 @@ from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
 from .sketch import document_keys, figure_keys, lsh_params, minhash, window_keys
+from .subjects import apart_by_names
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -322,10 +323,8 @@ def _relation_reasons(
         reasons.append(f"aligned as one story: a {regions[0][0]}–{regions[0][1]}, b {regions[1][0]}–{regions[1][1]}.")  # type: ignore[index]
     apart_by_subjects = judgement.subject_change >= TEMPLATE_SUBJECT_CHANGE and changed >= TEMPLATE_MIN_CHANGED
     if judgement.names_apart:
-        reasons.append(
-            "template check: each text's lead (in Chinese text, its heading) names someone or something the other does not "
-            "— two stories."
-        )
+        why_apart = apart_by_names(judgement.a.normalized, judgement.b.normalized)
+        reasons.append(f"template check: {why_apart} — two stories.")
     elif apart_by_subjects:
         reasons.append(
             f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles, names swapped throughout) "

@@ -60,7 +60,7 @@ from .normalize import Normalized, code_points, converter
 from .numbers import NUMBER, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
-__all__ = ["SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "opens_sentence", "NAME_WORD"]
+__all__ = ["SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names", "opens_sentence", "NAME_WORD"]
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
@@ -574,14 +574,25 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     >>> names_apart(normalize(unxz), normalize(xzcat)), names_apart(normalize(unxz), normalize(unxz.replace("unxz", "xzd")))
     (True, False)
     """
+    return bool(apart_by_names(a, b))
+
+
+def apart_by_names(a: Normalized, b: Normalized) -> str:
+    """Why :func:`names_apart` sets two texts apart, as a sentence naming the names; ``""`` when it does not.
+
+    >>> from textversions.normalize import normalize
+    >>> page = "# aws s3 {0}\\n\\n> Copy files.\\n\\n- Copy a file:\\n\\n`aws s3 {0} {{{{path}}}}`"
+    >>> apart_by_names(normalize(page.format("cp")), normalize(page.format("sync")))
+    "the headings each page writes again name two things: 'aws s3 cp' / 'aws s3 sync'"
+    """
     slip = 1  # characters a name may differ by per six of its own, at least: a slip of typing or OCR
     scripts = alphabetic(a.text), alphabetic(b.text)
     if all(scripts):
         if _after_heading(a) == _after_heading(b):
-            return False  # one text under two headings: retitled (# Dot / # .)
+            return ""  # one text under two headings: retitled (# Dot / # .)
         named_a, named_b = _recurring_heading(a), _recurring_heading(b)
-        if named_a and named_b and named_a != named_b:
-            return True  # pages whose bodies write their headings again (# aws s3 cp / # aws s3 sync): two things
+        if named_a and named_b and named_a != named_b:  # (# aws s3 cp / # aws s3 sync)
+            return f"the headings each page writes again name two things: {named_a!r} / {named_b!r}"
         written_a, written_b = NAME_WORD.findall(a.text), NAME_WORD.findall(b.text)
         runs_a, runs_b = _lead_runs(a), _lead_runs(b)
         words_a, words_b = set(written_a), set(written_b)
@@ -590,15 +601,22 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
         unwritten_b = [y for y in runs_b if not _writes(written_a, y)]
         for x in (x for x in runs_a if not _writes(written_b, x)):
             for y in unwritten_b:
-                if any(word not in words_a for word in _put_inside(x, y)) or any(word not in words_b for word in _put_inside(y, x)):
-                    return True
+                for name, other, words, side in ((x, y, words_a, "b"), (y, x, words_b, "a")):
+                    qualifiers = [word for word in _put_inside(name, other) if word not in words]
+                    if qualifiers:
+                        return (
+                            f"the leads name {' '.join(x)!r} / {' '.join(y)!r}: {side}'s puts inside it "
+                            f"{' '.join(qualifiers)!r}, which the other text never writes"
+                        )
         leads_a, leads_b = lead_names(a), lead_names(b)
+        what = "each lead names"
         if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline's first word does
             leads_a, leads_b = _headline_subject(a), _headline_subject(b)
+            what = "each headline opens with"
     elif not any(scripts):
         (leads_a, body_a), (leads_b, body_b) = _heading_and_body(a), _heading_and_body(b)
         if body_a == body_b:
-            return False  # one body under two headings: one text retitled (alias pages of one command)
+            return ""  # one body under two headings: one text retitled (alias pages of one command)
         named_a, named_b = _heading_name(a), _heading_name(b)
         if named_a and named_b:
             # A heading that is a name and nothing else (# rm, # docker container diff) names the page's subject,
@@ -606,17 +624,23 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
             # `docker diff` is another command than `docker container diff`. Two such names are one only when
             # one is a slip of the other on a page that spells the other right (an OCR'd page: # diiff over
             # `diff -u`); ``lzgrep`` / ``lzfgrep``, ``bun c`` / ``bun x`` are two commands.
-            return _two_names(named_a, named_b, body_a, body_b)
+            apart = _two_names(named_a, named_b, body_a, body_b)
+            return f"the headings name two things: {named_a!r} / {named_b!r}" if apart else ""
         words_a, words_b = leads_a | body_a, leads_b | body_b
         slip = 0  # an identifier is spelled exactly: ``bun c`` and ``bun x`` are two commands
+        what = "each heading names"
     else:
-        return False
+        return ""
 
-    def unknown(names: set[str], other: set[str]) -> bool:
-        return any(
-            name not in other
-            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
+    def unknown(names: set[str], other: set[str]) -> list[str]:
+        return sorted(
+            name
             for name in names
+            if name not in other
+            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
         )
 
-    return unknown(leads_a, words_b) and unknown(leads_b, words_a)
+    only_a, only_b = unknown(leads_a, words_b), unknown(leads_b, words_a)
+    if not (only_a and only_b):
+        return ""
+    return f"{what} what the other text never mentions: {', '.join(only_a)} / {', '.join(only_b)}"
