@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
 from .edits import Edit
-from .furniture import furniture_of, furniture_spans, within
+from .furniture import furniture_of, within
 from .normalize import (
     _LAYOUT_CHAR, Normalized, _script_chars, code_points, converter, normalize, only_punctuation, same_words,
     without_punctuation,
@@ -537,8 +537,9 @@ def _split_boilerplate(seg: Segment, a_text: str, b_text: str) -> list[Edit]:
 
 def _furniture_line(line: str) -> bool:
     """Is the line nothing but furniture (a stamp, a tag, a credit) and punctuation?"""
-    text = normalize(line).text
-    spans = list(furniture_spans(text))
+    normalized = normalize(line)
+    text = normalized.text
+    spans = list(furniture_of(normalized))
     rest = "".join(text[end:start] for (_, end), (start, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)]))
     return bool(spans) and only_punctuation(rest)
 

@@ -14,10 +14,11 @@ removed next to Han characters — see :mod:`textversions.normalize`) so that
 * update stamps: ``更新时间：2022-10-03 19:04:12``;
 * list ordinals: ``（十四）``, ``一是``.
 
-One kind needs the original text: an English wire dateline without an agency tag
+Two kinds need the original text: an English wire dateline without an agency tag
 (``SAN MATEO, Calif., March 2 -``) is told from the headline above it only by the
-line break and the capitals that normalization folds away. :func:`furniture_of`
-finds it there and adds it to the spans of the normalized text.
+line break and the capitals that normalization folds away, and a photo credit
+(``Photo: …``) from a sentence that says ``image:`` only by the line it opens.
+:func:`furniture_of` finds them there and adds them to the spans of the normalized text.
 
 >>> from textversions.normalize import normalize
 >>> text = normalize("新华社北京1月28日电（记者 张三）国务院今天召开会议。").text
@@ -83,7 +84,6 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
     # English wire datelines, credits and bylines.
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
     (r"\) ?[-—–]", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
-    ("photo|image|credit", r"(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}", _LINE_START),
     ("by ", r"by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){1,2}(?= ?$|\n)", _LINE_START),
 )
 
@@ -151,14 +151,31 @@ def wire_dateline(original: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
+_CREDIT = re.compile(
+    r"(?:^[ \t>*_-]*|(?<=[.!?] ))(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A photo credit (``Photo: Jim Young/Reuters``): it opens a line of the original, or follows a sentence's end
+(``… an OS image:`` inside a sentence is no credit)."""
+
+
 def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
-    """:func:`furniture_spans` of a normalized text, with its wire dateline found on the original text."""
+    """:func:`furniture_spans` of a normalized text, with what the original text tells: its wire dateline, and its
+    photo credits (a line's start, which normalization folds away in Latin text).
+
+    >>> from textversions.normalize import normalize
+    >>> text = normalize("Rescuers reach the village.\\nPhoto: Jim Young/Reuters\\n\\n- Mount an OS image:\\n\\n`mount x`")
+    >>> [text.text[lo:hi] for lo, hi in furniture_of(text)]
+    ['photo: jim young/reuters']
+    """
+    original = normalized.original
+    found = [normalized.normalized_span(*m.span()) for m in _CREDIT.finditer(original)]
+    dateline = wire_dateline(original)
+    if dateline is not None:
+        found.append(normalized.normalized_span(*dateline))
+    found = [(lo, hi) for lo, hi in found if hi > lo]
     spans = furniture_spans(normalized.text)
-    dateline = wire_dateline(normalized.original)
-    if dateline is None:
-        return spans
-    lo, hi = normalized.normalized_span(*dateline)
-    return _merged([*spans, (lo, hi)]) if hi > lo else spans
+    return _merged([*spans, *found]) if found else spans
 
 
 def within(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int] | None:
