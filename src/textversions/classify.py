@@ -325,17 +325,17 @@ def _spelled_number(a: str, b: str) -> dict[str, Any] | None:
     >>> _spelled_number("five", "16")["ratio"], _spelled_number("six", "6")["b_value"], _spelled_number("five", "fiver")
     (3.2, 6.0, None)
     """
-    words = in_words(a), in_words(b)
-    if words == (None, None):
+    word_a, word_b = in_words(a), in_words(b)
+    if word_a is None and word_b is None:
         return None
-    values = [value if value is not None else _figure_value(text) for value, text in zip(words, (a, b))]
-    if None in values:
+    va = word_a if word_a is not None else _figure_value(a)
+    vb = word_b if word_b is not None else _figure_value(b)
+    if va is None or vb is None:
         return None
-    va, vb = values
     unit = "percent" if "percent" in (token_unit(a.strip()), token_unit(b.strip())) else "number"
     detail: dict[str, Any] = {"unit": unit, "a_value": va, "b_value": vb}
     if va:
-        detail["ratio"] = round(vb / va, 6)  # type: ignore[operator]
+        detail["ratio"] = round(vb / va, 6)
     return detail
 
 

@@ -152,7 +152,7 @@ def wire_dateline(original: str) -> tuple[int, int] | None:
 
 
 _CREDIT = re.compile(
-    r"(?:^[ \t>*_-]*|(?<=[.!?] ))(?:photo|image|credit|photograph)s? ?: ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}",
+    r"(?:^[ \t>*_-]*|(?<=[.!?] ))(?:photo|image|credit|photograph)s? ?[:：] ?[^ .;,\n]+(?: [^ .;,\n]+){0,3}",
     re.IGNORECASE | re.MULTILINE,
 )
 """A photo credit (``Photo: Jim Young/Reuters``): it opens a line of the original, or follows a sentence's end

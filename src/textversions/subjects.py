@@ -507,10 +507,9 @@ def _after_heading(normalized: Normalized) -> str:
 def _two_names(name_a: str, name_b: str, body_a: set[str], body_b: set[str]) -> bool:
     """Do two headings that name their pages' subjects name two things (``body_a``, ``body_b``: the words each page
     writes after its heading)? Yes unless they are one name (its words spelled alike: ``gnmic sub`` / ``gnmic-sub``),
-    or one is a slip of the other (a few characters off)
-    on a page that spells the other name right and never writes its own again: an OCR'd page (# diiff over
-    ``diff -u``). Two pages that each write their own name and mention the other's (# bcomps / # ccomps, both
-    listing ``bcomps``, ``ccomps``) are two commands.
+    or one is a slip of the other (a few characters off) on a page that spells the other name right and never
+    writes its own again: an OCR'd page (# diiff over ``diff -u``). Two pages that each write their own name and
+    mention the other's (# bcomps / # ccomps, both listing ``bcomps``, ``ccomps``) are two commands.
 
     >>> _two_names("diiff", "diff", {"diff", "u"}, {"diff", "u"}), _two_names("bcomps", "ccomps", {"bcomps", "ccomps"}, {"bcomps", "ccomps"})
     (False, True)
@@ -551,8 +550,8 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     lead's with a qualifier put inside that the other text never writes, neither text writing the other's name
     (Franklin Insured Tax-Free Income Fund / Franklin Ohio Insured Tax-Free Income Fund), names another subject
     too. A page whose body writes its heading again (``# aws s3 cp`` over ```aws s3 cp {{path}}```) is about
-    what the heading names: two such pages with two headings are about two things, unless one heading is a
-    slip of the other; one body under two headings is one text retitled. Chinese names are not capitalized: in
+    what the heading names: two such pages with two headings are about two things (an OCR'd heading is not
+    written again); one body under two headings is one text retitled. Chinese names are not capitalized: in
     texts written mostly in Han characters the lead is the heading and its names are the
     Latin identifiers it holds, and the texts are apart only when their bodies name
     different things too: two pages of one template (``# unxz`` "an alias of ``xz
