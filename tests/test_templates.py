@@ -64,18 +64,26 @@ def test_a_slip_in_a_noisy_copys_heading_names_no_other_command():
 
 
 def test_what_one_text_adds_is_no_measure_of_slips():
-    """The rate of slips a template check forgives comes from the side that changes less: a long paragraph one
-    notice adds does not make its changed figures look like noise (the Bank of England's morning report against
-    the afternoon's, a golden row)."""
+    """What only one text has (a paragraph the afternoon's notice adds) neither counts as changed subjects nor makes
+    the changed figures of the rest look like noise (the Bank of England's morning report against the afternoon's,
+    a golden row); a text that adds the same paragraph and keeps the figures stays one story."""
+    from textversions import compare
     from textversions.subjects import subject_change
 
-    notice = "The Bank said it had provided the market with {0} mln stg in the {1} session, {2} mln stg in band one."
-    morning = notice.format(37, "morning", 8)
-    afternoon = notice.format(456, "afternoon", 61) + (
+    notice = (
+        "The Bank said it had provided the market with {0} mln stg in the {1} session, {2} mln stg in band one, "
+        "{3} mln in band two and {4} mln in band three."
+    )
+    added = (
         " Dealers said the Bank has recently used the offer of borrowing facilities to signal that it does not "
         "want to see an early reduction in base lending rates, lending to the discount houses at higher rates."
     )
-    assert subject_change(morning, afternoon).share == 1.0
-    # Noise on both sides alike is still forgiven: one slipped figure among unchanged words.
+    morning, afternoon = notice.format(37, "morning", 12, 23, 71), notice.format(456, "afternoon", 89, 654, 98) + added
+    alone = ((), [(len(afternoon) - len(added), len(afternoon))])
+    assert subject_change(morning, afternoon, unpaired=alone).share == 1.0
+    assert subject_change(morning, afternoon).share < 1.0  # read as noise when the paragraph counts as change
+    assert compare(morning, afternoon).relation in ("reuse", "unrelated")
+    assert compare(morning, morning + added).relation in ("version", "contained_by")
+    # Noise on both sides alike is still forgiven: one slipped figure among slipped words.
     slipped = morning.replace("provided", "provlded").replace("session", "sessiom")
     assert subject_change(morning, slipped.replace("37", "87")).share == 0.0

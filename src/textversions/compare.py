@@ -556,7 +556,12 @@ def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> Subjec
     are in one script)."""
     one_script = is_traditional(a.normalized.original) == is_traditional(b.normalized.original)
     swapped = swapped_names(a.text, b.text, aligned.opcodes, han=one_script)
-    return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped)
+    # What one text has and the other has nothing in place of: an added paragraph, a truncated tail.
+    unpaired = (
+        [(i1, i2) for tag, i1, i2, _, _ in aligned.opcodes if tag == "delete"],
+        [(j1, j2) for tag, _, _, j1, j2 in aligned.opcodes if tag == "insert"],
+    )
+    return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped, unpaired=unpaired)
 
 
 def compare(

@@ -163,6 +163,7 @@ def subject_change(
     of: str = "both",
     at_least: float = 0.0,
     swapped: tuple[Counter[str], Counter[str]] | None = None,
+    unpaired: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] = ((), ()),
 ) -> SubjectChange:
     """Compare the subject tokens of two normalized texts as multisets, wherever they stand.
 
@@ -183,7 +184,9 @@ def subject_change(
     The slips are weighed only when the share before forgiving reaches ``at_least``
     (below it, no forgiving can matter to the caller). ``swapped`` adds the names a
     template's slot was filled with in each text (:func:`swapped_names`) as subject
-    tokens.
+    tokens. ``unpaired`` are spans of each text that the other has nothing in place of
+    (a paragraph one version adds, the tail a truncated one lacks): what stands there is
+    no changed subject (it may still match one of the other text's), and no measure of slips.
 
     >>> subject_change("通报10月2日新增240例", "通报10月3日新增307例")
     SubjectChange(share=1.0, count=4)
@@ -192,15 +195,20 @@ def subject_change(
     >>> subject_change("第1版共有20000人参加会议", "苐1版共有20000入参加会议").share
     0.0
     """
-    spans = (subject_tokens(text_a), subject_tokens(text_b))
+    everywhere = (subject_tokens(text_a), subject_tokens(text_b))
+    spans = tuple(
+        tuple(span for span in found if not within(alone, *span)) for found, alone in zip(everywhere, unpaired)
+    )
+    written_anywhere = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), everywhere)]
     tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
     names = swapped or (Counter(), Counter())
     added = [Counter({name: count for name, count in names[side].items() if not tokens[side][name]}) for side in (0, 1)]
     for side in (0, 1):
         tokens[side].update(added[side])  # a swapped identifier is a token already
+        written_anywhere[side].update(added[side])
     sides = {"a": [0], "b": [1]}.get(of, [0, 1])
     total = sum(sum(tokens[side].values()) for side in sides)
-    unmatched = (tokens[0] - tokens[1], tokens[1] - tokens[0])
+    unmatched = (tokens[0] - written_anywhere[1], tokens[1] - written_anywhere[0])
     lacking = [unmatched[side] for side in sides]
     raw = sum(sum(only.values()) for only in lacking)
     if not raw or raw / total < at_least:
@@ -208,13 +216,11 @@ def subject_change(
     written = sum(end - start for side in sides for start, end in spans[side])
     written += sum(len(name) * count for side in sides for name, count in added[side].items())
     length = max(1, round(written / total))
-    chunks = [_counted(shingle_hashes(_outside(text, found), length)) for text, found in zip((text_a, text_b), spans)]
-    # Noise changes both texts alike; what one text adds (a paragraph, the rest of a page) changes one side only.
-    # The side that changes less tells the rate of slips.
-    by_chance = min(
-        (_lacking(chunks[side], chunks[1 - side]) / int(chunks[side][1].sum()) for side in (0, 1) if len(chunks[side][0])),
-        default=0.0,
-    )
+    chunks = [
+        _counted(shingle_hashes(_outside(text, [*found, *alone]), length)) for text, found, alone in zip((text_a, text_b), spans, unpaired)
+    ]
+    missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
+    by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
     rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
     # Swapped names were replaced whole, throughout: never a slip, and no source of one.
     per_side = []
@@ -321,7 +327,7 @@ def _outside(text: str, tokens: Sequence[tuple[int, int]]) -> str:
     """The letters, digits and Han characters of ``text`` outside subject tokens and furniture (markup left out),
     regional vocabulary read one way."""
     kept, position = [], 0
-    for start, end in sorted(tokens + furniture_spans(text)):
+    for start, end in sorted([*tokens, *furniture_spans(text)]):
         kept.append(text[position:start])
         position = max(position, end)
     kept.append(text[position:])
