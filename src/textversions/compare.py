@@ -87,6 +87,9 @@ HTML_VIEWS: dict[type, Callable[[Any], str]] = {}
 """How a notebook shows a result, by type: filled in by :mod:`textversions.report` (no stage imports the report layer)."""
 TEMPLATE_SUBJECT_CHANGE = 0.25
 TEMPLATE_MIN_CHANGED = 4
+FLANK = 40
+"""Characters, on either side, of a stretch one text has at its start or end in place of another: the rest of a
+page around an article, not a slot of a template (a headline filled two ways is shorter)."""
 _PASSAGE_GAP = 12
 """Characters of edits a passage may hold between two of its anchors, at least (see ``_reach``)."""
 
@@ -556,11 +559,16 @@ def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> Subjec
     are in one script)."""
     one_script = is_traditional(a.normalized.original) == is_traditional(b.normalized.original)
     swapped = swapped_names(a.text, b.text, aligned.opcodes, han=one_script)
-    # What one text has and the other has nothing in place of: an added paragraph, a truncated tail.
-    unpaired = (
-        [(i1, i2) for tag, i1, i2, _, _ in aligned.opcodes if tag == "delete"],
-        [(j1, j2) for tag, _, _, j1, j2 in aligned.opcodes if tag == "insert"],
-    )
+    # What one text has and the other has nothing in place of: an added paragraph, a truncated tail, and at either
+    # end a long stretch each has instead of the other's (the rest of a page where an article stops; a headline
+    # replaced is a template's slot).
+    ops = aligned.opcodes
+    edges = {0, len(ops) - 1}
+    apart = [
+        op for n, op in enumerate(ops)
+        if op[0] in ("insert", "delete") or (op[0] == "replace" and n in edges and max(op[2] - op[1], op[4] - op[3]) >= FLANK)
+    ]  # fmt: skip
+    unpaired = ([(i1, i2) for _, i1, i2, _, _ in apart if i2 > i1], [(j1, j2) for _, _, _, j1, j2 in apart if j2 > j1])
     return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped, unpaired=unpaired)
 
 
