@@ -96,6 +96,16 @@ def datasketch_words(texts: dict[str, str]) -> tuple[set[Pair], int, int]:
     return found, len(found), len(found)
 
 
+def timed(method: Callable[[dict[str, str]], tuple[set[Pair], int, int]], texts: dict[str, str], repeat: int) -> tuple[set[Pair], int, int, float]:
+    """A method's answer on ``texts``: ``(joined pairs, relations, candidates, median seconds of repeat runs)``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        joined, related, candidates = method(texts)
+        times.append(time.perf_counter() - start)
+    return joined, related, candidates, statistics.median(times)
+
+
 def documentation_pages(repeat: int, workers: int) -> None:
     """The documentation-page set: pair precision and recall of each method on each sample, in its own table."""
     with gzip.open(DATA / "pages.jsonl.gz", "rt", encoding="utf-8") as lines:
@@ -109,15 +119,11 @@ def documentation_pages(repeat: int, workers: int) -> None:
         texts = {doc_id: row["text"] for doc_id, row in documents.items()}
         truth = same_story(documents)
         for name, method in methods.items():
-            times = []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                joined, _, candidates = method(texts)
-                times.append(time.perf_counter() - start)
+            joined, _, candidates, seconds = timed(method, texts, repeat)
             precision = len(joined & truth) / len(joined) if joined else 1.0
             print(
                 f"| {sample} | {len(texts):,} | {len(truth):,} | {name} | {candidates / len(texts):.3f} | {precision:.3f} "
-                f"| {len(joined & truth) / len(truth):.3f} | {len(texts) / statistics.median(times):,.0f} |"
+                f"| {len(joined & truth) / len(truth):.3f} | {len(texts) / seconds:,.0f} |"
             )
     print()
 
@@ -143,12 +149,7 @@ def main() -> None:
         "datasketch MinHashLSH, word 5-grams": datasketch_words,
     }
     for name, method in methods.items():
-        times = []
-        for _ in range(args.repeat if "before" not in name else 1):
-            start = time.perf_counter()
-            joined, related, candidates = method(texts)
-            times.append(time.perf_counter() - start)
-        seconds = statistics.median(times)
+        joined, related, candidates, seconds = timed(method, texts, args.repeat if "before" not in name else 1)
         judged = joined - unsure
         precision = len(judged & truth) / len(judged) if judged else 1.0
         recall = len(joined & truth) / len(truth)
@@ -160,12 +161,7 @@ def main() -> None:
     documentation_pages(args.repeat, args.workers)
     with gzip.open(DATA / "devset.jsonl.gz", "rt", encoding="utf-8") as lines:
         chinese = {row["id"]: row["text"] for row in map(json.loads, lines) if not row["id"].startswith("bible")}
-    times = []
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        find_versions(chinese, workers=args.workers)
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
+    *_, seconds = timed(textversions(Options(), args.workers), chinese, args.repeat)
     chinese_mb = sum(len(t.encode("utf-8")) for t in chinese.values()) / 1e6
     print(
         f"| textversions on Chinese real news ({len(chinese):,} docs, {chinese_mb:.2f} MB) | | | | | | "

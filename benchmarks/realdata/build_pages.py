@@ -29,6 +29,8 @@ import random
 import subprocess
 from pathlib import Path
 
+from build import git  # this folder's builder: git in a mirror cloned under DIR as owner+name/repo
+
 HERE = Path(__file__).parent
 REPO = "tldr-pages/tldr"
 COMMIT = "08e345f42639f67d99282813247ac670dc6e87cb"
@@ -36,19 +38,14 @@ SAMPLES = {"common": ("pages/common/", 5), "linux": ("pages/linux/", 11)}
 PAGES = 500
 
 
-def git(mirrors: Path, *args: str) -> str:
-    path = mirrors / REPO.replace("/", "+") / "repo"
-    return subprocess.run(["git", f"--git-dir={path}", *args], check=True, capture_output=True).stdout.decode("utf-8")
-
-
 def history(mirrors: Path, path: str) -> list[tuple[str, str]]:
     """``(commit, text)`` of a page at the first, middle and last commits that touched it (one that moved it away
     left out), repeats dropped."""
-    commits = git(mirrors, "log", "--format=%H", COMMIT, "--", path).split()
+    commits = git(mirrors, REPO, "log", "--format=%H", COMMIT, "--", path).split()
     picked, seen = [], set()
     for n in sorted({0, len(commits) // 2, len(commits) - 1} if commits else set()):
         try:
-            text = git(mirrors, "show", f"{commits[n]}:{path}")
+            text = git(mirrors, REPO, "show", f"{commits[n]}:{path}")
         except subprocess.CalledProcessError:  # the commit moved the page away from this path
             continue
         if text.strip() and text not in seen:
@@ -63,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for sample, (folder, seed) in SAMPLES.items():
-        paths = git(args.mirrors, "ls-tree", "--name-only", COMMIT, folder).split()
+        paths = git(args.mirrors, REPO, "ls-tree", "--name-only", COMMIT, folder).split()
         random.seed(seed)
         for path in sorted(random.sample(paths, PAGES)):
             for commit, text in history(args.mirrors, path):

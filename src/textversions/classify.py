@@ -29,7 +29,7 @@ from .normalize import (
     without_punctuation,
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
-from .numbers import NUMBER, NUMBER_CHARS, in_words, token_unit, token_value
+from .numbers import NUMBER, NUMBER_CHARS, in_words, parse_number, token_unit, token_value
 from .subjects import NAME_WORD, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
@@ -313,7 +313,12 @@ def _number_detail(a: str, b: str) -> dict[str, Any] | None:
     token_a, token_b = changed[0]
     va = token_value(token_a) if token_a else None
     vb = token_value(token_b) if token_b else None
-    detail: dict[str, Any] = {"unit": token_unit(token_a or token_b), "a_value": va, "b_value": vb}
+    return _values(token_unit(token_a or token_b), va, vb)
+
+
+def _values(unit: str, va: float | str | None, vb: float | str | None) -> dict[str, Any]:
+    """A number edit's detail: its unit, both values, and their ratio where both are numbers."""
+    detail: dict[str, Any] = {"unit": unit, "a_value": va, "b_value": vb}
     if isinstance(va, float) and isinstance(vb, float) and va:
         detail["ratio"] = round(vb / va, 6)
     return detail
@@ -328,22 +333,11 @@ def _spelled_number(a: str, b: str) -> dict[str, Any] | None:
     word_a, word_b = in_words(a), in_words(b)
     if word_a is None and word_b is None:
         return None
-    va = word_a if word_a is not None else _figure_value(a)
-    vb = word_b if word_b is not None else _figure_value(b)
+    va = word_a if word_a is not None else parse_number(a)
+    vb = word_b if word_b is not None else parse_number(b)
     if va is None or vb is None:
         return None
-    unit = "percent" if "percent" in (token_unit(a.strip()), token_unit(b.strip())) else "number"
-    detail: dict[str, Any] = {"unit": unit, "a_value": va, "b_value": vb}
-    if va:
-        detail["ratio"] = round(vb / va, 6)
-    return detail
-
-
-def _figure_value(text: str) -> float | None:
-    """The value of a text that is one number in figures, or None."""
-    token = NUMBER.fullmatch(text.strip())
-    value = token_value(token.group()) if token and token_unit(token.group()) in ("number", "percent") else None
-    return value if isinstance(value, float) else None
+    return _values("percent" if "percent" in (token_unit(a.strip()), token_unit(b.strip())) else "number", va, vb)
 
 
 def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, Any]:

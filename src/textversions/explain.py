@@ -182,8 +182,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
     keys = [window_keys(doc, options) for doc in (a, b)]
     figures = [distinct_keys(figure_keys(doc)) if options.figures else np.zeros(0, dtype=np.uint64) for doc in (a, b)]
-    # Each text's distinct keys, what document_keys gives find_versions (its window keys are at hand).
-    distinct = [distinct_keys(np.concatenate([k.reshape(-1), f])) for k, f in zip(keys, figures)]
+    distinct = [document_keys(doc, options, windows) for doc, windows in zip((a, b), keys)]
     shared = np.intersect1d(distinct[0], distinct[1])
     pairs: Counter[tuple[int, int]] = Counter()
     if len(shared):

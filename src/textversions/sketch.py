@@ -217,10 +217,10 @@ def figure_keys(doc: Prepared) -> np.ndarray:
     return _figure_keys(doc.codes)
 
 
-def document_keys(doc: Prepared, options: Options) -> np.ndarray:
-    """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys, and with
-    ``options.figures`` its figures' keys."""
-    keys = window_keys(doc, options).reshape(-1)
+def document_keys(doc: Prepared, options: Options, windows: np.ndarray | None = None) -> np.ndarray:
+    """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys (``windows``, when the
+    caller has :func:`window_keys` at hand), and with ``options.figures`` its figures' keys."""
+    keys = (window_keys(doc, options) if windows is None else windows).reshape(-1)
     return distinct(np.concatenate([keys, figure_keys(doc)]) if options.figures else keys)
 
 

@@ -123,7 +123,21 @@ def _names(normalized: Normalized, *, openers: bool = False) -> list[tuple[int, 
     """Spans, in the normalized text, of the names in an alphabetic original: runs of capitalized words
     that do not open a sentence, outside lines written in capitals (a headline). With ``openers``, a run that
     opens a sentence keeps its first word (``NOTE: Franklin Insured Fund``): then only runs of two words or more."""
-    original = normalized.original
+    runs = _capitalized_runs(normalized.original)
+    # A capitalized word opening a sentence may be any word (The, Payable): the name is what follows it.
+    if openers:
+        spans = [(words[0][0], words[-1][1]) for words, _ in runs if len(words) > 1]
+    else:
+        spans = [(words[1][0] if opens else words[0][0], words[-1][1]) for words, opens in runs if len(words) > 1 or not opens]
+    starts = np.searchsorted(normalized.offsets, [start for start, _ in spans])
+    ends = np.searchsorted(normalized.offsets, [end for _, end in spans])
+    return [(int(s), int(e)) for s, e in zip(starts, ends) if e > s]
+
+
+@functools.lru_cache(maxsize=8)
+def _capitalized_runs(original: str) -> tuple[tuple[tuple[tuple[int, int], ...], bool], ...]:
+    """The runs of capitalized words of an original text outside lines in capitals, each with whether it opens a
+    sentence (cached: a pair reads them for its leads' names and for their runs)."""
     headlines = [line.span() for line in re.finditer(r"[^\n]+", original) if not any(c.islower() for c in line.group())]
     runs: list[tuple[list[tuple[int, int]], bool]] = []  # the words of each run; does it open a sentence?
     previous: tuple[int, int] | None = None
@@ -138,14 +152,7 @@ def _names(normalized: Normalized, *, openers: bool = False) -> list[tuple[int, 
                 opens = not abbreviation and opens_sentence(original, start)
                 runs.append(([(start, end)], opens))
         previous = (start, end)
-    # A capitalized word opening a sentence may be any word (The, Payable): the name is what follows it.
-    if openers:
-        spans = [(words[0][0], words[-1][1]) for words, _ in runs if len(words) > 1]
-    else:
-        spans = [(words[1][0] if opens else words[0][0], words[-1][1]) for words, opens in runs if len(words) > 1 or not opens]
-    starts = np.searchsorted(normalized.offsets, [start for start, _ in spans])
-    ends = np.searchsorted(normalized.offsets, [end for _, end in spans])
-    return [(int(s), int(e)) for s, e in zip(starts, ends) if e > s]
+    return tuple((tuple(words), opens) for words, opens in runs)
 
 
 class SubjectChange(NamedTuple):
