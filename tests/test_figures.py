@@ -1,4 +1,5 @@
-"""Figures as sketch keys: a rewritten story keeps its figures, so its rewrites meet it (issue 20)."""
+"""Figures and names as sketch keys: a rewritten story keeps its figures and its names, so its rewrites meet it
+(issue 20)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from textversions import Options, explain, find_versions
 from textversions.shingle import prepare
-from textversions.sketch import FIGURE_DIGITS, figure_keys, sketch_keys, sketch_keys_batch
+from textversions.sketch import FIGURE_DIGITS, figure_keys, name_keys, sketch_keys, sketch_keys_batch
+from textversions.subjects import written_names
 
 REUTERS = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "english.jsonl.gz"
 
@@ -58,3 +60,37 @@ def test_a_rewritten_wire_notice_meets_its_first_by_its_figures():
     assert find_versions(docs, figures=False).relations == ()
     why = explain(docs["reuters-1114"], docs["reuters-1121"])
     assert why.candidate and why.shared_figures >= 5 and "of them figures both print" in str(why)
+
+
+def reuters(*ids: str) -> dict[str, str]:
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        return {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in ids}
+
+
+def test_a_name_is_two_capitalized_words_or_more_inside_a_sentence_not_a_date():
+    text = "HUNTER SETS PAYOUT\nSAN FRANCISCO - <American Aircraft Corp> bought <Hunter\nHelicopter of Nevada>.\n    Pay April One\n    Record March 16"
+    # A wrapped line goes on with the name; an indented line is a new row; a headline in capitals names nothing.
+    assert written_names(text) == ["american aircraft corp", "hunter helicopter"]
+    assert len(name_keys(text)) == 2 and len(name_keys("党组织就是主心骨")) == 0
+
+
+def test_batch_and_one_by_one_keys_agree_with_and_without_names():
+    texts = ["It bought West Virginia Power from Dominion Resources Inc.", "株洲 American Aircraft 党组织就是主心骨" * 5, "", "no names"]
+    for options in (Options(), Options(names=False)):
+        counts, keys = sketch_keys_batch(texts, options)
+        expected = [sketch_keys(text, options) for text in texts]
+        assert counts.tolist() == [len(k) for k in expected]
+        assert np.array_equal(keys, np.concatenate(expected))
+    # Two name keys for the English text; none for the Chinese one (sketched by characters, as its names are).
+    assert len(sketch_keys(texts[0])) == len(sketch_keys(texts[0], Options(names=False))) + 2
+    assert len(sketch_keys(texts[1])) == len(sketch_keys(texts[1], Options(names=False)))
+
+
+def test_a_rewritten_wire_story_meets_its_first_by_its_names():
+    """Reuters-21578: American Aircraft buys into a helicopter builder, told twice in other words (read and
+    labelled the same story); the two share one figure and the names of both companies."""
+    docs = reuters("reuters-1238", "reuters-1276")
+    assert [(r.a, r.b, r.kind) for r in find_versions(docs).relations] == [("reuters-1238", "reuters-1276", "version")]
+    assert find_versions(docs, names=False).relations == ()
+    why = explain(docs["reuters-1238"], docs["reuters-1276"])
+    assert why.candidate and why.shared_names >= 2 and "of them names both write" in str(why)

@@ -43,7 +43,7 @@ from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
-from .sketch import document_keys, figure_keys, lsh_params, minhash, window_keys
+from .sketch import document_keys, figure_keys, lsh_params, minhash, name_keys, window_keys
 from .subjects import apart_by_names
 
 __all__ = ["Explanation", "explain", "STAGES"]
@@ -63,7 +63,8 @@ class Explanation:
     ``window_spans`` each window's span of the original text (where the sketch
     shingles are characters; empty where they are words); ``sketch_units`` what
     each text's sketch shingles are made of, ``"words"`` or ``"characters"``;
-    ``shared_figures`` how many of the shared buckets are figures both texts print.
+    ``shared_figures`` how many of the shared buckets are figures both texts print, ``shared_names`` how many
+    are names both write.
     """
 
     stage: str
@@ -75,6 +76,7 @@ class Explanation:
     buckets: tuple[int, int]
     shared_buckets: int
     shared_figures: int
+    shared_names: int
     window_pairs: tuple[tuple[int, int, int], ...]
     window_spans: tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
     candidate: bool
@@ -181,7 +183,9 @@ def explain(
 def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
     keys = [window_keys(doc, options) for doc in (a, b)]
-    figures = [distinct_keys(figure_keys(doc)) if options.figures else np.zeros(0, dtype=np.uint64) for doc in (a, b)]
+    none = np.zeros(0, dtype=np.uint64)
+    figures = [distinct_keys(figure_keys(doc)) if options.figures else none for doc in (a, b)]
+    names = [name_keys(doc.normalized.original) if options.names and doc.sketched_by_words else none for doc in (a, b)]
     distinct = [document_keys(doc, options, windows) for doc, windows in zip((a, b), keys)]
     shared = np.intersect1d(distinct[0], distinct[1])
     pairs: Counter[tuple[int, int]] = Counter()
@@ -207,6 +211,7 @@ def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
         "buckets": (len(distinct[0]), len(distinct[1])),
         "shared_buckets": len(shared),
         "shared_figures": len(np.intersect1d(figures[0], figures[1])),
+        "shared_names": len(np.intersect1d(names[0], names[1])),
         "window_pairs": tuple((i, j, n) for (i, j), n in sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:_SHOWN_WINDOW_PAIRS]),
         "window_spans": (_window_spans(a, len(keys[0]), options), _window_spans(b, len(keys[1]), options)),
         "candidate": bool(found),
@@ -235,7 +240,8 @@ def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
             for i, j, n in sketch["window_pairs"]
         )
         verdict = "a candidate." if sketch["candidate"] else "too few: not a candidate, so never compared."
-        figures = f", {sketch['shared_figures']} of them figures both print" if sketch["shared_figures"] else ""
+        kinds = ((sketch["shared_figures"], "figures both print"), (sketch["shared_names"], "names both write"))
+        figures = "".join(f", {count} of them {what}" for count, what in kinds if count)
         body = f"They share {shared} buckets{figures} ({needed} needed) — {verdict}" + (f" Most shared: {most}." if most else "")
     figures = (
         f" Estimated Jaccard (whole-text MinHash) {sketch['estimated_jaccard']:.3f}; exact Jaccard of character shingles {sketch['jaccard']:.3f}, "

@@ -158,9 +158,10 @@ class SketchIndex:
             # Every field checked by Options; an index that does not name word_shingles was sketched before
             # they existed, by character shingles, and keeps them so that its keys stay comparable; one that does
             # not name word_window windowed word shingles as it windowed characters; one that does not name
-            # fold_punctuation read punctuation marks as they are; one that does not name figures kept no figure keys.
+            # fold_punctuation read punctuation marks as they are; one that does not name figures (names) kept no figure
+            # (name) keys.
             saved = header["options"]
-            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), "fold_punctuation": False, "figures": False, **saved})
+            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), "fold_punctuation": False, "figures": False, "names": False, **saved})
         except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error
         index._ids = ids

@@ -66,7 +66,8 @@ class Options:
     in alignment), ``fold_punctuation`` (a character sketch reads every punctuation
     mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``figures``
     (each number of three digits or more is a key of the sketch too: a rewritten
-    story keeps its figures), ``seed`` (of the MinHash permutations).
+    story keeps its figures), ``names`` (each name of two capitalized words or more that a text sketched by
+    words writes is a key too: a rewritten story keeps its names), ``seed`` (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
@@ -80,6 +81,7 @@ class Options:
     word_shingles: bool = True
     fold_punctuation: bool = True
     figures: bool = True
+    names: bool = True
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
@@ -91,7 +93,7 @@ class Options:
         _whole("seed", self.seed, 0, 2**32 - 1)
         _share("threshold", self.threshold, closed=False)
         _share("min_coverage", self.min_coverage, closed=True)
-        for name in ("fold_script", "word_shingles", "fold_punctuation", "figures"):
+        for name in ("fold_script", "word_shingles", "fold_punctuation", "figures", "names"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be True or False, got {getattr(self, name)!r}")
         # Whole floats are held as floats, so that equal options print and compare alike.
@@ -132,6 +134,7 @@ class OptionKeywords(TypedDict, total=False):
     word_shingles: bool
     fold_punctuation: bool
     figures: bool
+    names: bool
     seed: int
 
 

@@ -21,8 +21,10 @@ optimiser (the one ``MinHashLSH`` uses), weighing false positives and false
 negatives equally. With ``Options.figures`` each figure a text prints (three
 digits or more: 110,552, 44.3) is a key of its own beside the band keys
 (:func:`figure_keys`): a rewritten story keeps its figures when its phrases change.
+With ``Options.names`` each name an alphabetic text writes (two capitalized words
+or more: West Virginia Power) is a key too (:func:`name_keys`): it keeps its names.
 :func:`sketch_keys_batch` runs normalize → shingle → MinHash → band keys (and
-figure keys) for a batch of raw texts in one compiled call.
+figure keys) for a batch of raw texts in one compiled call, and adds the names.
 
 >>> from textversions.shingle import shingle_hashes
 >>> sig = minhash(shingle_hashes("把最美的身影留在战疫最前线"), num_perm=8)
@@ -35,6 +37,7 @@ figure keys) for a batch of raw texts in one compiled call.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -45,10 +48,11 @@ from datasketch.lsh import _optimal_param
 from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
 from .shingle import Prepared, _by_words, _unit_hashes, distinct, prepare
+from .subjects import written_names
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
-    "window_keys", "figure_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
+    "window_keys", "figure_keys", "name_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
 ]  # fmt: skip
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -217,11 +221,29 @@ def figure_keys(doc: Prepared) -> np.ndarray:
     return _figure_keys(doc.codes)
 
 
+def name_keys(original: str) -> np.ndarray:
+    """One key for each name an alphabetic original writes (:func:`~textversions.subjects.written_names`): a
+    rewritten story keeps the names of whom it is about when its phrases change. A name many documents write
+    (New York) makes a bucket too big to pair anything.
+
+    >>> len(name_keys("It bought West Virginia Power from Dominion Resources Inc for 21 mln dlrs."))
+    2
+    """
+    names = written_names(original)
+    keys = [int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") for name in names]
+    return np.array(keys, dtype=np.uint64) ^ _NAME_SALT
+
+
 def document_keys(doc: Prepared, options: Options, windows: np.ndarray | None = None) -> np.ndarray:
     """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys (``windows``, when the
-    caller has :func:`window_keys` at hand), and with ``options.figures`` its figures' keys."""
-    keys = (window_keys(doc, options) if windows is None else windows).reshape(-1)
-    return distinct(np.concatenate([keys, figure_keys(doc)]) if options.figures else keys)
+    caller has :func:`window_keys` at hand), with ``options.figures`` its figures' keys, and with
+    ``options.names`` its names' keys where it is sketched by words."""
+    keys = [(window_keys(doc, options) if windows is None else windows).reshape(-1)]
+    if options.figures:
+        keys.append(figure_keys(doc))
+    if options.names and doc.sketched_by_words:
+        keys.append(name_keys(doc.normalized.original))
+    return distinct(np.concatenate(keys))
 
 
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:
@@ -236,6 +258,8 @@ keep their figures when they are rewritten, and a rewrite of a short notice may 
 meet its first. A figure many documents print (a year) makes a bucket too big to pair anything."""
 _FIGURE_SALT = np.uint64(0x6A09E667F3BCC909)
 """Mixed into every figure key: figure keys and band keys never meet but by chance."""
+_NAME_SALT = np.uint64(0xBB67AE8584CAA73B)
+"""Mixed into every name key, as :data:`_FIGURE_SALT` into figure keys."""
 
 
 @numba.njit(cache=True, nogil=True)
@@ -288,11 +312,12 @@ def _figure_keys(codes):  # type: ignore[no-untyped-def]
 
 @numba.njit(cache=True, nogil=True)
 def _key_rows(codes, starts, width, classes, words, figures, step, word_step, a, b, bands, rows, expand_length, expand_start, expand_data, layout, zero_width, spaceless, fold):  # type: ignore[no-untyped-def]  # noqa: E501
-    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, then all keys
+    """:func:`sketch_keys` for each document of a batch, in one call that holds no GIL: key counts, all keys
     (windows of ``2 * word_step`` shingles for a text sketched by words, else of ``2 * step``; with ``figures``,
-    the figures' keys too)."""
+    the figures' keys too), and which texts are sketched by words."""
     count = len(starts) - 1
     sizes = np.zeros(count, dtype=np.int64)
+    worded = np.zeros(count, dtype=np.bool_)
     found = [np.zeros(0, dtype=np.uint64) for _ in range(count)]
     for d in range(count):
         folded, _ = _fold_kernel(
@@ -301,6 +326,7 @@ def _key_rows(codes, starts, width, classes, words, figures, step, word_step, a,
         if len(folded) == 0:
             continue
         by_words = words and _by_words(folded, classes)
+        worded[d] = by_words
         blocks = _block_minima(_unit_hashes(folded, width, classes, by_words), word_step if by_words else step, a, b)
         windows = np.minimum(blocks[:-1], blocks[1:]) if len(blocks) > 1 else blocks
         keys = _band_keys(windows, bands, rows).ravel()
@@ -316,7 +342,7 @@ def _key_rows(codes, starts, width, classes, words, figures, step, word_step, a,
     for d in range(count):
         out[position : position + sizes[d]] = found[d]
         position += sizes[d]
-    return sizes, out
+    return sizes, out, worded
 
 
 def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -335,15 +361,19 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     a, b = permutations(options.num_perm, options.seed)
     bands, rows = lsh_params(options.threshold, options.num_perm)
     codes, starts, needs_cluster = batch_codes(texts, options.fold_script)
-    sizes, keys = _key_rows(
+    sizes, keys, worded = _key_rows(
         codes, starts, options.shingle, letter_classes(options.fold_punctuation), options.word_shingles, options.figures, max(1, options.window // 2),
         max(1, options.word_window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
-    if needs_cluster:
+    clustered = set(needs_cluster)
+    named = [n for n in np.flatnonzero(worded).tolist() if n not in clustered] if options.names else []
+    if needs_cluster or named:
         per_text = np.split(keys, np.cumsum(sizes)[:-1])
         for n in needs_cluster:
             per_text[n] = sketch_keys(texts[n], options)
+        for n in named:
+            per_text[n] = distinct(np.concatenate([per_text[n], name_keys(texts[n])]))
         sizes = np.array([len(k) for k in per_text], dtype=np.int64)
         keys = np.concatenate(per_text) if per_text else keys
     return sizes, keys

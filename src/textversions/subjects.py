@@ -57,7 +57,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .furniture import body_start, furniture_spans, wire_dateline, within
 from .normalize import Normalized, code_points, converter
-from .numbers import NUMBER, token_unit, token_value
+from .numbers import NUMBER, in_words, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
 __all__ = ["SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names", "opens_sentence", "NAME_WORD"]
@@ -106,8 +106,9 @@ _OPENS_SENTENCE = re.compile(r"(?:[.!?:;\"“”(\[—–-]|(?:^|\n)[ \t]*[#>*]*
 line's start with its Markdown marks (``# ``, ``> ``, ``* ``)."""
 NAME_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 """A word as names are compared: letters first, then letters, digits, apostrophes, ``&``, periods and hyphens."""
-_JOINS_NAME = re.compile(r"\.?[ \t]*\n?[ \t]*")
-"""What may stand between two words of one name: spaces, one line break, an abbreviation's period."""
+_JOINS_NAME = re.compile(r"\.?[ \t]*\n?")
+"""What may stand between two words of one name: spaces, an abbreviation's period, one line break where the line
+wraps (a line that starts indented is a new paragraph or a table's row: ``Pay April One`` / ``Record March 14``)."""
 
 
 def opens_sentence(text: str, start: int) -> bool:
@@ -153,6 +154,29 @@ def _capitalized_runs(original: str) -> tuple[tuple[tuple[tuple[int, int], ...],
                 runs.append(([(start, end)], opens))
         previous = (start, end)
     return tuple((tuple(words), opens) for words, opens in runs)
+
+
+NAME_KEY_WORDS = 2
+"""Words a name needs to be a key of the sketch (:func:`written_names`): one capitalized word is too common."""
+
+
+def written_names(original: str) -> list[str]:
+    """The names an alphabetic original writes, each once, lower-cased, its words joined by spaces: runs of
+    :data:`NAME_KEY_WORDS` capitalized words or more inside a sentence, outside headlines in capitals, months,
+    weekdays and numbers left out (``Pay April One`` is a date).
+
+    >>> written_names("It bought West\\nVirginia Power from Dominion Resources Inc. Pay April One.")
+    ['dominion resources inc', 'west virginia power']
+    """
+    names = []
+    for words, opens in _capitalized_runs(original):
+        kept = [
+            word for start, end in words[1 if opens else 0 :]
+            if (word := original[start:end].lower().rstrip(".")) not in _CALENDAR and in_words(word) is None
+        ]  # fmt: skip
+        if len(kept) >= NAME_KEY_WORDS:
+            names.append(" ".join(kept))
+    return sorted(set(names))
 
 
 class SubjectChange(NamedTuple):
@@ -397,8 +421,8 @@ def _lead(normalized: Normalized) -> tuple[int, int] | None:
 
 
 def lead_names(normalized: Normalized) -> set[str]:
-    """The words of the names in the lead of an alphabetic text (its opening sentence), months and weekdays left
-    out (they are dates)."""
+    """The words of the names in the lead of an alphabetic text (its opening sentence), months, weekdays and
+    numbers left out (they are dates and figures: ``Pay April One``)."""
     lead = _lead(normalized)
     if lead is None:
         return set()
@@ -409,7 +433,7 @@ def lead_names(normalized: Normalized) -> set[str]:
         for first, last in _names(normalized)
         if lo <= first and last <= hi
         for word in NAME_WORD.findall(text, first, last)
-        if word.rstrip(".") not in _CALENDAR
+        if word.rstrip(".") not in _CALENDAR and in_words(word.rstrip(".")) is None
     }
 
 
@@ -552,6 +576,40 @@ def _headline_subject(normalized: Normalized) -> set[str]:
     return {first.group()} if first.group().rstrip(".") not in _CALENDAR else set()
 
 
+def _written(normalized: Normalized) -> list[str]:
+    """The words an alphabetic text writes, its wire dateline left out: where the story was filed names no one in
+    it (``SAN MATEO, Calif.`` does not mention a California fund)."""
+    text = normalized.text
+    dateline = wire_dateline(normalized.original)
+    if dateline is None:
+        return NAME_WORD.findall(text)
+    lo, hi = normalized.normalized_span(*dateline)
+    return NAME_WORD.findall(text, 0, lo) + NAME_WORD.findall(text, hi)
+
+
+_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Is ``short`` written as an abbreviation (an apostrophe inside, a period after) of ``word``: three letters or
+    more, its start, or its first and last letters with some of those between (``int'l`` / ``international``,
+    ``corp.`` / ``corporation``, ``calif.`` / ``california``)? A word written whole (``its``, ``inc``) abbreviates
+    nothing.
+
+    >>> _abbreviates("int'l", "international"), _abbreviates("corp.", "corporation"), _abbreviates("its", "industries")
+    (True, True, False)
+    """
+    if not ("'" in short or "’" in short or short.endswith(".")):
+        return False
+    short, word = _LETTERS.sub("", short), _LETTERS.sub("", word)
+    if not 3 <= len(short) < len(word) or short[0] != word[0]:
+        return False
+    if word.startswith(short):
+        return True
+    letters = iter(word)
+    return short[-1] == word[-1] and all(letter in letters for letter in short)
+
+
 def names_apart(a: Normalized, b: Normalized) -> bool:
     """Does each text's lead name someone or something the other text never mentions (nor a slip of it)?
 
@@ -605,7 +663,7 @@ def apart_by_names(a: Normalized, b: Normalized) -> str:
         named_a, named_b = _recurring_heading(a), _recurring_heading(b)
         if named_a and named_b and named_a != named_b:  # (# aws s3 cp / # aws s3 sync)
             return f"the headings each page writes again name two things: {named_a!r} / {named_b!r}"
-        written_a, written_b = NAME_WORD.findall(a.text), NAME_WORD.findall(b.text)
+        written_a, written_b = _written(a), _written(b)
         runs_a, runs_b = _lead_runs(a), _lead_runs(b)
         words_a, words_b = set(written_a), set(written_b)
         # A qualifier the other text never writes, put inside its lead's name: another fund (each name one the
@@ -650,6 +708,7 @@ def apart_by_names(a: Normalized, b: Normalized) -> str:
             for name in names
             if name not in other
             and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
+            and not any(_abbreviates(name, word) or _abbreviates(word, name) for word in other)
         )
 
     only_a, only_b = unknown(leads_a, words_b), unknown(leads_b, words_a)
