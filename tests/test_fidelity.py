@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from textversions import Options, compare, find_versions
 from textversions.compare import verify
+from textversions.furniture import furniture_of
+from textversions.normalize import normalize
 from textversions.shingle import prepare
 from textversions.io import seed_corpus
 from textversions.planting import ocr_noise, paragraphs, swap_paragraphs
@@ -202,3 +204,25 @@ def test_an_article_printed_in_a_page_stays_contained_when_scanned(seeds, rate):
     page = "\n\n".join([others[0], article, others[1]])
     comparison = compare(page, seeds[WEB])
     assert comparison.relation == "contains", comparison.scores
+
+
+def test_a_wire_headlines_tag_is_boilerplate_and_the_words_it_touches_their_own_edit():
+    """Reuters-21578 (held-out file reut2-003): a correction re-sent under ``CORRECTED -``. The tag is no
+    truncation, and where the tag and a changed word meet (AUSTRIAN → CORRECTED - AUSTRIA) each is its own edit."""
+    first = "AUSTRIAN 1987 GROWTH SEEN BETWEEN 0.5 AND 1.5 PCT\nVIENNA, March 11 - Growth is expected to slow."
+    corrected = "CORRECTED - AUSTRIA 1987 GROWTH SEEN BETWEEN 0.5 AND 1.5 PCT\nVIENNA, March 11 - Growth is expected to slow."
+    comparison = compare(first, corrected)
+    assert [(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits] == [
+        ("boilerplate", "", "CORRECTED - "),
+        ("substitution", "AUSTRIAN", "AUSTRIA"),
+    ]
+    assert comparison.apply(first) == corrected
+    notice = "PEGASUS GOLD INC <PGULF> 4TH QTR NET\nSPOKANE, Wash., March 5 - Shr profit 20 cts vs loss two cts"
+    assert [e.kind for e in compare(notice, "CORRECTED - " + notice).edits] == ["boilerplate"]
+
+
+def test_a_broadcast_lead_in_does_not_take_the_end_of_the_headline_above_it():
+    """新闻联播 transcripts: the headline's line break is gone from the normalized text, so a lead-in read as any
+    few characters before 消息 took the headline's last words (目成就央视网消息) as furniture."""
+    text = normalize("新时代中国经济取得举世瞩目成就\n\n央视网消息（新闻联播）：党的十八大以来")
+    assert [text.text[lo:hi] for lo, hi in furniture_of(text)] == ["央视网消息(新闻联播):"]

@@ -9,7 +9,8 @@ removed next to Han characters — see :mod:`textversions.normalize`) so that
 
 * datelines: ``新华社北京1月28日电``, ``本报讯（记者 某某）``, ``央视网消息（新闻联播）：``,
   ``WASHINGTON (Reuters) -``;
-* web tags, lead-ins and links: ``[视频]``, ``【…】``, ``原标题：…``, ``[查看原文](https://…)``;
+* web tags, lead-ins and links: ``[视频]``, ``【…】``, ``原标题：…``, ``[查看原文](https://…)``; a wire
+  headline's tag (``CORRECTED -``, ``UPDATE 2-``, ``REFILE-``);
 * bylines and credits: ``（记者 某某 摄）``, ``记者 某某 摄``, ``Photo: …``, ``By …``;
 * update stamps: ``更新时间：2022-10-03 19:04:12``;
 * list ordinals: ``（十四）``, ``一是``.
@@ -57,8 +58,10 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
         rf"(?:{_SOURCES})[^,。;:!?\n]{{0,16}}?(?:\d{{1,2}}月\d{{1,2}}日)?[电讯](?:\((?:记者|通讯员|本报记者)[^)\n]{{0,40}}\))?",
         "",
     ),
-    # Broadcast and web lead-ins: 央视网消息（新闻联播）：
-    ("消息", r"[\u4e00-\u9fff]{2,6}消息(?:\([^)\n]{1,16}\))?:", ""),
+    # Broadcast and web lead-ins: 央视网消息（新闻联播）：— a known source where it stands (a headline's line break is
+    # gone from the normalized text, so 目成就央视网消息 would take the headline's end), any other after a mark.
+    ("消息", rf"(?:{_SOURCES})消息(?:\([^)\n]{{1,16}}\))?:", ""),
+    ("消息", r"[\u4e00-\u9fff]{2,6}消息(?:\([^)\n]{1,16}\))?:", "。;:!?,)]】\n"),
     # A reporter or photo credit in brackets, or a credit ending in 摄.
     (None, r"\((?:本报记者|记者|通讯员|实习生|特约记者|摄影)[^)\n]{1,40}\)", ""),
     ("摄", r"\([^()\n]{1,30}摄\)", ""),
@@ -81,6 +84,14 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
     # List ordinals: （十四）, 一是 at the start of a clause.
     (None, rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)", ""),
     ("是", rf"[{_NUMERAL}]{{1,2}}是", "。;:!?,\n"),
+    # English wire tags opening a headline: CORRECTED -, UPDATE 2-, REFILE-, RPT-.
+    (
+        r"(?:corrected|correction|update|refile|rpt|repeat|wrapup|exclusive|factbox|analysis|insight|timeline|breaking|urgent|flash)"
+        r"(?: \d{1,2})? ?[-—–:]",
+        r"^(?:corrected|correction|update|refile|rpt|repeat|wrapup|exclusive|factbox|analysis|insight|timeline|breaking|urgent|flash)"
+        r"(?: \d{1,2})? ?[-—–:]+ ?",
+        "",
+    ),
     # English wire datelines, credits and bylines.
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
     (r"\) ?[-—–]", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
