@@ -226,3 +226,17 @@ def test_a_broadcast_lead_in_does_not_take_the_end_of_the_headline_above_it():
     few characters before 消息 took the headline's last words (目成就央视网消息) as furniture."""
     text = normalize("新时代中国经济取得举世瞩目成就\n\n央视网消息（新闻联播）：党的十八大以来")
     assert [text.text[lo:hi] for lo, hi in furniture_of(text)] == ["央视网消息(新闻联播):"]
+
+
+def test_a_reworded_headline_is_no_truncation_and_a_sentences_last_words_no_byline():
+    """Reuters-21578 (held out): a headline said the other way round loses its first words, not the story's start;
+    ``… repaid by investors.`` ends a sentence, where a byline is a line of its own."""
+    first = "U.S HOUSE LEADER URGES FARM CREDIT CAUTION\nWASHINGTON, March 5 - The loans would be repaid by investors."
+    second = "FARM CREDIT CAUTION URGED BY HOUSE LEADER\nWASHINGTON, March 5 - The loans would be repaid by investors."
+    comparison = compare(first, second)
+    assert [(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits] == [
+        ("deletion", "U.S HOUSE LEADER URGES ", ""),
+        ("insertion", "", " URGED BY HOUSE LEADER"),
+    ]
+    signed = normalize("FED MEETS\nBy Ann Saphir and Lindsay Dunsmuir\nThe loans would be repaid by investors.")
+    assert [signed.text[lo:hi] for lo, hi in furniture_of(signed)] == ["by ann saphir and lindsay dunsmuir"]

@@ -461,7 +461,7 @@ def _named(
         side = "a" if a_text else "b"
         if container == side:
             return [Edit("surrounding", a_text, b_text, seg.a_orig, seg.b_orig, True)]
-        if len(without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION:
+        if len(without_punctuation(a_norm or b_norm)) >= _MIN_TRUNCATION and not _in_headline(seg, na, nb):
             return _split_boilerplate(seg, a_text, b_text)
     if not words_equal:  # looked for only now: a page's flank is long, and never a number
         number = _number_detail(a_norm, b_norm)
@@ -500,6 +500,15 @@ def _named(
 
 
 _SLACK = 8
+
+
+def _in_headline(seg: Segment, na: Normalized, nb: Normalized) -> bool:
+    """Is a flank that opens one text part of its first line, the rest of the line and more text following? A
+    headline reworded (U.S HOUSE LEADER URGES FARM CREDIT CAUTION / FARM CREDIT CAUTION URGED BY HOUSE LEADER) is
+    no text cut at its start."""
+    original, (lo, hi) = (na.original, seg.a_orig) if seg.a_orig[1] > seg.a_orig[0] else (nb.original, seg.b_orig)
+    line_end = original.find("\n", hi)
+    return not original[:lo].strip() and "\n" not in original[lo:hi] and line_end > hi and bool(original[hi:line_end].strip())
 
 
 def _lost_in_encoding(a_text: str, b_text: str) -> bool:

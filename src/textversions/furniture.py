@@ -92,10 +92,9 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
         r"(?: \d{1,2})? ?[-—–:]+ ?",
         "",
     ),
-    # English wire datelines, credits and bylines.
+    # English wire datelines (bylines and credits: furniture_of, on the original's lines).
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
     (r"\) ?[-—–]", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),
-    ("by ", r"by [a-z][a-z.'-]*(?: [a-z][a-z.'-]*){1,2}(?= ?$|\n)", _LINE_START),
 )
 
 
@@ -169,11 +168,14 @@ _CREDIT = re.compile(
 """A photo credit (``Photo: Jim Young/Reuters``): it opens a line of the original, or follows a sentence's end
 (``… an OS image:`` inside a sentence is no credit)."""
 _CREDIT_WORD = re.compile("photo|image|credit")
+_BYLINE = re.compile(r"^[ \t]*By [A-Z][\w.'’-]*(?:,? (?:and )?[A-Z][\w.'’-]*){1,3}[ \t]*$", re.MULTILINE)
+"""A byline, a line of its own: ``By Jim Young``, ``By Ann Saphir and Lindsay Dunsmuir`` (``… repaid by investors.``
+ending a sentence is none)."""
 
 
 def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
-    """:func:`furniture_spans` of a normalized text, with what the original text tells: its wire dateline, and its
-    photo credits (a line's start, which normalization folds away in Latin text).
+    """:func:`furniture_spans` of a normalized text, with what the original text tells: its wire dateline, its
+    photo credits and its bylines (a line's start, which normalization folds away in Latin text).
 
     >>> from textversions.normalize import normalize
     >>> text = normalize("Rescuers reach the village.\\nPhoto: Jim Young/Reuters\\n\\n- Mount an OS image:\\n\\n`mount x`")
@@ -184,6 +186,8 @@ def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
     # (Most texts name no photo, image or credit: the normalized text, lower case, says so at once.)
     credits = _CREDIT.finditer(original) if _CREDIT_WORD.search(normalized.text) else ()
     found = [normalized.normalized_span(*m.span()) for m in credits]
+    if "by " in normalized.text:
+        found.extend(normalized.normalized_span(*m.span()) for m in _BYLINE.finditer(original))
     dateline = wire_dateline(original)
     if dateline is not None:
         found.append(normalized.normalized_span(*dateline))
