@@ -240,3 +240,24 @@ def test_a_reworded_headline_is_no_truncation_and_a_sentences_last_words_no_byli
     ]
     signed = normalize("FED MEETS\nBy Ann Saphir and Lindsay Dunsmuir\nThe loans would be repaid by investors.")
     assert [signed.text[lo:hi] for lo, hi in furniture_of(signed)] == ["by ann saphir and lindsay dunsmuir"]
+
+
+def test_english_words_respelled_or_abbreviated_say_so():
+    """Reuters-21578: corrections re-sent with a word respelled, figures written shorter; an inflected word or one
+    of a family of names (xzgrep / zgrep) is neither."""
+    pairs = {
+        ("HOSUING", "HOUSING"): {"spelling": True},
+        ("aquisition", "acquisition"): {"spelling": True},
+        ("stabilise", "stabilize"): {"spelling": True},
+        ("cents", "cts"): {"abbreviation": True},
+        ("January", "Jan"): {"abbreviation": True},
+        ("sell", "selling"): {},
+        ("effect", "effects"): {},
+        ("xzgrep", "zgrep"): {},
+    }
+    for (old, new), detail in pairs.items():
+        a = f"The {old} figures rose in the week, dealers said, and the market was quiet."
+        b = f"The {new} figures rose in the week, dealers said, and the market was quiet."
+        edits = [e for e in compare(a, b).edits if not e.cosmetic]
+        assert [(e.kind, e.a_text, e.b_text) for e in edits] == [("substitution", old, new)], (old, new)
+        assert {k: v for k, v in edits[0].detail.items() if k in ("spelling", "abbreviation")} == detail, (old, new)

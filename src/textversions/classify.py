@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from .align import MAX_CELLS, Opcode, Segment, chunked, merge_opcodes, placed, segments
 from .edits import Edit
@@ -386,11 +386,16 @@ def _spelled_number(a: str, b: str) -> dict[str, Any] | None:
 
 
 def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, Any]:
-    """Is the change inside a name, and do the characters look or sound alike?"""
+    """Is the change inside a name, do the characters look or sound alike, and is one word a respelling or an
+    abbreviation of the other?"""
     detail: dict[str, Any] = {}
     name = probable_name(before, b, after)
     if name:
         detail["name"] = name
+    if _respelled(a, b):
+        detail["spelling"] = True
+    elif _abbreviated(a, b) or _abbreviated(b, a):
+        detail["abbreviation"] = True
     if len(a) == len(b):
         pairs = [(x, y) for x, y in zip(a, b) if x != y]
         if pairs and all(look_alike(x, y) for x, y in pairs):
@@ -398,6 +403,54 @@ def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, A
         if pairs and all(sound_alike(x, y) for x, y in pairs):
             detail["sound_alike"] = True
     return detail
+
+
+_LATIN_WORD = re.compile(r"[a-z][a-z'’-]*\.?")
+
+
+def _respelled(a: str, b: str) -> bool:
+    """Are two words of four letters or more one letter apart inside them — one changed, added, dropped, or two
+    swapped: a misspelling or its correction (hosuing / housing, recue / rescue), a spelling of another country
+    (stabilise / stabilize)? Not at the end, where English inflects (effect / effects, idle / idled), nor at the
+    start, where names of one family differ (xzgrep / zgrep, lzcat / xzcat).
+
+    >>> _respelled("hosuing", "housing"), _respelled("recue", "rescue"), _respelled("effect", "effects")
+    (True, True, False)
+    >>> _respelled("xzgrep", "zgrep")
+    False
+    """
+    if not (_LATIN_WORD.fullmatch(a) and _LATIN_WORD.fullmatch(b)) or min(len(a), len(b)) < 4 or a == b:
+        return False
+    if OSA.distance(a, b) != 1:
+        return False
+    shorter = min(len(a), len(b))
+    first = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), shorter)
+    return 0 < first < shorter - 1
+
+
+def _abbreviated(short: str, word: str) -> bool:
+    """Is ``short`` an abbreviation of the word ``word`` — three letters or more, at most three fifths of it: its
+    start (jan / january), or its first and last letters with some between (cts / cents, sen. / senator)? A word
+    a letter or two longer is another form (program / programme, idle / idled), and so is an inflected one.
+
+    >>> _abbreviated("jan", "january"), _abbreviated("cts", "cents"), _abbreviated("is", "industries")
+    (True, True, False)
+    >>> _abbreviated("program", "programme"), _abbreviated("idle", "idled"), _abbreviated("sell", "selling")
+    (False, False, False)
+    """
+    if not (_LATIN_WORD.fullmatch(short) and _LATIN_WORD.fullmatch(word)):
+        return False
+    short, word = short.rstrip("."), word.rstrip(".")
+    if not 3 <= len(short) <= 0.6 * len(word) or short[0] != word[0]:
+        return False
+    if word.startswith(short):
+        return word[len(short) :] not in _INFLECTIONS
+    letters = iter(word)
+    return short[-1] == word[-1] and all(letter in letters for letter in short)
+
+
+_INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "er", "ers", "est", "ly"})
+"""What English adds to a word to inflect it: ``sell`` / ``selling`` is one word, no abbreviation."""
 
 
 def _capitalized(original: str, span: tuple[int, int]) -> bool:

@@ -16,7 +16,9 @@ number         no         a number changed (1.1万 → 11万), values attached
 substitution   no         characters replaced (星锋 → 星峰); ``detail.likely_ocr`` when one character
                           became a look-alike that does not sound alike, among other such slips;
                           ``detail.encoding_loss`` when ``?``, U+FFFD or a private-use character
-                          stands for a character (臺 → ?: an encoding that lacked it)
+                          stands for a character (臺 → ?: an encoding that lacked it);
+                          ``detail.spelling`` when a word is one letter off inside it (hosuing →
+                          housing), ``detail.abbreviation`` when one word abbreviates the other (cents → cts)
 insertion      no         text only in b (``detail.likely_ocr``: a doubled character)
 deletion       no         text only in a (``detail.likely_ocr``: a doubled character)
 caption        no         a photo caption (▲…, 图为…) only in one version

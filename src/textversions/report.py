@@ -363,6 +363,10 @@ def _detail_note(edit: Edit) -> str:
         notes.append("likely an OCR slip")
     if detail.get("encoding_loss"):
         notes.append("a character lost to an encoding")
+    if detail.get("spelling"):
+        notes.append("respelled")
+    if detail.get("abbreviation"):
+        notes.append("abbreviated")
     if edit.kind in ("insertion", "deletion") and detail.get("unit"):
         notes.append(str(detail["unit"]))
     for key, side in (("from", "from a"), ("to", "to b")):
