@@ -76,7 +76,8 @@ def test_families_largest_first_and_documents_alone_collapsed_but_named():
     assert sorted(sizes, reverse=True) == [3, 2]
     page, markdown = result_html(result, docs), result_markdown(result)
     assert page.index("trio-a") < page.index("pair-a") and markdown.index("trio-a") < markdown.index("pair-a")
-    assert "2 documents alone" in page and "2 documents alone (no duplicate, version or container among the others): alone-1, alone-2." in markdown
+    assert "2 documents alone" in page and "2 documents alone (no duplicate, version or container among the others): listed at the end." in markdown
+    assert markdown.rstrip().endswith("# Documents alone (no duplicate, version or container among the others)\n\nalone-1, alone-2.")
     assert "<details><summary>2 documents alone (no duplicate, version or container among the others)</summary><p>alone-1, alone-2</p></details>" in page
 
 
@@ -127,3 +128,15 @@ def test_a_large_report_carries_each_pair_once_compressed_and_is_otherwise_the_s
     button = '<button type="button" id="open-all" disabled>open every pair (for the browser\'s find)</button>'
     assert rebuilt.count(button) == 1 and rebuilt.replace(opener, "").replace(button, "") == eager
     assert result_html(result, seeds, lazy=True) == lazy  # the same bytes every time (no time stamp in the gzip)
+
+
+def test_markdown_lists_versions_first_says_each_detail_in_words_and_the_documents_alone_last():
+    docs = {
+        "web": "Mellon Bank Corp is raising 100 mln dlrs. The hosuing market was quiet, dealers said today in New York.",
+        "wire": "Mellon Bank Corp is raising 110 mln dlrs. The housing market was quiet, dealers said today in New York.",
+        "other": "An unrelated note on the weather in Chicago, where it snowed all day and the airports were closed.",
+    }
+    markdown = result_markdown(find_versions(docs))
+    assert "| substitution | hosuing | housing |" in markdown and "| respelled |" in markdown
+    assert "| ×1.1 |" in markdown and "spelling=True" not in markdown
+    assert markdown.rstrip().endswith("other.")

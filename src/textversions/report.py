@@ -66,10 +66,10 @@ def _cell(text: str, limit: int = _SHOWN) -> str:
 def _edit_rows(edits: tuple[Edit, ...] | list[Edit]) -> list[str]:
     rows = ["| kind | a | b | a span | b span | detail |", "|---|---|---|---|---|---|"]
     for edit in edits:
-        detail = ", ".join(f"{k}={v}" for k, v in edit.detail.items())
+        detail = _detail_note(edit)
         rows.append(
             f"| {edit.kind} | {_cell(edit.a_text)} | {_cell(edit.b_text)} | "
-            f"{edit.a_span[0]}–{edit.a_span[1]} | {edit.b_span[0]}–{edit.b_span[1]} | {_cell(detail)} |"
+            f"{edit.a_span[0]}–{edit.a_span[1]} | {edit.b_span[0]}–{edit.b_span[1]} | {_cell(detail) if detail else ''} |"
         )
     return rows
 
@@ -110,30 +110,33 @@ def _passage_rows(comparison: Comparison) -> list[str]:
 
 
 def result_markdown(result: Result, *, collations: Sequence[tuple[int, Collation]] = ()) -> str:
-    """A Markdown report of a corpus: families, relations, each related pair's edits, then the
-    ``collations`` given (``(family number, collation)``, as ``find --collate`` makes them)."""
+    """A Markdown report of a corpus: families, relations (versions of one story first, reuse last) and each
+    related pair's edits, the ``collations`` given
+    (``(family number, collation)``, as ``find --collate`` makes them), then the documents alone (a long list a
+    reader of the relations need not scroll past)."""
     grouped, alone = _families_by_size(result)
     lines = ["# Story families", "", "| family | size | documents |", "|---|---|---|"]
     for number, family in grouped:
         lines.append(f"| {number} | {len(family)} | {', '.join(_cell(doc_id) for doc_id in family)} |")
     if alone:
-        names = ", ".join(_cell(doc_id) for doc_id in alone)
-        lines += ["", f"{_plural(len(alone), 'document')} {_ALONE}: {names}."]
+        lines += ["", f"{_plural(len(alone), 'document')} {_ALONE}: listed at the end."]
     lines += ["", "# Relations", ""]
     if not result.relations:
         lines.append("No relations found.")
     else:
         lines += ["| a | b | kind | jaccard | coverage a | coverage b | substantive edits |", "|---|---|---|---|---|---|---|"]
-        for relation in result.relations:
+        for _, relation in _by_importance(result):
             s = relation.scores
             lines.append(
                 f"| {_cell(relation.a)} | {_cell(relation.b)} | {relation.kind} | {s.jaccard:.3f} | "
                 f"{s.coverage_a:.3f} | {s.coverage_b:.3f} | {len(relation.comparison.substantive_edits)} |"
             )
-    for relation in result.relations:
+    for _, relation in _by_importance(result):
         lines += ["", "#" + comparison_markdown(relation.comparison, relation.a, relation.b)]
     for number, collation in collations:
         lines += ["", f"# Family {number}", "", "#" + collation_markdown(collation)]
+    if alone:
+        lines += ["", f"# Documents {_ALONE}", "", ", ".join(_cell(doc_id) for doc_id in alone) + "."]
     return "\n".join(lines) + "\n"
 
 
@@ -353,7 +356,7 @@ def _detail_note(edit: Edit) -> str:
     detail = edit.detail
     notes = []
     if isinstance(detail.get("ratio"), (int, float)):
-        notes.append(f"×{detail['ratio']:g}")
+        notes.append(f"×{detail['ratio']:.3g}")
     if detail.get("name"):
         notes.append(f"in a {detail['name']} name")
     alike = [word for key, word in (("look_alike", "look"), ("sound_alike", "sound")) if detail.get(key)]
@@ -367,6 +370,8 @@ def _detail_note(edit: Edit) -> str:
         notes.append("respelled")
     if detail.get("abbreviation"):
         notes.append("abbreviated")
+    if isinstance(detail.get("throughout"), int):
+        notes.append(f"swapped {detail['throughout']} times throughout")
     if edit.kind in ("insertion", "deletion") and detail.get("unit"):
         notes.append(str(detail["unit"]))
     for key, side in (("from", "from a"), ("to", "to b")):
