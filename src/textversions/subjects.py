@@ -610,11 +610,45 @@ def _abbreviates(short: str, word: str) -> bool:
     return short[-1] == word[-1] and all(letter in letters for letter in short)
 
 
+def _unknown(names: set[str], other: set[str], slip: int) -> list[str]:
+    """The ``names`` that ``other`` (words of a text) never writes, nor a slip (``slip`` characters, or one per six)
+    or an abbreviation of them."""
+    return sorted(
+        name
+        for name in names
+        if name not in other
+        and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
+        and not any(_abbreviates(name, word) or _abbreviates(word, name) for word in other)
+    )
+
+
+def _lead_subject(normalized: Normalized) -> set[str]:
+    """The word an alphabetic text's lead opens with, where it is a name: capitalized, and never written in lower case
+    in the text (``Witco Corp said …``, a wire story's subject; ``The Federal Reserve …`` opens with no name).
+
+    >>> from textversions.normalize import normalize
+    >>> _lead_subject(normalize("WITCO TO OFFER DEBENTURES\\nNEW YORK, March 5 - Witco Corp said it filed. It said."))
+    {'witco'}
+    """
+    original = normalized.original
+    body = body_start(original)
+    if body is None:
+        return set()
+    dateline = wire_dateline(original)
+    first = _WORD.search(original, dateline[1] if dateline else body)
+    if first is None or not first.group()[0].isupper():
+        return set()
+    word = first.group().lower()
+    lower_case = {found.group() for found in _WORD.finditer(original) if found.group()[0].islower()}
+    return {word} if word not in lower_case and word not in _CALENDAR else set()
+
+
 def names_apart(a: Normalized, b: Normalized) -> bool:
     """Does each text's lead name someone or something the other text never mentions (nor a slip of it)?
 
     In alphabetic texts (:func:`textversions.shingle.alphabetic`) the lead is the opening
-    sentence and its names are capitalized words; when neither lead names anyone (``Qtly
+    sentence and its names are capitalized words; a lead that opens with a name (a word the text never writes in
+    lower case: Witco Corp said …) the other text never writes, the other's doing the same, names another subject; when neither lead names anyone (``Qtly
     div 11 cts vs 11 cts prior``), the first word of each headline, which a wire headline
     opens with its subject by, stands for them (a rewritten headline keeps its subject:
     HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). A lead whose name is the other
@@ -678,6 +712,9 @@ def apart_by_names(a: Normalized, b: Normalized) -> str:
                             f"the leads name {' '.join(x)!r} / {' '.join(y)!r}: {side}'s puts inside it "
                             f"{' '.join(qualifiers)!r}, which the other text never writes"
                         )
+        subject_a, subject_b = _lead_subject(a), _lead_subject(b)
+        if _unknown(subject_a, words_b, slip) and _unknown(subject_b, words_a, slip):  # Witco Corp / Evans and Sutherland
+            return f"each lead opens with a name the other text never writes: {', '.join(subject_a)} / {', '.join(subject_b)}"
         leads_a, leads_b = lead_names(a), lead_names(b)
         what = "each lead names"
         if not (leads_a or leads_b):  # a lead that names no one (Qtly div 11 cts): the headline's first word does
@@ -702,16 +739,7 @@ def apart_by_names(a: Normalized, b: Normalized) -> str:
     else:
         return ""
 
-    def unknown(names: set[str], other: set[str]) -> list[str]:
-        return sorted(
-            name
-            for name in names
-            if name not in other
-            and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
-            and not any(_abbreviates(name, word) or _abbreviates(word, name) for word in other)
-        )
-
-    only_a, only_b = unknown(leads_a, words_b), unknown(leads_b, words_a)
+    only_a, only_b = _unknown(leads_a, words_b, slip), _unknown(leads_b, words_a, slip)
     if not (only_a and only_b):
         return ""
     return f"{what} what the other text never mentions: {', '.join(only_a)} / {', '.join(only_b)}"
