@@ -139,20 +139,21 @@ def _names(normalized: Normalized, *, openers: bool = False) -> list[tuple[int, 
 def _capitalized_runs(original: str) -> tuple[tuple[tuple[tuple[int, int], ...], bool], ...]:
     """The runs of capitalized words of an original text outside lines in capitals, each with whether it opens a
     sentence (cached: a pair reads them for its leads' names and for their runs)."""
-    headlines = [line.span() for line in re.finditer(r"[^\n]+", original) if not any(c.islower() for c in line.group())]
+    headlines = [line.span() for line in re.finditer(r"[^\n]+", original) if line.group() == line.group().upper()]
     runs: list[tuple[list[tuple[int, int]], bool]] = []  # the words of each run; does it open a sentence?
-    previous: tuple[int, int] | None = None
+    previous: re.Match[str] | None = None
     for word in _WORD.finditer(original):
-        start, end = word.span()
-        if word.group()[0].isupper() and not within(headlines, start, end):
-            abbreviation = previous is not None and ("." in original[previous[0] : previous[1]] or previous[1] - previous[0] == 1)
-            between = original[previous[1] : start] if previous is not None else ""
-            if runs and runs[-1][0][-1] == previous and _JOINS_NAME.fullmatch(between) and (abbreviation or "." not in between):
-                runs[-1][0].append((start, end))
+        start = word.start()
+        if original[start].isupper() and not within(headlines, start, word.end()):
+            last = previous.span() if previous is not None else None
+            abbreviation = last is not None and ("." in previous.group() or last[1] - last[0] == 1)  # type: ignore[union-attr]
+            between = original[last[1] : start] if last is not None else ""
+            if runs and runs[-1][0][-1] == last and _JOINS_NAME.fullmatch(between) and (abbreviation or "." not in between):
+                runs[-1][0].append(word.span())
             else:
                 opens = not abbreviation and opens_sentence(original, start)
-                runs.append(([(start, end)], opens))
-        previous = (start, end)
+                runs.append(([word.span()], opens))
+        previous = word
     return tuple((tuple(words), opens) for words, opens in runs)
 
 
