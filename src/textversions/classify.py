@@ -134,9 +134,10 @@ def _furniture_runs(ops: list[Opcode], a: Normalized, b: Normalized) -> tuple[li
 
 
 def _split_at_furniture(ops: list[Opcode], spans_a: Sequence[tuple[int, int]], spans_b: Sequence[tuple[int, int]]) -> list[Opcode]:
-    """Each edit that starts (or ends) inside a furniture span of one side and goes on past it, the other side
-    holding no furniture, cut where the span ends (or starts): ``AUSTRIAN`` → ``CORRECTED - AUSTRIA`` is a tag put
-    before the headline, and a word changed in it.
+    """Each replacement that starts (or ends) inside a furniture span of one side and goes on past it, the other
+    side holding no furniture, cut where the span ends (or starts): ``AUSTRIAN`` → ``CORRECTED - AUSTRIA`` is a tag
+    put before the headline, and a word changed in it. (What one side alone has, a page's tail with its link, is a
+    flank, read whole.)
 
     >>> _split_at_furniture([("replace", 0, 8, 0, 19)], [], [(0, 12)])
     [('insert', 0, 0, 0, 12), ('replace', 0, 8, 12, 19)]
@@ -144,10 +145,7 @@ def _split_at_furniture(ops: list[Opcode], spans_a: Sequence[tuple[int, int]], s
     out: list[Opcode] = []
     for op in ops:
         tag, i1, i2, j1, j2 = op
-        if tag == "equal":
-            out.append(op)
-            continue
-        if _touches(spans_a, i1, i2) == _touches(spans_b, j1, j2):  # furniture on both sides, or on neither
+        if tag != "replace" or _touches(spans_a, i1, i2) == _touches(spans_b, j1, j2):  # furniture on both sides, or on neither
             out.append(op)
             continue
         ends = _past_span_end(spans_a, i1, i2), _past_span_end(spans_b, j1, j2)
