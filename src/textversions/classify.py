@@ -31,7 +31,7 @@ from .normalize import (
 )  # fmt: skip
 from .hanzi import look_alike, probable_name, sound_alike
 from .numbers import NUMBER, NUMBER_CHARS, in_words, parse_number, token_unit, token_value
-from .subjects import NAME_WORD, opens_sentence
+from .subjects import NAME_WORD, abbreviates, opens_sentence
 
 __all__ = ["typed_edits", "is_traditional"]
 
@@ -427,28 +427,14 @@ def _respelled(a: str, b: str) -> bool:
 
 
 def _abbreviated(short: str, word: str) -> bool:
-    """Is ``short`` an abbreviation of the word ``word`` — three letters or more, at most three fifths of it: its
-    start (jan / january), or its first and last letters with some between (cts / cents, sen. / senator)? A word
-    a letter or two longer is another form (program / programme, idle / idled), and so is an inflected one.
+    """Is the word ``short`` an abbreviation of the word ``word`` (:func:`~textversions.subjects.abbreviates`, marked
+    or not: cts / cents, jan / january)? A word a letter or two longer is another form (program / programme), and so
+    is an inflected one (sell / selling).
 
-    >>> _abbreviated("jan", "january"), _abbreviated("cts", "cents"), _abbreviated("is", "industries")
+    >>> _abbreviated("jan", "january"), _abbreviated("cts", "cents"), _abbreviated("program", "programme")
     (True, True, False)
-    >>> _abbreviated("program", "programme"), _abbreviated("idle", "idled"), _abbreviated("sell", "selling")
-    (False, False, False)
     """
-    if not (_LATIN_WORD.fullmatch(short) and _LATIN_WORD.fullmatch(word)):
-        return False
-    short, word = short.rstrip("."), word.rstrip(".")
-    if not 3 <= len(short) <= 0.6 * len(word) or short[0] != word[0]:
-        return False
-    if word.startswith(short):
-        return word[len(short) :] not in _INFLECTIONS
-    letters = iter(word)
-    return short[-1] == word[-1] and all(letter in letters for letter in short)
-
-
-_INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "er", "ers", "est", "ly"})
-"""What English adds to a word to inflect it: ``sell`` / ``selling`` is one word, no abbreviation."""
+    return bool(_LATIN_WORD.fullmatch(short) and _LATIN_WORD.fullmatch(word)) and abbreviates(short, word, marked=False)
 
 
 def _capitalized(original: str, span: tuple[int, int]) -> bool:

@@ -60,7 +60,10 @@ from .normalize import Normalized, code_points, converter
 from .numbers import NUMBER, in_words, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
-__all__ = ["SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names", "opens_sentence", "NAME_WORD"]
+__all__ = [
+    "SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names",
+    "opens_sentence", "abbreviates", "written_names", "NAME_WORD",
+]  # fmt: skip
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
 _LATIN = re.compile(r"[a-z][a-z0-9_+-]*(?:\.[a-z0-9_+-]+)*")
@@ -591,24 +594,31 @@ def _written(normalized: Normalized) -> list[str]:
 _LETTERS = re.compile(r"[\W\d_]+")
 
 
-def _abbreviates(short: str, word: str) -> bool:
-    """Is ``short`` written as an abbreviation (an apostrophe inside, a period after) of ``word``: three letters or
-    more, its start, or its first and last letters with some of those between (``int'l`` / ``international``,
-    ``corp.`` / ``corporation``, ``calif.`` / ``california``)? A word written whole (``its``, ``inc``) abbreviates
-    nothing.
+def abbreviates(short: str, word: str, *, marked: bool = True) -> bool:
+    """Is ``short`` an abbreviation of ``word``: three letters or more, at most three fifths of it, its start (``jan``
+    / ``january``) but no inflection of it (``sell`` / ``selling``), or its first and last letters with some between
+    (``int'l`` / ``international``, ``cts`` / ``cents``)? With ``marked``, only a form written as an abbreviation —
+    an apostrophe inside, a period after — is one: among all the words of a text, ``its`` would abbreviate
+    ``industries``.
 
-    >>> _abbreviates("int'l", "international"), _abbreviates("corp.", "corporation"), _abbreviates("its", "industries")
+    >>> abbreviates("int'l", "international"), abbreviates("corp.", "corporation"), abbreviates("its", "industries")
     (True, True, False)
+    >>> abbreviates("cts", "cents", marked=False), abbreviates("sell", "selling", marked=False)
+    (True, False)
     """
-    if not ("'" in short or "’" in short or short.endswith(".")):
+    if marked and not ("'" in short or "’" in short or short.endswith(".")):
         return False
     short, word = _LETTERS.sub("", short), _LETTERS.sub("", word)
-    if not 3 <= len(short) < len(word) or short[0] != word[0]:
+    if not 3 <= len(short) <= 0.6 * len(word) or short[0] != word[0]:
         return False
     if word.startswith(short):
-        return True
+        return word[len(short) :] not in _INFLECTIONS
     letters = iter(word)
     return short[-1] == word[-1] and all(letter in letters for letter in short)
+
+
+_INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "er", "ers", "est", "ly"})
+"""What English adds to a word to inflect it: ``sell`` / ``selling`` is one word, no abbreviation."""
 
 
 def _unknown(names: set[str], other: set[str], slip: int) -> list[str]:
@@ -619,7 +629,7 @@ def _unknown(names: set[str], other: set[str], slip: int) -> list[str]:
         for name in names
         if name not in other
         and process.extractOne(name, other, scorer=Levenshtein.distance, score_cutoff=max(slip, len(name) // 6)) is None
-        and not any(_abbreviates(name, word) or _abbreviates(word, name) for word in other)
+        and not any(abbreviates(name, word) or abbreviates(word, name) for word in other)
     )
 
 
@@ -648,8 +658,9 @@ def names_apart(a: Normalized, b: Normalized) -> bool:
     """Does each text's lead name someone or something the other text never mentions (nor a slip of it)?
 
     In alphabetic texts (:func:`textversions.shingle.alphabetic`) the lead is the opening
-    sentence and its names are capitalized words; a lead that opens with a name (a word the text never writes in
-    lower case: Witco Corp said …) the other text never writes, the other's doing the same, names another subject; when neither lead names anyone (``Qtly
+    sentence and its names are capitalized words. Two leads that open with names (words their texts never write in
+    lower case: Witco Corp said …) each of which the other text never writes name two subjects. When neither lead
+    names anyone (``Qtly
     div 11 cts vs 11 cts prior``), the first word of each headline, which a wire headline
     opens with its subject by, stands for them (a rewritten headline keeps its subject:
     HEALTHCARE ... 4TH QTR NET / HEALTH CARE ... YEAR DEC 31 NET stay one story). A lead whose name is the other
