@@ -206,17 +206,19 @@ def test_an_article_printed_in_a_page_stays_contained_when_scanned(seeds, rate):
     assert comparison.relation == "contains", comparison.scores
 
 
+def substantive(a: str, b: str) -> list[tuple[str, str, str]]:
+    """The substantive edits of a pair as ``(kind, a_text, b_text)``, checked to rebuild ``b`` from ``a``."""
+    comparison = compare(a, b)
+    assert comparison.apply(a) == b
+    return [(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits]
+
+
 def test_a_wire_headlines_tag_is_boilerplate_and_the_words_it_touches_their_own_edit():
     """Reuters-21578 (held-out file reut2-003): a correction re-sent under ``CORRECTED -``. The tag is no
     truncation, and where the tag and a changed word meet (AUSTRIAN → CORRECTED - AUSTRIA) each is its own edit."""
     first = "AUSTRIAN 1987 GROWTH SEEN BETWEEN 0.5 AND 1.5 PCT\nVIENNA, March 11 - Growth is expected to slow."
     corrected = "CORRECTED - AUSTRIA 1987 GROWTH SEEN BETWEEN 0.5 AND 1.5 PCT\nVIENNA, March 11 - Growth is expected to slow."
-    comparison = compare(first, corrected)
-    assert [(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits] == [
-        ("boilerplate", "", "CORRECTED - "),
-        ("substitution", "AUSTRIAN", "AUSTRIA"),
-    ]
-    assert comparison.apply(first) == corrected
+    assert substantive(first, corrected) == [("boilerplate", "", "CORRECTED - "), ("substitution", "AUSTRIAN", "AUSTRIA")]
     notice = "PEGASUS GOLD INC <PGULF> 4TH QTR NET\nSPOKANE, Wash., March 5 - Shr profit 20 cts vs loss two cts"
     assert [e.kind for e in compare(notice, "CORRECTED - " + notice).edits] == ["boilerplate"]
 
@@ -233,11 +235,7 @@ def test_a_reworded_headline_is_no_truncation_and_a_sentences_last_words_no_byli
     ``… repaid by investors.`` ends a sentence, where a byline is a line of its own."""
     first = "U.S HOUSE LEADER URGES FARM CREDIT CAUTION\nWASHINGTON, March 5 - The loans would be repaid by investors."
     second = "FARM CREDIT CAUTION URGED BY HOUSE LEADER\nWASHINGTON, March 5 - The loans would be repaid by investors."
-    comparison = compare(first, second)
-    assert [(e.kind, e.a_text, e.b_text) for e in comparison.substantive_edits] == [
-        ("deletion", "U.S HOUSE LEADER URGES ", ""),
-        ("insertion", "", " URGED BY HOUSE LEADER"),
-    ]
+    assert substantive(first, second) == [("deletion", "U.S HOUSE LEADER URGES ", ""), ("insertion", "", " URGED BY HOUSE LEADER")]
     signed = normalize("FED MEETS\nBy Ann Saphir and Lindsay Dunsmuir\nThe loans would be repaid by investors.")
     assert [signed.text[lo:hi] for lo, hi in furniture_of(signed)] == ["by ann saphir and lindsay dunsmuir"]
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -41,14 +42,24 @@ def test_figure_keys_are_those_of_the_figures_alone(numbers, separator):
     assert len(expected) == sum(len(str(n)) >= FIGURE_DIGITS for n in numbers)
 
 
-def test_batch_and_one_by_one_keys_agree_with_and_without_figures():
-    texts = ["Output 110,552 units vs 123,092", "党组织就是主心骨，株洲1.1万余个，投入2,000万元" * 5, "", "no figures here at all"]
-    for options in (Options(), Options(figures=False)):
+@pytest.mark.parametrize(
+    "option, texts, more",
+    [
+        # Two figure keys for the wire notice, none for text without figures.
+        ("figures", ["Output 110,552 units vs 123,092", "党组织就是主心骨，株洲1.1万余个，投入2,000万元" * 5, "", "no figures"], [2, None, 0, 0]),
+        # Two name keys for the English text; none for the Chinese one (sketched by characters, as its names are).
+        ("names", ["It bought West Virginia Power from Dominion Resources Inc.", "株洲 American Aircraft 党组织就是主心骨" * 5, "", "no names"], [2, 0, 0, 0]),
+    ],
+)
+def test_batch_and_one_by_one_keys_agree_with_and_without_figures_and_names(option, texts, more):
+    for options in (Options(), Options(**{option: False})):
         counts, keys = sketch_keys_batch(texts, options)
         expected = [sketch_keys(text, options) for text in texts]
         assert counts.tolist() == [len(k) for k in expected]
         assert np.array_equal(keys, np.concatenate(expected))
-    assert len(sketch_keys(texts[0])) == len(sketch_keys(texts[0], Options(figures=False))) + 2
+    for text, extra in zip(texts, more):
+        if extra is not None:
+            assert len(sketch_keys(text)) == len(sketch_keys(text, Options(**{option: False}))) + extra
 
 
 def test_a_rewritten_wire_notice_meets_its_first_by_its_figures():
@@ -72,18 +83,6 @@ def test_a_name_is_two_capitalized_words_or_more_inside_a_sentence_not_a_date():
     # A wrapped line goes on with the name; an indented line is a new row; a headline in capitals names nothing.
     assert written_names(text) == ["american aircraft corp", "hunter helicopter"]
     assert len(name_keys(text)) == 2 and len(name_keys("党组织就是主心骨")) == 0
-
-
-def test_batch_and_one_by_one_keys_agree_with_and_without_names():
-    texts = ["It bought West Virginia Power from Dominion Resources Inc.", "株洲 American Aircraft 党组织就是主心骨" * 5, "", "no names"]
-    for options in (Options(), Options(names=False)):
-        counts, keys = sketch_keys_batch(texts, options)
-        expected = [sketch_keys(text, options) for text in texts]
-        assert counts.tolist() == [len(k) for k in expected]
-        assert np.array_equal(keys, np.concatenate(expected))
-    # Two name keys for the English text; none for the Chinese one (sketched by characters, as its names are).
-    assert len(sketch_keys(texts[0])) == len(sketch_keys(texts[0], Options(names=False))) + 2
-    assert len(sketch_keys(texts[1])) == len(sketch_keys(texts[1], Options(names=False)))
 
 
 def test_a_rewritten_wire_story_meets_its_first_by_its_names():
