@@ -403,7 +403,13 @@ def _substitution_detail(a: str, b: str, before: str, after: str) -> dict[str, A
     return detail
 
 
-_LATIN_WORD = re.compile(r"[a-z][a-z'’-]*\.?")
+_LETTER_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*\.?")
+
+
+def _cased_word(text: str) -> bool:
+    """Is ``text`` one word of a script with capitals (Latin, Greek, Cyrillic …), letters only? Han characters have
+    no case: 十三届 / 十四届 is no respelling."""
+    return bool(_LETTER_WORD.fullmatch(text)) and text != text.upper()
 
 
 def _respelled(a: str, b: str) -> bool:
@@ -414,10 +420,10 @@ def _respelled(a: str, b: str) -> bool:
 
     >>> _respelled("hosuing", "housing"), _respelled("recue", "rescue"), _respelled("effect", "effects")
     (True, True, False)
-    >>> _respelled("xzgrep", "zgrep")
-    False
+    >>> _respelled("xzgrep", "zgrep"), _respelled("développement", "développment"), _respelled("十三届全国", "十四届全国")
+    (False, True, False)
     """
-    if not (_LATIN_WORD.fullmatch(a) and _LATIN_WORD.fullmatch(b)) or min(len(a), len(b)) < 4 or a == b:
+    if not (_cased_word(a) and _cased_word(b)) or min(len(a), len(b)) < 4 or a == b:
         return False
     if OSA.distance(a, b) != 1:
         return False
@@ -434,7 +440,7 @@ def _abbreviated(short: str, word: str) -> bool:
     >>> _abbreviated("jan", "january"), _abbreviated("cts", "cents"), _abbreviated("program", "programme")
     (True, True, False)
     """
-    return bool(_LATIN_WORD.fullmatch(short) and _LATIN_WORD.fullmatch(word)) and abbreviates(short, word, marked=False)
+    return _cased_word(short) and _cased_word(word) and abbreviates(short, word, marked=False)
 
 
 def _capitalized(original: str, span: tuple[int, int]) -> bool:
