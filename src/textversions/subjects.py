@@ -248,6 +248,10 @@ def subject_change(
     raw = sum(sum(only.values()) for only in lacking)
     if not raw or raw / total < at_least:
         return SubjectChange(raw / total if total else 0.0, raw)
+    if len(sides) == 2 and raw == total and min(sum(side.values()) for side in tokens) >= 2 and _none_survive(*tokens):
+        # No subject of either text survives in the other, in any writing: a new notice on the template (the next
+        # day's date and figures), not noise, which spares some.
+        return SubjectChange(1.0, raw)
     written = sum(end - start for side in sides for start, end in spans[side])
     written += sum(len(name) * count for side in sides for name, count in added[side].items())
     length = max(1, round(written / total))
@@ -334,6 +338,30 @@ def _touched(words: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, i
 
 
 _NAME_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+_NOT_A_DIGIT = re.compile(r"\D+")
+
+
+def _none_survive(a: Counter[str], b: Counter[str]) -> bool:
+    """Does no token of ``a`` stand in ``b`` in another writing — the same digits (``{{50}}%`` / ``50%``) or the same
+    value (``2,000`` / ``2000``)?
+
+    >>> _none_survive(Counter(["march 9", "2.5", "6-3/16"]), Counter(["march 11", "6-5/16"]))
+    True
+    >>> _none_survive(Counter(["50", "10"]), Counter(["50%", "+10%"]))
+    False
+    """
+
+    def forms(tokens: Counter[str]) -> set[object]:
+        out: set[object] = set()
+        for token in tokens:
+            digits = _NOT_A_DIGIT.sub("", token)
+            value = token_value(token)
+            out.update(form for form in (("digits", digits) if digits else None, ("value", value) if value is not None else None) if form)
+        return out
+
+    return not forms(a) & forms(b)
 
 
 def _spelled(token: str) -> str:
