@@ -217,7 +217,9 @@ def subject_change(
     the tokens of both texts; ``"a"`` or ``"b"`` one text's (the article's, when the
     other text is the page around it).
     The slips are weighed only when the share before forgiving reaches ``at_least``
-    (below it, no forgiving can matter to the caller). ``swapped`` adds the names a
+    (below it, no forgiving can matter to the caller), and never when no token of either text stands in the
+    other in any writing, each text having two or more (the next day's notice: its date and every figure new).
+    ``swapped`` adds the names a
     template's slot was filled with in each text (:func:`swapped_names`) as subject
     tokens. ``unpaired`` are spans of each text that the other has nothing in place of
     (a paragraph one version adds, the tail a truncated one lacks): what stands there is
