@@ -152,6 +152,8 @@ def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_p
         ("fold_punctuation", "1 当士师秉政的时候、国中遭遇饥荒、在犹大伯利恒有一个人带着妻子和两个儿子往摩押地去寄居．" * 3),
         # With figures, the notice has two keys more (110,552 and 123,092).
         ("figures", "Chrysler Corp said its February U.S. car production was 110,552 compared with 123,092 a year ago."),
+        # With names, the story has two keys more (West Virginia Power, Dominion Resources Inc).
+        ("names", "UtiliCorp said it bought West Virginia Power from Dominion Resources Inc for about 21 mln dlrs."),
     ],
 )
 def test_an_index_saved_before_an_option_keeps_its_keys_as_they_were(tmp_path, option, text):

@@ -6,6 +6,8 @@ machine, which `.ci/run` makes sure of).
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +56,17 @@ def test_seed_corpus_same_answers_on_both_engines(spark, seeds):  # type: ignore
     page_holds_web = [r for r in spark_relations if (r["a"], r["b"]) == (PAGE, WEB)]
     assert page_holds_web and page_holds_web[0]["kind"] == "contains"
     assert dict(spark_families)[WEB] == PAGE
+
+
+def test_english_wire_stories_same_answers_on_both_engines(spark):  # type: ignore[no-untyped-def]
+    """Reuters-21578: word shingles, figure and name keys and the English template rules, on both engines; American
+    Aircraft's purchase told twice meets its first by the names both write."""
+    with gzip.open(Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "english.jsonl.gz", "rt") as lines:
+        rows = [json.loads(line) for line in lines]
+    docs = [(row["id"], row["text"]) for row in rows[:400] + [r for r in rows if r["id"] in ("reuters-1238", "reuters-1276")]]
+    spark_relations, local_relations, spark_families, local_families = _both_engines(spark, docs)
+    assert spark_relations == local_relations and spark_families == local_families
+    assert any((r["a"], r["b"], r["kind"]) == ("reuters-1238", "reuters-1276", "version") for r in spark_relations)
 
 
 def _template_pile(count: int) -> list[tuple[str, str]]:
