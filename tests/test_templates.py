@@ -76,17 +76,21 @@ def test_what_one_text_adds_is_no_measure_of_slips():
 
     notice = (
         "The Bank said it had provided the market with {0} mln stg in the {1} session, {2} mln stg in band one, "
-        "{3} mln in band two and {4} mln in band three."
+        "{3} mln in band two and {4} mln in band three, at {5} pct."
     )
     added = (
         " Dealers said the Bank has recently used the offer of borrowing facilities to signal that it does not "
         "want to see an early reduction in base lending rates, lending to the discount houses at higher rates."
     )
-    morning, afternoon = notice.format(37, "morning", 12, 23, 71), notice.format(456, "afternoon", 89, 654, 98) + added
+    morning = notice.format(37, "morning", 12, 23, 71, "10-7/8")
+    afternoon = notice.format(456, "afternoon", 89, 654, 98, "10-7/8") + added
     alone = ((), [(len(afternoon) - len(added), len(afternoon))])
-    assert subject_change(morning, afternoon, unpaired=alone).share == 1.0
-    assert subject_change(morning, afternoon).share < 1.0  # read as noise when the paragraph counts as change
+    # The rate kept, the other figures changed: read as noise when the added paragraph counts as change.
+    assert subject_change(morning, afternoon, unpaired=alone).share == 0.8 > subject_change(morning, afternoon).share
     assert compare(morning, afternoon).relation in ("reuse", "unrelated")
+    # Every figure changed: the next notice, however much the texts' rate of change would forgive.
+    changed = afternoon.replace("10-7/8", "10-3/4")
+    assert subject_change(morning, changed).share == 1.0
     assert compare(morning, morning + added).relation in ("version", "contained_by")
     # Noise on both sides alike is still forgiven: one slipped figure among slipped words.
     slipped = morning.replace("provided", "provlded").replace("session", "sessiom")

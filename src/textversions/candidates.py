@@ -8,10 +8,11 @@ windows collide) — all three in one pass. The rules:
 
 * a pair must share ``MIN_SHARED_BUCKETS`` buckets (one is chance, a shared
   passage fills several), or every bucket the smaller document has — or, when the
-  smaller document is one window (no more buckets than bands), ``ONE_WINDOW_SHARED``:
-  its bands are all the evidence a short text has, and a short version written anew
-  (another script, new punctuation) keeps fewer of them than a long text's windows do
-  (:func:`needed_buckets`);
+  smaller document is one window (fewer buckets than ``ONE_WINDOW_KEYS`` times the
+  bands: its bands and a few figure and name keys; two windows have nearly twice the
+  bands), ``ONE_WINDOW_SHARED``: its bands are all the evidence a short text has, and a
+  short version written anew (another script, new punctuation) keeps fewer of them than
+  a long text's windows do (:func:`needed_buckets`);
 * a bucket of more than ``MAX_BUCKET`` documents is text that many share (a
   template, masthead, footer, or one story reprinted everywhere): it links each
   member to the next only, and only members made mostly of such text
@@ -32,8 +33,8 @@ the survivors go to alignment.
 [(0, 1)]
 >>> shares_passage(prepare(texts[0], options), prepare(texts[1], options), min_passage=20)
 True
->>> needed_buckets(500, 40, 12), needed_buckets(500, 12, 12), needed_buckets(500, 2, 12)
-(3, 2, 2)
+>>> needed_buckets(500, 40, 12), needed_buckets(500, 12, 12), needed_buckets(500, 17, 12), needed_buckets(500, 2, 12)
+(3, 2, 2, 2)
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from .sketch import lsh_params
 
 __all__ = [
     "Buckets", "candidate_pairs", "needed_buckets", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
-    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED",
+    "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "ONE_WINDOW_KEYS",
 ]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3
@@ -60,13 +61,17 @@ MIN_SHARED_BUCKETS = 3
 ONE_WINDOW_SHARED = 2
 """Buckets two documents must share when the smaller is one window: two of its bands, not chance in one."""
 
+ONE_WINDOW_KEYS = 1.5
+"""A document of fewer keys than this many times a window's bands is one window: its bands, and a few figure and
+name keys beside them (two windows, half of each other's text, keep about 1.9 times the bands)."""
+
 
 @numba.njit(cache=True, nogil=True)
 def needed_buckets(keys_a: int, keys_b: int, bands: int) -> int:
     """Buckets two documents with ``keys_a`` and ``keys_b`` distinct keys must share to be candidates, ``bands``
     being a window's LSH bands (an example in the module's docstring: compiled, this has no doctest of its own)."""
     smaller = min(keys_a, keys_b)
-    return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller <= bands else MIN_SHARED_BUCKETS)
+    return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller < ONE_WINDOW_KEYS * bands else MIN_SHARED_BUCKETS)
 
 
 MAX_BUCKET = 16

@@ -22,7 +22,8 @@ negatives equally. With ``Options.figures`` each figure a text prints (three
 digits or more: 110,552, 44.3) is a key of its own beside the band keys
 (:func:`figure_keys`): a rewritten story keeps its figures when its phrases change.
 With ``Options.names`` each name an alphabetic text writes (two capitalized words
-or more: West Virginia Power) is a key too (:func:`name_keys`): it keeps its names.
+or more: West Virginia Power), and its heading, is a key too (:func:`name_keys`): it
+keeps its names and its heading.
 :func:`sketch_keys_batch` runs normalize → shingle → MinHash → band keys (and
 figure keys) for a batch of raw texts in one compiled call, and adds the names.
 
@@ -48,7 +49,7 @@ from datasketch.lsh import _optimal_param
 from .normalize import _fold_kernel, _tables, batch_codes, letter_classes
 from .options import DEFAULT_NUM_PERM, DEFAULT_SEED, Options
 from .shingle import Prepared, _by_words, _unit_hashes, distinct, prepare
-from .subjects import written_names
+from .subjects import written_heading, written_names
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
@@ -222,14 +223,16 @@ def figure_keys(doc: Prepared) -> np.ndarray:
 
 
 def name_keys(original: str) -> np.ndarray:
-    """One key for each name an alphabetic original writes (:func:`~textversions.subjects.written_names`): a
-    rewritten story keeps the names of whom it is about when its phrases change. A name many documents write
-    (New York) makes a bucket too big to pair anything.
+    """One key for each name an alphabetic original writes (:func:`~textversions.subjects.written_names`), and one for
+    its heading (:func:`~textversions.subjects.written_heading`): a rewritten story keeps the names of whom it is
+    about, and a page its heading, when their phrases change. A name or a heading many documents write (New York,
+    a daily report's headline) makes a bucket too big to pair anything.
 
-    >>> len(name_keys("It bought West Virginia Power from Dominion Resources Inc for 21 mln dlrs."))
-    2
+    >>> len(name_keys("It bought West Virginia Power from Dominion Resources Inc for 21 mln dlrs.")), len(name_keys("# tar\\n\\nArchive."))
+    (2, 1)
     """
-    names = written_names(original)
+    heading = written_heading(original)
+    names = written_names(original) + ([f"\x00{heading}"] if heading else [])  # (a heading never meets a name)
     keys = [int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") for name in names]
     return np.array(keys, dtype=np.uint64) ^ _NAME_SALT
 

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, ONE_WINDOW_SHARED, SATURATED
+from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED
 from .common import common_sample, common_shingles
 from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
@@ -335,7 +335,7 @@ def _candidate_pairs(sketches: DataFrame, bands: int) -> DataFrame:
             >= F.least(
                 F.lit(MIN_SHARED_BUCKETS),
                 F.col("smaller"),
-                F.when(F.col("smaller") <= bands, F.lit(ONE_WINDOW_SHARED)).otherwise(F.lit(MIN_SHARED_BUCKETS)),
+                F.when(F.col("smaller") < ONE_WINDOW_KEYS * bands, F.lit(ONE_WINDOW_SHARED)).otherwise(F.lit(MIN_SHARED_BUCKETS)),
             )
         )
         .select("low", "high")

@@ -62,7 +62,7 @@ from .shingle import alphabetic, shingle_hashes
 
 __all__ = [
     "SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names",
-    "opens_sentence", "abbreviates", "written_names", "NAME_WORD",
+    "opens_sentence", "abbreviates", "written_names", "written_heading", "NAME_WORD",
 ]  # fmt: skip
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
@@ -181,6 +181,18 @@ def written_names(original: str) -> list[str]:
         if len(kept) >= NAME_KEY_WORDS:
             names.append(" ".join(kept))
     return sorted(set(names))
+
+
+def written_heading(original: str) -> str:
+    """A text's heading — its first line, when more text follows — lower-cased, its marks of a Markdown heading and
+    its runs of spaces folded (``# pct exec`` → ``pct exec``); ``""`` when it has none. Versions keep their heading
+    more often than any other line.
+
+    >>> written_heading("# PCT  exec\\n\\n> Launch a command."), written_heading("One line only")
+    ('pct exec', '')
+    """
+    heading = _HEADING.match(original)
+    return " ".join(heading.group(1).lstrip("# \t").lower().split()) if heading else ""
 
 
 class SubjectChange(NamedTuple):
