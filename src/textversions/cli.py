@@ -216,7 +216,7 @@ def main() -> None:
     "--names/--no-names",
     default=True,
     show_default=True,
-    help="Give each name of two capitalized words or more a key of the sketch too (a rewritten story keeps its names).",
+    help="Give each name of two capitalized words or more, and the heading, a key of the sketch too (alphabetic text).",
 )
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")

@@ -67,7 +67,8 @@ class Options:
     mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``figures``
     (each number of three digits or more is a key of the sketch too: a rewritten
     story keeps its figures), ``names`` (each name of two capitalized words or more that a text sketched by
-    words writes is a key too: a rewritten story keeps its names), ``seed`` (of the MinHash permutations).
+    words writes, and its heading, are keys too: a rewritten story keeps its names, a page its heading), ``seed``
+    (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
