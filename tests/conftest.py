@@ -8,7 +8,9 @@ from hypothesis import settings
 
 from textversions.io import seed_corpus
 
-settings.register_profile("ci", max_examples=300, deadline=None)
+# CI draws the same examples every run (a red build is a change, not a draw); a developer's runs draw new ones,
+# which is how rare failures are found (test_passages: a noisy copy losing its first words, about one draw in 1,500).
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 

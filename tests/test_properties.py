@@ -172,9 +172,10 @@ def _reference_bucket_pairs(keys, max_bucket, bands):
             links = [(x, y) for i, x in enumerate(group) for y in group[i + 1 :]]
         for link in links:
             found[link] = found.get(link, 0) + 1
-    # Three shared buckets, or all the smaller document has; two when the smaller is one window (≤ bands keys).
+    # Three shared buckets, or all the smaller document has; two when the smaller is one window (fewer keys than
+    # 1.5 times the bands: its bands and a few figure and name keys).
     smaller = {pair: min(len(keys[pair[0]]), len(keys[pair[1]])) for pair in found}
-    return {pair: count for pair, count in found.items() if count >= min(3, smaller[pair], 2 if smaller[pair] <= bands else 3)}
+    return {pair: count for pair, count in found.items() if count >= min(3, smaller[pair], 2 if 2 * smaller[pair] < 3 * bands else 3)}
 
 
 @given(
