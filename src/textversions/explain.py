@@ -64,7 +64,7 @@ class Explanation:
     shingles are characters; empty where they are words); ``sketch_units`` what
     each text's sketch shingles are made of, ``"words"`` or ``"characters"``;
     ``shared_figures`` how many of the shared buckets are figures both texts print, ``shared_names`` how many
-    are names both write.
+    are names (or the heading) both write.
     """
 
     stage: str
@@ -240,7 +240,7 @@ def _candidate_reason(sketch: dict[str, Any], options: Options) -> str:
             for i, j, n in sketch["window_pairs"]
         )
         verdict = "a candidate." if sketch["candidate"] else "too few: not a candidate, so never compared."
-        kinds = ((sketch["shared_figures"], "figures both print"), (sketch["shared_names"], "names both write"))
+        kinds = ((sketch["shared_figures"], "figures both print"), (sketch["shared_names"], "names or headings both write"))
         figures = "".join(f", {count} of them {what}" for count, what in kinds if count)
         body = f"They share {shared} buckets{figures} ({needed} needed) — {verdict}" + (f" Most shared: {most}." if most else "")
     figures = (
