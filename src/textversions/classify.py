@@ -165,14 +165,14 @@ def _touches(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> bool:
 
 def _past_span_end(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> int:
     """The end of the furniture span that holds ``lo`` where it ends before ``hi``; else ``lo``."""
-    index = bisect.bisect_right(spans, lo, key=lambda span: span[0]) - 1
-    return spans[index][1] if index >= 0 and spans[index][0] <= lo < spans[index][1] < hi else lo
+    span = within(spans, lo, lo + 1)
+    return span[1] if span is not None and span[1] < hi else lo
 
 
 def _before_span_start(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> int:
     """The start of the furniture span that holds the end of ``[lo, hi)`` where it starts after ``lo``; else ``hi``."""
-    index = bisect.bisect_left(spans, hi, key=lambda span: span[0]) - 1
-    return spans[index][0] if index >= 0 and lo < spans[index][0] < hi <= spans[index][1] else hi
+    span = within(spans, hi - 1, hi)
+    return span[0] if span is not None and lo < span[0] else hi
 
 
 def _cosmetic_edits(a: str, b: str, a_off: int, b_off: int) -> list[Edit]:

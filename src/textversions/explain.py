@@ -43,7 +43,7 @@ from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
-from .sketch import document_keys, figure_keys, lsh_params, minhash, name_keys, window_keys
+from .sketch import document_keys, extra_keys, lsh_params, minhash, window_keys
 from .subjects import apart_by_names
 
 __all__ = ["Explanation", "explain", "STAGES"]
@@ -183,10 +183,9 @@ def explain(
 def _sketch_stage(a: Prepared, b: Prepared, options: Options) -> dict[str, Any]:
     """The candidate stage's figures: windows, buckets, which windows share them, the Jaccard estimates."""
     keys = [window_keys(doc, options) for doc in (a, b)]
-    none = np.zeros(0, dtype=np.uint64)
-    figures = [distinct_keys(figure_keys(doc)) if options.figures else none for doc in (a, b)]
-    names = [name_keys(doc.normalized.original) if options.names and doc.sketched_by_words else none for doc in (a, b)]
-    distinct = [document_keys(doc, options, windows) for doc, windows in zip((a, b), keys)]
+    extras = [extra_keys(doc, options) for doc in (a, b)]
+    figures, names = [distinct_keys(f) for f, _ in extras], [n for _, n in extras]
+    distinct = [document_keys(doc, options, windows, extra) for doc, windows, extra in zip((a, b), keys, extras)]
     shared = np.intersect1d(distinct[0], distinct[1])
     pairs: Counter[tuple[int, int]] = Counter()
     if len(shared):

@@ -47,6 +47,8 @@ _SOURCES = (
     "新华社|中新社|中新网|本报|本刊|本台|人民网|新华网|央视网|央广网|光明网|中国新闻网|澎湃新闻|法新社|路透社|美联社|共同社|塔斯社"
 )
 _STAMP = r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:[ t]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?)?"
+_WIRE_TAGS = "corrected|correction|update|refile|rpt|repeat|wrapup|exclusive|factbox|analysis|insight|timeline|breaking|urgent|flash"
+"""The words of a wire headline's tag (``CORRECTED -``, ``UPDATE 2-``)."""
 _LINE_START = "\n.!? "
 """What may stand before an English dateline, credit or byline (besides the text's start)."""
 _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
@@ -85,13 +87,7 @@ _PATTERNS: tuple[tuple[str | None, str, str], ...] = (
     (None, rf"\((?:[{_NUMERAL}]{{1,3}}|\d{{1,2}})\)", ""),
     ("是", rf"[{_NUMERAL}]{{1,2}}是", "。;:!?,\n"),
     # English wire tags opening a headline: CORRECTED -, UPDATE 2-, REFILE-, RPT-.
-    (
-        r"(?:corrected|correction|update|refile|rpt|repeat|wrapup|exclusive|factbox|analysis|insight|timeline|breaking|urgent|flash)"
-        r"(?: \d{1,2})? ?[-—–:]",
-        r"^(?:corrected|correction|update|refile|rpt|repeat|wrapup|exclusive|factbox|analysis|insight|timeline|breaking|urgent|flash)"
-        r"(?: \d{1,2})? ?[-—–:]+ ?",
-        "",
-    ),
+    (rf"(?:{_WIRE_TAGS})(?: \d{{1,2}})? ?[-—–:]", rf"^(?:{_WIRE_TAGS})(?: \d{{1,2}})? ?[-—–:]+ ?", ""),
     # English wire datelines (bylines and credits: furniture_of, on the original's lines).
     # (Latin line breaks are single spaces in normalized text: a credit is a few words, not a line.)
     (r"\) ?[-—–]", r"[a-z][a-z .,'-]{1,40}\((?:reuters|ap|afp|xinhua|bloomberg|upi|cnn)\) ?[-—–]+", _LINE_START),

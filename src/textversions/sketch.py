@@ -53,7 +53,7 @@ from .subjects import written_heading, written_names
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
-    "window_keys", "figure_keys", "name_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
+    "window_keys", "figure_keys", "name_keys", "extra_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
 ]  # fmt: skip
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -237,16 +237,22 @@ def name_keys(original: str) -> np.ndarray:
     return np.array(keys, dtype=np.uint64) ^ _NAME_SALT
 
 
-def document_keys(doc: Prepared, options: Options, windows: np.ndarray | None = None) -> np.ndarray:
-    """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys (``windows``, when the
-    caller has :func:`window_keys` at hand), with ``options.figures`` its figures' keys, and with
-    ``options.names`` its names' keys where it is sketched by words."""
-    keys = [(window_keys(doc, options) if windows is None else windows).reshape(-1)]
-    if options.figures:
-        keys.append(figure_keys(doc))
-    if options.names and doc.sketched_by_words:
-        keys.append(name_keys(doc.normalized.original))
-    return distinct(np.concatenate(keys))
+def extra_keys(doc: Prepared, options: Options) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of a prepared document beside its windows': its figures' (with ``options.figures``) and its names'
+    and heading's (with ``options.names``, where it is sketched by words); empty where an option is off."""
+    none = np.zeros(0, dtype=np.uint64)
+    figures = figure_keys(doc) if options.figures else none
+    names = name_keys(doc.normalized.original) if options.names and doc.sketched_by_words else none
+    return figures, names
+
+
+def document_keys(
+    doc: Prepared, options: Options, windows: np.ndarray | None = None, extras: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
+    """The distinct keys (sorted) of one prepared document: its windows' LSH bucket keys and its :func:`extra_keys`
+    (``windows``, ``extras``: when the caller has them at hand)."""
+    windows = window_keys(doc, options) if windows is None else windows
+    return distinct(np.concatenate([windows.reshape(-1), *(extra_keys(doc, options) if extras is None else extras)]))
 
 
 def sketch_keys(text: str, options: Options | None = None) -> np.ndarray:

@@ -453,15 +453,23 @@ LEAD_LENGTH = 250
 """Characters of the original, at most, that make the lead (the opening sentence) of a text."""
 
 
-def _lead(normalized: Normalized) -> tuple[int, int] | None:
-    """The normalized span of the lead of an alphabetic text: its opening sentence after the headline and the wire
-    dateline, at most ``LEAD_LENGTH`` characters; None when the text is its headline alone."""
-    original = normalized.original
+def _lead_start(original: str) -> int | None:
+    """Where the lead of an alphabetic original starts: after its headline and its wire dateline; None when the
+    text is its headline alone."""
     body = body_start(original)
     if body is None:
         return None
     dateline = wire_dateline(original)
-    start = dateline[1] if dateline else body
+    return dateline[1] if dateline else body
+
+
+def _lead(normalized: Normalized) -> tuple[int, int] | None:
+    """The normalized span of the lead of an alphabetic text: its opening sentence after the headline and the wire
+    dateline, at most ``LEAD_LENGTH`` characters; None when the text is its headline alone."""
+    original = normalized.original
+    start = _lead_start(original)
+    if start is None:
+        return None
     end = _SENTENCE.search(original, start, start + LEAD_LENGTH)
     return normalized.normalized_span(start, end.end() if end else start + LEAD_LENGTH)
 
@@ -684,11 +692,8 @@ def _lead_subject(normalized: Normalized) -> set[str]:
     {'witco'}
     """
     original = normalized.original
-    body = body_start(original)
-    if body is None:
-        return set()
-    dateline = wire_dateline(original)
-    first = _WORD.search(original, dateline[1] if dateline else body)
+    start = _lead_start(original)
+    first = _WORD.search(original, start) if start is not None else None
     if first is None or not first.group()[0].isupper():
         return set()
     word = first.group().lower()
