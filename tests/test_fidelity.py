@@ -259,3 +259,21 @@ def test_english_words_respelled_or_abbreviated_say_so():
         edits = [e for e in compare(a, b).edits if not e.cosmetic]
         assert [(e.kind, e.a_text, e.b_text) for e in edits] == [("substitution", old, new)], (old, new)
         assert {k: v for k, v in edits[0].detail.items() if k in ("spelling", "abbreviation")} == detail, (old, new)
+
+
+def test_a_month_of_transcripts_held_out_from_the_rules_keeps_its_stories_apart_and_together():
+    """新闻联播, June 2023, scraped twice (``benchmarks/realdata/xwlb-2023-06``: measured after the rules were
+    written on other months): the two scrapes of a story are versions; notices on one template (tomorrow's broadcast
+    of one session and of another, one meeting and the next) are not."""
+    import gzip
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "xwlb-2023-06.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        documents = {row["id"]: row for row in map(json.loads, lines)}
+    result = find_versions({i: row["text"] for i, row in documents.items()}, workers=2)
+    found = [r for r in result.relations if r.kind in JOINING]
+    same = [r for r in found if documents[r.a]["story"] == documents[r.b]["story"]]
+    assert len(same) / len(found) >= 0.98
+    scrapes = {frozenset((a, b)) for a in documents for b in documents
+               if a < b and documents[a]["story"] == documents[b]["story"] and a.split("/")[0] != b.split("/")[0]}
+    assert len(scrapes & {frozenset((r.a, r.b)) for r in same}) / len(scrapes) >= 0.97

@@ -13,9 +13,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import BigramSampler  # noqa: E402
-from textversions import compare, find_versions  # noqa: E402
+from textversions import compare, explain, find_versions  # noqa: E402
 from textversions.normalize import normalize  # noqa: E402
-from textversions.subjects import names_apart  # noqa: E402
+from textversions.subjects import names_apart, stated_dates  # noqa: E402
 
 REUTERS = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "english.jsonl.gz"
 
@@ -134,3 +134,39 @@ def test_a_daily_notice_whose_every_subject_changed_is_the_next_days_notice():
     with gzip.open(pages, "rt", encoding="utf-8") as lines:
         page = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in wanted}
     assert compare(page[wanted[0]], page[wanted[1]]).relation == "version"
+
+
+NOTICE = (
+    "本台明天将直播全国政协十四届二次会议开幕会\n\n央视网消息（新闻联播）：全国政协十四届二次会议将于3月4日下午3时在北京开幕，"
+    "全国政协主席将作常委会工作报告。届时，中央电视台综合频道、新闻频道、中文国际频道将进行现场直播。"
+)
+
+
+def test_notices_that_report_different_days_are_two_stories():
+    closing = NOTICE.replace("开幕会", "闭幕会").replace("3月4日下午3时在北京开幕", "3月10日上午9时在北京人民大会堂举行闭幕会")
+    comparison = compare(NOTICE, closing)
+    assert comparison.relation in ("reuse", "unrelated") and comparison.scores.dates_apart
+    reasons = " ".join(explain(NOTICE, closing).reasons)
+    assert "report different days" in reasons and "3月4日" in reasons and "3月10日" in reasons
+    # The day written alone is that day of any month (3月10日 / 10日); a digit off may be a slip (3月10日 / 3月1日).
+    assert not compare(closing, closing.replace("3月10日", "10日").replace("人民大会堂", "")).scores.dates_apart
+    assert not compare(closing, closing.replace("3月10日", "3月1日").replace("人民大会堂", "")).scores.dates_apart
+
+
+def test_a_corrected_date_or_a_story_resent_the_next_day_stays_one_story():
+    corrected = NOTICE.replace("3月4日", "3月12日")  # nothing else changed: a correction
+    comparison = compare(NOTICE, corrected)
+    assert comparison.relation == "version" and not comparison.scores.dates_apart
+    # A caption added and a tail cut besides: what versions do, not another notice.
+    captioned = corrected.replace("届时，", "\n\n▲人民大会堂外景。（记者 王五 摄）\n\n届时，").removesuffix("中文国际频道将进行现场直播。")
+    comparison = compare(NOTICE, captioned)
+    assert comparison.relation == "version" and not comparison.scores.dates_apart, comparison.summary()
+    story = (
+        "OPEC OUTPUT TALKS SET\nLONDON, March 1 - Oil ministers will meet in Vienna on March 9 to discuss output "
+        "quotas, officials of three member states said today.\n    The talks follow a fall in prices.\n Reuter"
+    )
+    resent = story.replace("March 1 -", "March 2 -").replace("said today", "said on Sunday")
+    comparison = compare(story, resent)
+    assert comparison.relation == "version" and not comparison.scores.dates_apart  # a dateline's date is furniture
+    stated = [date for date, _ in stated_dates(normalize(resent))]
+    assert stated == [(3, 9)]

@@ -1,6 +1,7 @@
 """Build the real development set of the fidelity benchmark from public repositories, at pinned commits.
 
     python benchmarks/realdata/build.py [--mirrors DIR]
+    python benchmarks/realdata/build.py --months 202403 --name xwlb-heldout   # a held-out month of transcripts
 
 Each source is a git repository cloned (or fetched) under ``DIR`` as ``owner+name/repo``
 (the layout this project's tools use; any bare or normal clone works, nothing is
@@ -8,7 +9,9 @@ checked out). Writes ``benchmarks/realdata/devset.jsonl.gz``: one document a lin
 ``{"id", "text", "source", "story"}`` — ``story`` names what the document reports, so
 two documents with the same story are versions of one story and two with different
 stories are not — and ``pairs.jsonl``: the hard negatives, pairs of different stories
-built on one template, with the regime they test.
+built on one template, with the regime they test. ``--months`` builds only the 新闻联播
+transcripts of the months named, into ``NAME.jsonl.gz`` and ``NAME-pairs.jsonl``: a set
+held out from the rules, whose truth is the stories' titles as the dev set's is.
 
 Sources (real text nobody here wrote):
 
@@ -57,7 +60,7 @@ BIBLE_BOOKS = (8, 17, 18, 19, 20, 21, 22, 25, 32, 45, 48, 58, 59, 66)
 """Ruth, Esther, Job, Psalms, Proverbs, Ecclesiastes, Song of Songs, Lamentations, Jonah, Romans, Galatians,
 Hebrews, James, Revelation."""
 REPEATED_PSALMS = (53, 70, 108)
-DAYS = [f"202210{day:02d}" for day in range(1, 32)]
+DEV_MONTHS = ("202210",)
 MAX_NEGATIVES_PER_TEMPLATE = 60
 
 
@@ -91,18 +94,20 @@ def xwlb_stories(markdown: str, *, from_html: bool) -> list[tuple[str, str]]:
     return stories
 
 
-def build_xwlb(mirrors: Path) -> tuple[list[dict], list[dict]]:
+def build_xwlb(mirrors: Path, months: tuple[str, ...] = DEV_MONTHS) -> tuple[list[dict], list[dict]]:
     documents, by_title = [], defaultdict(list)
+    days = [f"{month}{day:02d}" for month in months for day in range(1, 32)]
     for repo, tag, from_html in (
         ("DuckBurnIncense/xin-wen-lian-bo", "xwlb-d", True),
         ("yuekcc/cctv_news", "xwlb-y", False),
     ):
-        for day in DAYS:
+        for day in days:
             markdown = show(mirrors, repo, f"news/{day}.md")
             if markdown is None:
                 continue
             for n, (title, text) in enumerate(xwlb_stories(markdown, from_html=from_html)):
-                story = f"xwlb/{day}/" + re.sub(r"【[^】]*】|\[[^\]]*\]", "", title).strip()  # a tag is not the story
+                # A tag is not the story; a title's spaces are written either way (U+00A0 in one scrape).
+                story = f"xwlb/{day}/" + " ".join(re.sub(r"【[^】]*】|\[[^\]]*\]", "", title).split())
                 documents.append({"id": f"{tag}/{day}/{n:02d}", "text": text, "source": repo, "story": story})
                 if tag == "xwlb-y":
                     by_title[re.sub(r"\d+", "#", title)].append(documents[-1]["id"])
@@ -188,16 +193,20 @@ def build_bible(mirrors: Path) -> tuple[list[dict], list[dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
+    parser.add_argument("--months", nargs="+", help="Only the 新闻联播 transcripts of these months (YYYYMM): a held-out set.")
+    parser.add_argument("--name", default="xwlb-heldout", help="With --months: writes NAME.jsonl.gz and NAME-pairs.jsonl.")
     args = parser.parse_args()
     documents, negatives = [], []
-    for build in (build_xwlb, build_tldr, build_bible):
+    builds = [lambda mirrors: build_xwlb(mirrors, tuple(args.months))] if args.months else [build_xwlb, build_tldr, build_bible]
+    for build in builds:
         found, hard = build(args.mirrors)
         documents += found
         negatives += hard
-    with gzip.open(HERE / "devset.jsonl.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+    data, pairs = (f"{args.name}.jsonl.gz", f"{args.name}-pairs.jsonl") if args.months else ("devset.jsonl.gz", "pairs.jsonl")
+    with gzip.open(HERE / data, "wt", encoding="utf-8", compresslevel=9) as out:
         for document in documents:
             out.write(json.dumps(document, ensure_ascii=False) + "\n")
-    with open(HERE / "pairs.jsonl", "w", encoding="utf-8") as out:
+    with open(HERE / pairs, "w", encoding="utf-8") as out:
         for pair in negatives:
             out.write(json.dumps(pair, ensure_ascii=False) + "\n")
     stories = defaultdict(int)

@@ -31,7 +31,10 @@ anchors of the alignment (never on a sketch):
   ``version`` or ``contains`` is also two stories when each text's lead names
   someone or something the other never mentions (``names_apart``,
   :func:`textversions.subjects.names_apart`): two funds' payout notices, two
-  issuers' eurobonds; in Chinese text, when each heading names an identifier the
+  issuers' eurobonds; in any script, when each text states dates and none of one's
+  is among the other's, the texts differing besides (``dates_apart``,
+  :func:`textversions.subjects.dates_apart`): tomorrow's broadcast of the opening
+  session and of the closing one; in Chinese text, when each heading names an identifier the
   other text never mentions and the bodies name different ones too: two
   commands' pages of one template (``# unxz`` / ``# xzcat``), two alias pages of
   which the longer seems to hold the shorter (``# file-rename`` / ``# platformio``).
@@ -71,7 +74,7 @@ from .furniture import furniture_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
-from .subjects import SubjectChange, names_apart, subject_change, swapped_names
+from .subjects import SubjectChange, dates_apart, names_apart, subject_change, swapped_names
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -96,7 +99,7 @@ _PASSAGE_GAP = 12
 
 @dataclass(frozen=True)
 class Scores:
-    """Similarity figures of a pair: every number is in [0, 1]; ``names_apart`` is yes or no.
+    """Similarity figures of a pair: every number is in [0, 1]; ``names_apart`` and ``dates_apart`` are yes or no.
 
     ``jaccard`` and ``containment_*`` are exact over the sets of shingles of the
     normalized texts (``containment_a``: the share of a's shingles found in b);
@@ -109,7 +112,9 @@ class Scores:
     that the texts' own rate of change explains are left out of it.
     ``names_apart`` (would-be versions only) is true when each text's lead (the
     opening sentence of alphabetic text, the heading of Chinese) names someone or
-    something the other text never mentions.
+    something the other text never mentions; ``dates_apart`` (would-be versions and
+    containments) when the texts report different days: each states dates, none of
+    one's among the other's, and they differ besides.
     """
 
     jaccard: float
@@ -120,6 +125,7 @@ class Scores:
     similarity: float
     subject_change: float
     names_apart: bool = False
+    dates_apart: bool = False
 
     def to_dict(self) -> dict[str, float | bool]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -224,6 +230,7 @@ class Comparison:
                 similarity=scores.similarity,
                 subject_change=scores.subject_change,
                 names_apart=scores.names_apart,
+                dates_apart=scores.dates_apart,
             ),
             edits=tuple(sorted((edit.inverse() for edit in self.edits), key=lambda e: (e.a_span, e.b_span))),
             passages=tuple(p.transposed() for p in self.passages),
@@ -518,12 +525,12 @@ def _relation(
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
 ) -> tuple[str, float, float, float, bool, str]:
-    """``(relation, coverage_a, coverage_b, subject_change, names_apart, by_coverage)`` by the rule of the module
-    docstring; ``by_coverage`` is the relation before the template check."""
+    """``(relation, coverage_a, coverage_b, subject_change, names_apart, dates_apart, by_coverage)`` by the rule of
+    the module docstring; ``by_coverage`` is the relation before the template check."""
     matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if a.text == b.text:
-        return "duplicate", 1.0, 1.0, 0.0, False, "duplicate"
+        return "duplicate", 1.0, 1.0, 0.0, False, False, "duplicate"
     relation = "reuse" if passages else "unrelated"
     a_shorter = len(a.text) <= len(b.text)
     short_coverage = coverage_a if a_shorter else coverage_b
@@ -542,15 +549,16 @@ def _relation(
         # else: the short text's phrases are spread thin over a longer stretch (a short story quoting a long one),
         # not an article printed whole in a block of a page.
     if relation in ("reuse", "unrelated"):
-        return relation, coverage_a, coverage_b, 0.0, False, relation
+        return relation, coverage_a, coverage_b, 0.0, False, False, relation
     # The subjects of both texts, or of the article alone when the other text is the page around it.
     of = {"contains": "b", "contained_by": "a"}.get(relation, "both")
     subjects = subjects_of(a, b, aligned, of)
     apart = names_apart(a.normalized, b.normalized)
+    days = dates_apart(a.normalized, b.normalized, aligned.opcodes)
     by_coverage = relation
-    if apart or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
+    if apart or days or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
-    return relation, coverage_a, coverage_b, subjects.share, apart, by_coverage
+    return relation, coverage_a, coverage_b, subjects.share, apart, days, by_coverage
 
 
 def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> SubjectChange:
@@ -616,6 +624,7 @@ class Judgement:
     coverage: tuple[float, float]
     subject_change: float
     names_apart: bool = False
+    dates_apart: bool = False
     swapped: bool = False
     by_coverage: str = ""
 
@@ -630,6 +639,7 @@ class Judgement:
             (self.coverage[1], self.coverage[0]),
             self.subject_change,
             self.names_apart,
+            self.dates_apart,
             not self.swapped,
             _READ_BACKWARDS.get(self.by_coverage, self.by_coverage),
         )
@@ -654,6 +664,7 @@ class Judgement:
             similarity=round(2 * equal / total, 6) if total else 1.0,
             subject_change=round(self.subject_change, 6),
             names_apart=self.names_apart,
+            dates_apart=self.dates_apart,
         )
         placed = relation in ("contains", "contained_by", "version") and aligned.chain
         return Comparison(
@@ -678,8 +689,8 @@ def judge(a: Prepared, b: Prepared, options: Options, common: np.ndarray | Shing
         common = ShingleSet(common)
     aligned, own = _aligned(a, b, options, common)
     passages = _passages(aligned.anchors, a, b, options.min_passage, own[0])
-    relation, coverage_a, coverage_b, subjects, apart, by_coverage = _relation(a, b, aligned, passages, options.min_coverage, own)
-    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart, by_coverage=by_coverage)
+    relation, coverage_a, coverage_b, subjects, apart, days, by_coverage = _relation(a, b, aligned, passages, options.min_coverage, own)
+    return Judgement(a, b, aligned, passages, relation, (coverage_a, coverage_b), subjects, apart, days, by_coverage=by_coverage)
 
 
 def _aligned(

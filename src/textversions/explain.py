@@ -44,7 +44,7 @@ from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
 from .sketch import document_keys, extra_keys, lsh_params, minhash, window_keys
-from .subjects import apart_by_names
+from .subjects import apart_by_names, stated_dates
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -89,6 +89,7 @@ class Explanation:
     subject_change: float | None = None
     changed_subjects: int | None = None
     names_apart: bool | None = None
+    dates_apart: bool | None = None
     common: tuple[int, int] = (0, 0)
     sketch_units: tuple[str, str] = ("characters", "characters")
     reasons: tuple[str, ...] = field(default=())
@@ -173,6 +174,7 @@ def explain(
         subject_change=round(judgement.subject_change, 6),
         changed_subjects=subjects.count,
         names_apart=judgement.names_apart,
+        dates_apart=judgement.dates_apart,
         common=(masked[0], masked[1]),
         reasons=tuple(reasons),
         what_if=tuple(what_if),
@@ -297,6 +299,15 @@ def _regions(judgement: Judgement, a: Prepared, b: Prepared) -> tuple[tuple[int,
     return a.normalized.original_span(*aligned.a_region), b.normalized.original_span(*aligned.b_region)
 
 
+def _days_told(judgement: Judgement) -> str:
+    """The dates each text of a pair set apart by :func:`~textversions.subjects.dates_apart` states, as a clause."""
+    said = []
+    for side, prepared in (("a", judgement.a), ("b", judgement.b)):
+        text = prepared.normalized.text
+        said.append(f"{side} states {', '.join(dict.fromkeys(text[lo:hi] for _, (lo, hi) in stated_dates(prepared.normalized)))}")
+    return f"the texts report different days ({'; '.join(said)}; none in common) and differ besides"
+
+
 def _relation_reasons(
     relation: str,
     judgement: Judgement,
@@ -329,6 +340,8 @@ def _relation_reasons(
     if judgement.names_apart:
         why_apart = apart_by_names(judgement.a.normalized, judgement.b.normalized)
         reasons.append(f"template check: {why_apart} — two stories.")
+    elif judgement.dates_apart:
+        reasons.append(f"template check: {_days_told(judgement)} — two stories.")
     elif apart_by_subjects:
         reasons.append(
             f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles, names swapped throughout) "

@@ -219,7 +219,7 @@ def _optional(module: str) -> Any:
 
 
 def _relations_schema(pa: Any) -> Any:
-    scores = [(name, pa.bool_() if name == "names_apart" else pa.float64()) for name in Scores.__dataclass_fields__]
+    scores = [(name, pa.bool_() if name in ("names_apart", "dates_apart") else pa.float64()) for name in Scores.__dataclass_fields__]
     regions = [(f"{side}_region_{end}", pa.int64()) for side in "ab" for end in ("start", "end")]
     return pa.schema(
         [("a", pa.string()), ("b", pa.string()), ("kind", pa.string()), *scores, ("a_length", pa.int64()),

@@ -250,7 +250,7 @@ def _passages_view(comparison: Comparison, a: _Source, b: _Source, prefix: str) 
 
 
 def score_text(value: float | bool) -> str:
-    """A score as a report shows it: ``0.874``, or ``yes``/``no`` for a yes-or-no figure (``names_apart``).
+    """A score as a report shows it: ``0.874``, or ``yes``/``no`` for a yes-or-no figure (``names_apart``, ``dates_apart``).
 
     >>> score_text(0.8744), score_text(False)
     ('0.874', 'no')

@@ -83,6 +83,7 @@ RELATIONS_SCHEMA = (
     "a string, b string, kind string, "
     "jaccard double, containment_a double, containment_b double, "
     "coverage_a double, coverage_b double, similarity double, subject_change double, names_apart boolean, "
+    "dates_apart boolean, "
     "a_length long, b_length long, a_region array<long>, b_region array<long>, approximate boolean, "
     "passages array<struct<a_start: long, a_end: long, b_start: long, b_end: long, length: long>>, "
     "edits array<struct<kind: string, cosmetic: boolean, a_start: long, a_end: long, "

@@ -35,6 +35,11 @@ version keeps the subject its lead names; a corrected figure or an added
 paragraph does not change it. In Chinese text a page's heading names its subject
 (``# unxz`` / ``# xzcat``: two commands' pages of one template).
 
+A template's notices are often told apart by one date, with few other tokens to
+count: tomorrow's broadcast of the opening session, and of the closing one.
+:func:`dates_apart` reads the dates each text states: texts that report different
+days are different stories.
+
 >>> from textversions.normalize import normalize
 >>> [normalize("国家卫生健康委今天（10月3日）通报：新增确诊病例240例。").text[s:e]
 ...  for s, e in subject_tokens(normalize("国家卫生健康委今天（10月3日）通报：新增确诊病例240例。").text)]
@@ -53,16 +58,16 @@ from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
-from .furniture import body_start, furniture_spans, wire_dateline, within
+from .furniture import body_start, furniture_of, furniture_spans, wire_dateline, within
 from .normalize import Normalized, code_points, converter
 from .numbers import NUMBER, in_words, token_unit, token_value
 from .shingle import alphabetic, shingle_hashes
 
 __all__ = [
     "SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names",
-    "opens_sentence", "abbreviates", "written_names", "written_heading", "NAME_WORD",
+    "opens_sentence", "abbreviates", "written_names", "written_heading", "NAME_WORD", "stated_dates", "dates_apart",
 ]  # fmt: skip
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
@@ -296,6 +301,121 @@ def subject_change(
     # whose subjects all survive (the other's differences being slips) changes none.
     changed = sum(per_side) if len(per_side) == 1 or min(per_side) else 0
     return SubjectChange(changed / total, changed)
+
+
+_MONTH_WORDS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+_STATED_DATE = re.compile(
+    r"(?:\d{2,4}年)?(\d{1,2})月(\d{1,2})[日号]"  # 3月5日, 2024年3月5号
+    r"|(?<![\d月.])(\d{1,2})日(?![元本])"  # 8日 (not 日元, 日本)
+    rf"|(?<![a-z])({_MONTH_WORDS})(?![a-z])\.? (\d{{1,2}})(?![\d:])"  # march 3, sept. 30
+)
+"""A date a text states, in normalized text: a month and a day (in Chinese or English), or a day alone (``8日``)."""
+_MONTH_NUMBER = {name[:3]: number for number, name in enumerate(_MONTH_WORDS.split("|")[:12], 1)}
+
+
+def stated_dates(normalized: Normalized) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The dates a normalized text states outside its furniture, each ``((month, day), span)``; month 0 where the day
+    is written alone (``8日下午``). A wire dateline's date is furniture: when the story was sent, not what it reports.
+
+    >>> from textversions.normalize import normalize
+    >>> [date for date, _ in stated_dates(normalize("LONDON, March 3 - Talks resume on March 9.\\n会议8日举行，3月10号闭幕。"))]
+    [(3, 9), (0, 8), (3, 10)]
+    """
+    furniture = furniture_of(normalized)
+    found = []
+    for m in _STATED_DATE.finditer(normalized.text):
+        if within(furniture, *m.span()):
+            continue
+        if m.group(2):
+            date = (int(m.group(1)), int(m.group(2)))
+        elif m.group(3):
+            date = (0, int(m.group(3)))
+        else:
+            date = (_MONTH_NUMBER[m.group(4)[:3]], int(m.group(5)))
+        found.append((date, m.span()))
+    return tuple(found)
+
+
+def _one_slip(x: int, y: int) -> bool:
+    """Are two numbers written the same but for one digit dropped or doubled (``14`` / ``4``, ``29`` / ``9``) — what a
+    slip of OCR or typing leaves? (A digit read as another, ``5`` / ``8``, is also the next meeting's date.)"""
+    short, long = sorted((str(x), str(y)), key=len)
+    return short == long or (len(long) == len(short) + 1 and any(long[:n] + long[n + 1 :] == short for n in range(len(long))))
+
+
+_AROUND = 6
+"""Characters either side of a date that say where it stands."""
+
+
+def _same_place(a: str, span_a: tuple[int, int], b: str, span_b: tuple[int, int]) -> bool:
+    """Do two dates stand among the same words — the six characters either side mostly alike, as where a slip changed
+    one (OCR garbles the words around a date no more than any others), not another date written elsewhere?"""
+    around = [text[max(0, lo - _AROUND) : lo] + "\n" + text[hi : hi + _AROUND] for text, (lo, hi) in ((a, span_a), (b, span_b))]
+    return Indel.normalized_similarity(*around) >= 0.5
+
+
+_PASSAGE = 40
+"""Characters, at least, of text one version adds or drops whole (a paragraph, a caption) rather than rewords."""
+
+
+def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, int, int, int]]) -> bool:
+    """Do two texts report different days? ``opcodes`` are their alignment.
+
+    Each states dates (:func:`stated_dates`) where the other has text in their place (a
+    date in a paragraph only one text has, or in the tail a page cut off, is no date of
+    theirs to compare; a date moved within its sentence is); none of one text's is
+    among the other's — a day written alone is that day of any month, and a day or
+    month with a digit dropped or doubled among the same words as the other's
+    (``今天（10月14日）`` / ``今天（10月4日）``) is a slip of OCR or typing; and they
+    replace words or figures besides the dates, their furniture and their punctuation
+    (an added or dropped passage — a caption, a truncation — is what versions do):
+    tomorrow's broadcast of the opening session and of the closing one, a meeting on the
+    8th and the next on the 10th. Notices a day apart (1日 / 11日) are told apart by
+    :func:`subject_change`, with their other figures. A version that corrects only a
+    date stays a version; a text that states no date (昨天, today) is never set apart by
+    this. A story re-sent the next day keeps the dates it reports (its dateline's is
+    furniture).
+
+    >>> from textversions.normalize import normalize
+    >>> opening, later = normalize("会议将于3月5日上午9时开幕。"), normalize("会议将于3月11日下午3时开幕。")
+    >>> dates_apart(opening, later, [("equal", 0, 4, 0, 4), ("replace", 4, 12, 4, 13), ("equal", 12, 15, 13, 16)])
+    True
+    >>> fixed = normalize("会议将于3月12日上午9时开幕。")
+    >>> dates_apart(opening, fixed, [("equal", 0, 6, 0, 6), ("replace", 6, 7, 6, 8), ("equal", 7, 15, 8, 16)])
+    False
+    """
+    alone = [np.zeros(len(text.text) + 1, dtype=bool) for text in (a, b)]  # what the other has nothing in place of
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        # A passage one text adds or keeps alone: at either end (a tail cut off, a page's other text), or a paragraph.
+        passage = n in (0, len(opcodes) - 1) or max(i2 - i1, j2 - j1) >= _PASSAGE
+        if tag == "delete" and passage:
+            alone[0][i1:i2] = True
+        elif tag == "insert" and passage:
+            alone[1][j1:j2] = True
+    dates = [[(date, span) for date, span in stated_dates(text) if not mask[span[0] : span[1]].all()] for text, mask in zip((a, b), alone)]
+    if not dates[0] or not dates[1]:
+        return False
+    for (month_a, day_a), span_a in dates[0]:
+        for (month_b, day_b), span_b in dates[1]:
+            if day_a == day_b and (month_a == month_b or not month_a or not month_b):
+                return False
+            if _one_slip(day_a, day_b) and (not month_a or not month_b or _one_slip(month_a, month_b)):
+                if _same_place(a.text, span_a, b.text, span_b):
+                    return False
+    told = []  # each text's characters that its dates and furniture cover
+    for text, found in zip((a, b), dates):
+        mask = np.zeros(len(text.text) + 1, dtype=bool)
+        for lo, hi in [*(span for _, span in found), *furniture_of(text)]:
+            mask[lo:hi] = True
+        told.append(mask)
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "replace":
+            continue
+        for (lo, hi), text, mask in (((i1, i2), a.text, told[0]), ((j1, j2), b.text, told[1])):
+            untold = "".join(char for char, covered in zip(text[lo:hi], mask[lo:hi]) if not covered)
+            if _NOT_A_LETTER.sub("", untold):
+                return True  # words or figures replaced outside the dates: more than a date corrected
+    return False
 
 
 def swapped_names(
