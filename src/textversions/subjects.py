@@ -364,7 +364,7 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     Each states dates (:func:`stated_dates`) where the other has text in their place (a
     date in a paragraph only one text has, or in the tail a page cut off, is no date of
     theirs to compare; a date moved within its sentence is); none of one text's is
-    among the other's — a day written alone is that day of any month, and a day or
+    among the other's anywhere (a paragraph may have moved) — a day written alone is that day of any month, and a day or
     month with a digit dropped or doubled among the same words as the other's
     (``今天（10月14日）`` / ``今天（10月4日）``) is a slip of OCR or typing; and they
     replace words or figures besides the dates, their furniture and their punctuation
@@ -392,9 +392,9 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
             alone[0][i1:i2] = True
         elif tag == "insert" and passage:
             alone[1][j1:j2] = True
-    dates = [[(date, span) for date, span in stated_dates(text) if not mask[span[0] : span[1]].all()] for text, mask in zip((a, b), alone)]
-    if not dates[0] or not dates[1]:
-        return False
+    dates = stated_dates(a), stated_dates(b)
+    if not all(any(not mask[lo:hi].all() for _, (lo, hi) in found) for found, mask in zip(dates, alone)):
+        return False  # (a date anywhere in the other text still counts as in common: a paragraph may have moved)
     for (month_a, day_a), span_a in dates[0]:
         for (month_b, day_b), span_b in dates[1]:
             if day_a == day_b and (month_a == month_b or not month_a or not month_b):
