@@ -18,8 +18,9 @@ Subject tokens, found in normalized text:
 
 Noise changes subject tokens too: an OCR'd page doubles a digit here and drops a
 letter there. So the measure forgives as many slips (a token one character off, or
-cut in two) as the rest of the text's own rate of change explains: a template pair
-changes far more.
+cut in two) as the rest of the text's own rate of change explains, up to what noise
+does (:data:`_NOISE_CEILING` of the characters): a template pair changes far more,
+and a rewritten story (the next day's, its bid raised again) is no noisier for it.
 
 Tokens inside furniture (a dateline, an update stamp: :mod:`textversions.furniture`)
 say who sent the story and when, not what it is about: they do not count. An English
@@ -227,7 +228,9 @@ def subject_change(
     text: cut its letters and characters outside subject tokens and furniture (Taiwan's
     vocabulary read as the mainland's) into chunks as long as the tokens are on
     average, and the share of chunks the other text lacks is what the texts' own rate
-    of change does to a stretch of that length. That many slips, plus one standard
+    of change does to a stretch of that length — at most what :data:`_NOISE_CEILING`
+    per character does (beyond it the texts were rewritten, which explains no slip).
+    That many slips, plus one standard
     deviation, twice over (a slip can leave two pieces) — ``2(e + √e)`` — are
     forgiven on each side; the rest count, and with both sides counted only if each
     side has some (two notices each name their own subjects). ``of="both"`` counts
@@ -279,7 +282,8 @@ def subject_change(
     ]
     missing = sum(_lacking(chunks[side], chunks[1 - side]) for side in sides)
     by_chance = missing / max(1, sum(int(chunks[side][1].sum()) for side in sides))
-    rate = 1.0 - (1.0 - by_chance) ** (1.0 / length)  # per character
+    rate = min(1.0 - (1.0 - by_chance) ** (1.0 / length), _NOISE_CEILING)  # per character
+    by_chance = min(by_chance, 1.0 - (1.0 - rate) ** length)
     # Swapped names were replaced whole, throughout: never a slip, and no source of one.
     per_side = []
     for side, only in zip(sides, lacking):
@@ -416,6 +420,11 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
             if _NOT_A_LETTER.sub("", untold):
                 return True  # words or figures replaced outside the dates: more than a date corrected
     return False
+
+
+_NOISE_CEILING = 0.06
+"""The most a page's OCR or typing is expected to change per character: a pair that differs more was rewritten, and
+rewriting explains no changed figure."""
 
 
 def swapped_names(
