@@ -524,7 +524,7 @@ def _relation(
     passages: tuple[Passage, ...],
     min_coverage: float,
     own: tuple[np.ndarray | None, np.ndarray | None],
-) -> tuple[str, float, float, float, bool, str]:
+) -> tuple[str, float, float, float, bool, bool, str]:
     """``(relation, coverage_a, coverage_b, subject_change, names_apart, dates_apart, by_coverage)`` by the rule of
     the module docstring; ``by_coverage`` is the relation before the template check."""
     matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
