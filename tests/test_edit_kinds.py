@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import functools
+import gzip
+import json
 import random
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 
 from textversions import compare
 from textversions.edits import COSMETIC_KINDS
+from textversions.furniture import furniture_of
+from textversions.normalize import normalize
 from textversions.io import seed_corpus
 from textversions.planting import PLANTABLE, paragraphs, plant
 
@@ -122,3 +125,20 @@ def test_readings_are_pypinyins_own_for_every_character_of_its_table():
     for code in map(int, table):
         found = pinyin(chr(code), style=Style.NORMAL, heteronym=True, errors="ignore")
         assert _readings(chr(code)) == (frozenset(found[0]) if found else frozenset()), hex(code)
+
+
+def test_a_headline_and_the_dateline_after_it_changed_together_are_a_substitution_and_a_dateline_swapped():
+    """Reuters-21578 (free for research use), reuters-1352 / reuters-1400: one replacement ran from the headline's last
+    words through the city of the dateline; a dateline swapped is one boilerplate edit, never inside a substitution."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "english.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        texts = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in ("reuters-1352", "reuters-1400")}
+    a, b = texts["reuters-1352"], texts["reuters-1400"]
+    comparison = compare(a, b)
+    assert comparison.apply(a) == b
+    assert ("boilerplate", "COLUMBUS, Ind.", "NEW YORK") in {(e.kind, e.a_text, e.b_text) for e in comparison.edits}
+    assert ("substitution", "OFFERS SECURITIES\n", "TO SELL 150 MLN DLRS DEBT\n") in {(e.kind, e.a_text, e.b_text) for e in comparison.edits}
+    dateline_a = [normalize(a).original_span(*span) for span in furniture_of(normalize(a))]
+    for edit in comparison.substantive_edits:
+        if edit.kind == "substitution":
+            assert all(not (lo < edit.a_span[1] and edit.a_span[0] < hi) for lo, hi in dateline_a), edit

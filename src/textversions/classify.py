@@ -134,23 +134,41 @@ def _furniture_runs(ops: list[Opcode], a: Normalized, b: Normalized) -> tuple[li
 
 
 def _split_at_furniture(ops: list[Opcode], spans_a: Sequence[tuple[int, int]], spans_b: Sequence[tuple[int, int]]) -> list[Opcode]:
-    """Each replacement that starts (or ends) inside a furniture span of one side and goes on past it, the other
-    side holding no furniture, cut where the span ends (or starts): ``AUSTRIAN`` → ``CORRECTED - AUSTRIA`` is a tag
-    put before the headline, and a word changed in it. (What one side alone has, a page's tail with its link, is a
-    flank, read whole.)
+    """Replacements cut at furniture. One that starts (or ends) inside a furniture span of one side and goes on past
+    it, the other side holding no furniture, is cut where the span ends (or starts): ``AUSTRIAN`` → ``CORRECTED -
+    AUSTRIA`` is a tag put before the headline, and a word changed in it. One that holds furniture on both sides is
+    cut where each side enters and leaves its span (paired in order): ``OFFERS SECURITIES\nCOLUMBUS, Ind.`` → ``TO
+    SELL 150 MLN DLRS DEBT\nNEW YORK`` is a headline's words changed and a dateline swapped. (What one side alone
+    has, a page's tail with its link, is a flank, read whole.)
 
     >>> _split_at_furniture([("replace", 0, 8, 0, 19)], [], [(0, 12)])
     [('insert', 0, 0, 0, 12), ('replace', 0, 8, 12, 19)]
+    >>> _split_at_furniture([("replace", 5, 14, 5, 12)], [(10, 20)], [(9, 18)])
+    [('replace', 5, 10, 5, 9), ('replace', 10, 14, 9, 12)]
+    >>> _split_at_furniture([("replace", 0, 30, 0, 26)], [(10, 20)], [(6, 17)])
+    [('replace', 0, 10, 0, 6), ('replace', 10, 20, 6, 17), ('replace', 20, 30, 17, 26)]
     """
     out: list[Opcode] = []
     for op in ops:
         tag, i1, i2, j1, j2 = op
-        if tag != "replace" or _touches(spans_a, i1, i2) == _touches(spans_b, j1, j2):  # furniture on both sides, or on neither
+        touched = _touches(spans_a, i1, i2), _touches(spans_b, j1, j2)
+        if tag != "replace" or not any(touched):
             out.append(op)
             continue
-        ends = _past_span_end(spans_a, i1, i2), _past_span_end(spans_b, j1, j2)
-        starts = _before_span_start(spans_a, ends[0], i2), _before_span_start(spans_b, ends[1], j2)
-        cuts = [(i1, j1), ends, starts, (i2, j2)]
+        if all(touched):
+            inside_a = [span for span in spans_a if span[0] < i2 and span[1] > i1]
+            inside_b = [span for span in spans_b if span[0] < j2 and span[1] > j1]
+            if len(inside_a) != len(inside_b):
+                out.append(op)
+                continue
+            cuts = [(i1, j1)]
+            for (a0, a1), (b0, b1) in zip(inside_a, inside_b):
+                cuts += [(max(a0, i1), max(b0, j1)), (min(a1, i2), min(b1, j2))]
+            cuts.append((i2, j2))
+        else:
+            ends = _past_span_end(spans_a, i1, i2), _past_span_end(spans_b, j1, j2)
+            starts = _before_span_start(spans_a, ends[0], i2), _before_span_start(spans_b, ends[1], j2)
+            cuts = [(i1, j1), ends, starts, (i2, j2)]
         for (lo_a, lo_b), (hi_a, hi_b) in zip(cuts, cuts[1:]):
             if hi_a > lo_a or hi_b > lo_b:
                 out.append(("replace" if hi_a > lo_a and hi_b > lo_b else "delete" if hi_a > lo_a else "insert", lo_a, hi_a, lo_b, hi_b))
