@@ -171,3 +171,15 @@ def test_a_corrected_date_or_a_story_resent_the_next_day_stays_one_story():
     assert comparison.relation == "version" and not comparison.scores.dates_apart  # a dateline's date is furniture
     stated = [date for date, _ in stated_dates(normalize(resent))]
     assert stated == [(3, 9)]
+
+
+def test_calendars_of_other_months_report_other_days():
+    """Two duty calendars on one template, every date of one in months the other never names (nor a slip of them: 1
+    and 11 would be one): other days, however alike the lines (many dates are compared by their distinct values, a
+    few places each)."""
+    first = "".join(f"{month}月{day}日：值班记录正常，设备运行平稳。\n" for month in range(1, 5) for day in range(1, 29))
+    second = "".join(f"{month + 4}月{day}日：值班记录正常，设备运行良好。\n" for month in range(1, 5) for day in range(1, 29))
+    comparison = compare(first, second)
+    assert comparison.apply(first) == second
+    assert comparison.scores.dates_apart and comparison.relation in ("reuse", "unrelated")
+    assert not compare(first, first.replace("平稳", "良好")).scores.dates_apart

@@ -358,6 +358,21 @@ def _same_place(a: str, span_a: tuple[int, int], b: str, span_b: tuple[int, int]
     return Indel.normalized_similarity(*around) >= 0.5
 
 
+_PLACES = 8
+"""Places of one date, at most, where a slip of it is looked for."""
+
+
+def _by_date(found: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Each distinct ``(month, day)`` of :func:`stated_dates` and the first few places it stands (a text of thousands
+    of dates — a calendar, a log — compares at most a few hundred distinct dates, a few places each)."""
+    where: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for date, span in found:
+        places = where.setdefault(date, [])
+        if len(places) < _PLACES:
+            places.append(span)
+    return where
+
+
 _PASSAGE = 40
 """Characters, at least, of text one version adds or drops whole (a paragraph, a caption) rather than rewords."""
 
@@ -399,12 +414,18 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     dates = stated_dates(a), stated_dates(b)
     if not all(any(not mask[lo:hi].all() for _, (lo, hi) in found) for found, mask in zip(dates, alone)):
         return False  # (a date anywhere in the other text still counts as in common: a paragraph may have moved)
-    for (month_a, day_a), span_a in dates[0]:
-        for (month_b, day_b), span_b in dates[1]:
-            if day_a == day_b and (month_a == month_b or not month_a or not month_b):
-                return False
+    where = [_by_date(found) for found in dates]  # each distinct date and a few places it stands
+    months_of_day: dict[int, set[int]] = {}
+    for month, day in where[1]:
+        months_of_day.setdefault(day, set()).add(month)
+    for month, day in where[0]:
+        months = months_of_day.get(day)
+        if months and (not month or 0 in months or month in months):
+            return False
+    for (month_a, day_a), places_a in where[0].items():
+        for (month_b, day_b), places_b in where[1].items():
             if _one_slip(day_a, day_b) and (not month_a or not month_b or _one_slip(month_a, month_b)):
-                if _same_place(a.text, span_a, b.text, span_b):
+                if any(_same_place(a.text, at_a, b.text, at_b) for at_a in places_a for at_b in places_b):
                     return False
     told = []  # each text's characters that its dates and furniture cover
     for text, found in zip((a, b), dates):
