@@ -335,7 +335,7 @@ def test_an_archive_made_before_word_window_windows_word_shingles_as_it_did(tmp_
         Archive(tmp_path / "old.db")
 
 
-@pytest.mark.parametrize("option", ["fold_punctuation", "figures", "names"])
+@pytest.mark.parametrize("option", ["fold_punctuation", "figures", "names", "headings"])
 def test_an_archive_made_before_an_option_keeps_its_keys_as_they_were(tmp_path, option):
     archive = Archive(tmp_path / "old.db", **{option: False})
     options = archive.options.to_dict()

@@ -154,6 +154,8 @@ def test_an_index_saved_before_word_window_windows_word_shingles_as_it_did(tmp_p
         ("figures", "Chrysler Corp said its February U.S. car production was 110,552 compared with 123,092 a year ago."),
         # With names, the story has two keys more (West Virginia Power, Dominion Resources Inc).
         ("names", "UtiliCorp said it bought West Virginia Power from Dominion Resources Inc for about 21 mln dlrs."),
+        # With headings, the page has one key more (its heading, 国家卫生健康委通报最新疫情).
+        ("headings", "国家卫生健康委通报最新疫情\n\n国家卫生健康委今天通报，新增确诊病例240例。"),
     ],
 )
 def test_an_index_saved_before_an_option_keeps_its_keys_as_they_were(tmp_path, option, text):

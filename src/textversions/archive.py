@@ -181,7 +181,7 @@ class Archive:
             # An archive made before word_window windowed word shingles as it windowed characters, one made
             # before fold_punctuation read punctuation marks as they are, and one made before figures (names) kept no
             # figure (name) keys: so each goes on, its keys comparable.
-            self.options = Options(**{"word_window": saved.get("window"), "fold_punctuation": False, "figures": False, "names": False, **saved})
+            self.options = Options(**{"word_window": saved.get("window"), "fold_punctuation": False, "figures": False, "names": False, "headings": False, **saved})
         except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidArchive(f"{self.path}: a damaged archive (options: {error})") from None
         self.window_days = meta.get("window_days")

@@ -218,6 +218,12 @@ def main() -> None:
     show_default=True,
     help="Give each name of two capitalized words or more, and the heading, a key of the sketch too (alphabetic text).",
 )
+@click.option(
+    "--headings/--no-headings",
+    default=True,
+    show_default=True,
+    help="Give a text sketched by characters a key of its heading too (a page's other edition keeps its title).",
+)
 @click.option("--id-field", default="id", show_default=True, help="Id column of JSONL/CSV/Parquet input.")
 @click.option("--text-field", default="text", show_default=True, help="Text column of JSONL/CSV/Parquet input.")
 @click.option(
@@ -562,6 +568,7 @@ def collate_command(
 @click.option("--fold-punctuation/--keep-punctuation", default=True, show_default=True, help="As for find.")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="As for find.")
 @click.option("--names/--no-names", default=True, show_default=True, help="As for find.")
+@click.option("--headings/--no-headings", default=True, show_default=True, help="As for find.")
 @_matching_options
 def explain_command(a: Path, b: Path, fmt: str, **options: Any) -> None:
     """Explain why two text files A and B are (or are not) related: each stage of find with its

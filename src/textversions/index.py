@@ -161,7 +161,7 @@ class SketchIndex:
             # fold_punctuation read punctuation marks as they are; one that does not name figures (names) kept no figure
             # (name) keys.
             saved = header["options"]
-            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), "fold_punctuation": False, "figures": False, "names": False, **saved})
+            index = cls(**{"word_shingles": False, "word_window": saved.get("window"), "fold_punctuation": False, "figures": False, "names": False, "headings": False, **saved})
         except (TypeError, AttributeError, InvalidInput) as error:
             raise InvalidIndex(f"{path}: corrupt index ({error})") from error
         index._ids = ids

@@ -67,8 +67,9 @@ class Options:
     mark as one: editions of one text punctuate it differently, 、/，/； and 〔/（), ``figures``
     (each number of three digits or more is a key of the sketch too: a rewritten
     story keeps its figures), ``names`` (each name of two capitalized words or more that a text sketched by
-    words writes, and its heading, are keys too: a rewritten story keeps its names, a page its heading), ``seed``
-    (of the MinHash permutations).
+    words writes, and its heading, are keys too: a rewritten story keeps its names, a page its heading),
+    ``headings`` (a text sketched by characters keys its heading too: a page's other edition, a story's other
+    scrape keeps its title), ``seed`` (of the MinHash permutations).
     """
 
     shingle: int = DEFAULT_SHINGLE
@@ -83,6 +84,7 @@ class Options:
     fold_punctuation: bool = True
     figures: bool = True
     names: bool = True
+    headings: bool = True
     seed: int = DEFAULT_SEED
 
     def __post_init__(self) -> None:
@@ -94,7 +96,7 @@ class Options:
         _whole("seed", self.seed, 0, 2**32 - 1)
         _share("threshold", self.threshold, closed=False)
         _share("min_coverage", self.min_coverage, closed=True)
-        for name in ("fold_script", "word_shingles", "fold_punctuation", "figures", "names"):
+        for name in ("fold_script", "word_shingles", "fold_punctuation", "figures", "names", "headings"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInput(f"{name} must be True or False, got {getattr(self, name)!r}")
         # Whole floats are held as floats, so that equal options print and compare alike.
@@ -136,6 +138,7 @@ class OptionKeywords(TypedDict, total=False):
     fold_punctuation: bool
     figures: bool
     names: bool
+    headings: bool
     seed: int
 
 

@@ -23,7 +23,9 @@ digits or more: 110,552, 44.3) is a key of its own beside the band keys
 (:func:`figure_keys`): a rewritten story keeps its figures when its phrases change.
 With ``Options.names`` each name an alphabetic text writes (two capitalized words
 or more: West Virginia Power), and its heading, is a key too (:func:`name_keys`): it
-keeps its names and its heading.
+keeps its names and its heading; with ``Options.headings`` a text sketched by
+characters keys its heading (:func:`heading_keys`): a page's other edition and a
+story's other scrape keep their title when their sentences change.
 :func:`sketch_keys_batch` runs normalize → shingle → MinHash → band keys (and
 figure keys) for a batch of raw texts in one compiled call, and adds the names.
 
@@ -53,7 +55,7 @@ from .subjects import written_heading, written_names
 
 __all__ = [
     "minhash", "signatures", "window_minhashes", "permutations", "lsh_params", "band_keys",
-    "window_keys", "figure_keys", "name_keys", "extra_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
+    "window_keys", "figure_keys", "name_keys", "heading_keys", "extra_keys", "document_keys", "sketch_keys", "sketch_keys_batch", "FIGURE_DIGITS",
 ]  # fmt: skip
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -231,18 +233,46 @@ def name_keys(original: str) -> np.ndarray:
     >>> len(name_keys("It bought West Virginia Power from Dominion Resources Inc for 21 mln dlrs.")), len(name_keys("# tar\\n\\nArchive."))
     (2, 1)
     """
+    return _hashed(_named(original))
+
+
+def heading_keys(original: str) -> np.ndarray:
+    """The key of a text's heading alone (:func:`~textversions.subjects.written_heading`), for a text sketched by
+    characters: a page's other edition, or a story's other scrape, keeps its title when its sentences change.
+
+    >>> len(heading_keys("# tar\\n\\n归档文件。")), len(heading_keys("一行而已"))
+    (1, 0)
+    """
+    return _hashed(_heading(original))
+
+
+def _named(original: str) -> list[str]:
+    return [*written_names(original), *_heading(original)]
+
+
+def _heading(original: str) -> list[str]:
     heading = written_heading(original)
-    names = written_names(original) + ([f"\x00{heading}"] if heading else [])  # (a heading never meets a name)
-    keys = [int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") for name in names]
-    return np.array(keys, dtype=np.uint64) ^ _NAME_SALT
+    return [f"\x00{heading}"] if heading else []  # (a heading never meets a name)
+
+
+def _hashed(names: list[str]) -> np.ndarray:
+    return np.array(_key_ints(names), dtype=np.uint64) ^ _NAME_SALT
+
+
+def _key_ints(names: list[str]) -> list[int]:
+    return [int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little") for name in names]
 
 
 def extra_keys(doc: Prepared, options: Options) -> tuple[np.ndarray, np.ndarray]:
     """The keys of a prepared document beside its windows': its figures' (with ``options.figures``) and its names'
-    and heading's (with ``options.names``, where it is sketched by words); empty where an option is off."""
+    and heading's (with ``options.names``, where it is sketched by words) or its heading's (with
+    ``options.headings``, where it is sketched by characters); empty where an option is off."""
     none = np.zeros(0, dtype=np.uint64)
     figures = figure_keys(doc) if options.figures else none
-    names = name_keys(doc.normalized.original) if options.names and doc.sketched_by_words else none
+    if doc.sketched_by_words:
+        names = name_keys(doc.normalized.original) if options.names else none
+    else:
+        names = heading_keys(doc.normalized.original) if options.headings else none
     return figures, names
 
 
@@ -375,14 +405,30 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
         max(1, options.word_window // 2), a, b, bands, rows, tables.expand_length,
         tables.expand_start, tables.expand_data, tables.layout, tables.zero_width, tables.spaceless, tables.fold,
     )  # fmt: skip
-    clustered = set(needs_cluster)
-    named = [n for n in np.flatnonzero(worded).tolist() if n not in clustered] if options.names else []
-    if needs_cluster or named:
+    if needs_cluster:
         per_text = np.split(keys, np.cumsum(sizes)[:-1])
         for n in needs_cluster:
             per_text[n] = sketch_keys(texts[n], options)
-        for n in named:
-            per_text[n] = distinct(np.concatenate([per_text[n], name_keys(texts[n])]))
         sizes = np.array([len(k) for k in per_text], dtype=np.int64)
         keys = np.concatenate(per_text) if per_text else keys
+    # Names and headings, each document's after its other keys (a name key meets a band key but by chance).
+    clustered = set(needs_cluster)
+    owners, found = [], []
+    for n, text in enumerate(texts):
+        if n not in clustered and (options.names if worded[n] else options.headings):
+            names = _named(text) if worded[n] else _heading(text)
+            owners += [n] * len(names)
+            found += _key_ints(names)
+    if found:
+        # Each key where it sorts among its document's (the keys of every document stay sorted, as sketch_keys has them).
+        values = np.array(found, dtype=np.uint64) ^ _NAME_SALT
+        order = np.lexsort((values, owners))
+        ends = np.cumsum(sizes)
+        starts = ends - sizes
+        places = [
+            int(starts[owners[k]] + np.searchsorted(keys[starts[owners[k]] : ends[owners[k]]], values[k]))
+            for k in order.tolist()
+        ]
+        keys = np.insert(keys, places, values[order])
+        sizes = sizes + np.bincount(owners, minlength=len(sizes))
     return sizes, keys
