@@ -27,7 +27,7 @@ keeps its names and its heading; with ``Options.headings`` a text sketched by
 characters keys its heading (:func:`heading_keys`): a page's other edition and a
 story's other scrape keep their title when their sentences change.
 :func:`sketch_keys_batch` runs normalize → shingle → MinHash → band keys (and
-figure keys) for a batch of raw texts in one compiled call, and adds the names.
+figure keys) for a batch of raw texts in one compiled call, and adds the names and headings.
 
 >>> from textversions.shingle import shingle_hashes
 >>> sig = minhash(shingle_hashes("把最美的身影留在战疫最前线"), num_perm=8)
@@ -411,7 +411,7 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
             per_text[n] = sketch_keys(texts[n], options)
         sizes = np.array([len(k) for k in per_text], dtype=np.int64)
         keys = np.concatenate(per_text) if per_text else keys
-    # Names and headings, each document's after its other keys (a name key meets a band key but by chance).
+    # Names and headings join each document's keys (a name key meets a band key but by chance: none is kept twice).
     clustered = set(needs_cluster)
     owners, found = [], []
     for n, text in enumerate(texts):
@@ -420,7 +420,7 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
             owners += [n] * len(names)
             found += _key_ints(names)
     if found:
-        # Each key where it sorts among its document's (the keys of every document stay sorted, as sketch_keys has them).
+        # Each where it sorts among its document's keys: every document's stay sorted, as sketch_keys has them.
         values = np.array(found, dtype=np.uint64) ^ _NAME_SALT
         order = np.lexsort((values, owners))
         ends = np.cumsum(sizes)
