@@ -250,6 +250,14 @@ def _named(original: str) -> list[str]:
     return [*written_names(original), *_heading(original)]
 
 
+def _keyed_names(original: str, by_words: bool, options: Options) -> list[str]:
+    """What of a text is keyed beside its windows and figures: names and heading where it is sketched by words (with
+    ``options.names``), its heading where by characters (with ``options.headings``)."""
+    if by_words:
+        return _named(original) if options.names else []
+    return _heading(original) if options.headings else []
+
+
 def _heading(original: str) -> list[str]:
     heading = written_heading(original)
     return [f"\x00{heading}"] if heading else []  # (a heading never meets a name)
@@ -267,13 +275,8 @@ def extra_keys(doc: Prepared, options: Options) -> tuple[np.ndarray, np.ndarray]
     """The keys of a prepared document beside its windows': its figures' (with ``options.figures``) and its names'
     and heading's (with ``options.names``, where it is sketched by words) or its heading's (with
     ``options.headings``, where it is sketched by characters); empty where an option is off."""
-    none = np.zeros(0, dtype=np.uint64)
-    figures = figure_keys(doc) if options.figures else none
-    if doc.sketched_by_words:
-        names = name_keys(doc.normalized.original) if options.names else none
-    else:
-        names = heading_keys(doc.normalized.original) if options.headings else none
-    return figures, names
+    figures = figure_keys(doc) if options.figures else np.zeros(0, dtype=np.uint64)
+    return figures, _hashed(_keyed_names(doc.normalized.original, doc.sketched_by_words, options))
 
 
 def document_keys(
@@ -415,8 +418,8 @@ def sketch_keys_batch(texts: list[str], options: Options | None = None) -> tuple
     clustered = set(needs_cluster)
     owners, found = [], []
     for n, text in enumerate(texts):
-        if n not in clustered and (options.names if worded[n] else options.headings):
-            names = _named(text) if worded[n] else _heading(text)
+        if n not in clustered:
+            names = _keyed_names(text, bool(worded[n]), options)
             owners += [n] * len(names)
             found += _key_ints(names)
     if found:

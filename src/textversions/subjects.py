@@ -325,9 +325,13 @@ def stated_dates(normalized: Normalized) -> tuple[tuple[tuple[int, int], tuple[i
     >>> [date for date, _ in stated_dates(normalize("LONDON, March 3 - Talks resume on March 9.\\n会议8日举行，3月10号闭幕。"))]
     [(3, 9), (0, 8), (3, 10)]
     """
-    furniture = furniture_of(normalized)
+    return _stated(normalized.text, furniture_of(normalized))
+
+
+def _stated(text: str, furniture: Sequence[tuple[int, int]]) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """:func:`stated_dates` of a normalized ``text`` whose furniture is known."""
     found = []
-    for m in _STATED_DATE.finditer(normalized.text):
+    for m in _STATED_DATE.finditer(text):
         if within(furniture, *m.span()):
             continue
         if m.group(2):
@@ -403,6 +407,10 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     >>> dates_apart(opening, fixed, [("equal", 0, 6, 0, 6), ("replace", 6, 7, 6, 8), ("equal", 7, 15, 8, 16)])
     False
     """
+    furniture = furniture_of(a), furniture_of(b)
+    dates = _stated(a.text, furniture[0]), _stated(b.text, furniture[1])
+    if not dates[0] or not dates[1]:
+        return False
     alone = [np.zeros(len(text.text) + 1, dtype=bool) for text in (a, b)]  # what the other has nothing in place of
     for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         # A passage one text adds or keeps alone: at either end (a tail cut off, a page's other text), or a paragraph.
@@ -411,7 +419,6 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
             alone[0][i1:i2] = True
         elif tag == "insert" and passage:
             alone[1][j1:j2] = True
-    dates = stated_dates(a), stated_dates(b)
     if not all(any(not mask[lo:hi].all() for _, (lo, hi) in found) for found, mask in zip(dates, alone)):
         return False  # (a date anywhere in the other text still counts as in common: a paragraph may have moved)
     where = [_by_date(found) for found in dates]  # each distinct date and a few places it stands
@@ -428,9 +435,9 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
                 if any(_same_place(a.text, at_a, b.text, at_b) for at_a in places_a for at_b in places_b):
                     return False
     told = []  # each text's characters that its dates and furniture cover
-    for text, found in zip((a, b), dates):
+    for text, found, spans in zip((a, b), dates, furniture):
         mask = np.zeros(len(text.text) + 1, dtype=bool)
-        for lo, hi in [*(span for _, span in found), *furniture_of(text)]:
+        for lo, hi in [*(span for _, span in found), *spans]:
             mask[lo:hi] = True
         told.append(mask)
     for tag, i1, i2, j1, j2 in opcodes:
@@ -595,10 +602,7 @@ def _without_slips(only: Counter[str], other: Counter[str], stamps: str, rate: f
 
 
 _SENTENCE = re.compile(r"[.!?](?=\s+[\"“(]?[A-ZÀ-ÞΑ-ΩА-Я])|\n\s*\n")
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december jan feb mar apr jun jul "
-    "aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday".split()
-)
+_CALENDAR = frozenset([*_MONTH_WORDS.split("|"), *"monday tuesday wednesday thursday friday saturday sunday".split()])
 LEAD_LENGTH = 250
 """Characters of the original, at most, that make the lead (the opening sentence) of a text."""
 
