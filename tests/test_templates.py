@@ -173,6 +173,28 @@ def test_a_corrected_date_or_a_story_resent_the_next_day_stays_one_story():
     assert stated == [(3, 9)]
 
 
+
+def test_a_daily_report_sent_the_next_day_with_other_figures_is_the_next_days_report():
+    """Reuters-21578 (free for research use): the Fed's expected reserves on March 3 and on March 4 (one template, the
+    funds rate 6.18 / 6.22 pct, three figures changed to one kept) are two days' reports; CCR Video's quarter re-sent
+    the next day with last year's loss corrected (four figures kept, two or three changed) stays one story, as does a
+    story re-sent the next day with its figures (above)."""
+    wanted = ("reuters-1078", "reuters-1503", "reuters-699", "reuters-1264")
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        texts = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in wanted}
+    fed = compare(texts["reuters-1078"], texts["reuters-1503"])
+    assert fed.relation in ("reuse", "unrelated") and fed.scores.dates_apart, fed.summary()
+    reasons = " ".join(explain(texts["reuters-1078"], texts["reuters-1503"]).reasons)
+    assert "sent on different days" in reasons and "march 3" in reasons and "6.18 pct" in reasons and "6.22 pct" in reasons
+    corrected = compare(texts["reuters-699"], texts["reuters-1264"])
+    assert corrected.relation == "version" and not corrected.scores.dates_apart, corrected.summary()
+    # In Chinese wire copy alike: the next day's figures under the next day's dateline; one figure corrected is not.
+    today = "国内油价日报\n新华社北京3月3日电 今日92号汽油均价7.85元，较前日上涨0.12元，柴油均价7.42元，成交量3.6万吨。"
+    tomorrow = today.replace("3月3日", "3月4日").replace("7.85", "7.91").replace("0.12", "0.06").replace("7.42", "7.47").replace("3.6万", "4.1万")
+    assert compare(today, tomorrow).scores.dates_apart
+    fixed = today.replace("3月3日", "3月4日").replace("3.6万", "3.9万")
+    assert compare(today, fixed).relation == "version" and not compare(today, fixed).scores.dates_apart
+
 def test_calendars_of_other_months_report_other_days():
     """Two duty calendars on one template, every date of one in months the other never names (nor a slip of them: 1
     and 11 would be one): other days, however alike the lines (many dates are compared by their distinct values, a

@@ -44,7 +44,7 @@ from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
 from .sketch import document_keys, extra_keys, lsh_params, minhash, window_keys
-from .subjects import apart_by_names, stated_dates
+from .subjects import apart_by_names, sent_apart, stated_dates
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -300,7 +300,16 @@ def _regions(judgement: Judgement, a: Prepared, b: Prepared) -> tuple[tuple[int,
 
 
 def _days_told(judgement: Judgement) -> str:
-    """The dates each text of a pair set apart by :func:`~textversions.subjects.dates_apart` states, as a clause."""
+    """The dates each text of a pair set apart by :func:`~textversions.subjects.dates_apart` states (or those its
+    furniture states and the figures it changed, :func:`~textversions.subjects.sent_apart`), as a clause."""
+    a, b = judgement.a.normalized, judgement.b.normalized
+    sent = sent_apart(a, b, judgement.aligned.opcodes)
+    if sent:
+        dates = [", ".join(text.text[lo:hi] for lo, hi in spans) for text, spans in ((a, sent.dates_a), (b, sent.dates_b))]
+        return (
+            f"the texts were sent on different days (a dated {dates[0]}; b {dates[1]}) with other figures (a prints "
+            f"{a.text[slice(*sent.figure_a)]} where b prints {b.text[slice(*sent.figure_b)]}; more figures changed than kept)"
+        )
     said = []
     for side, prepared in (("a", judgement.a), ("b", judgement.b)):
         text = prepared.normalized.text

@@ -69,6 +69,7 @@ from .shingle import alphabetic, shingle_hashes
 __all__ = [
     "SubjectChange", "subject_tokens", "subject_change", "swapped_names", "lead_names", "names_apart", "apart_by_names",
     "opens_sentence", "abbreviates", "written_names", "written_heading", "NAME_WORD", "stated_dates", "dates_apart",
+    "sent_apart", "SentApart",
 ]  # fmt: skip
 
 _TITLE = re.compile(r"《[^》\n]{1,40}》")
@@ -334,14 +335,17 @@ def _stated(text: str, furniture: Sequence[tuple[int, int]]) -> tuple[tuple[tupl
     for m in _STATED_DATE.finditer(text):
         if within(furniture, *m.span()):
             continue
-        if m.group(2):
-            date = (int(m.group(1)), int(m.group(2)))
-        elif m.group(3):
-            date = (0, int(m.group(3)))
-        else:
-            date = (_MONTH_NUMBER[m.group(4)[:3]], int(m.group(5)))
-        found.append((date, m.span()))
+        found.append((_date_of(m), m.span()))
     return tuple(found)
+
+
+def _date_of(m: re.Match[str]) -> tuple[int, int]:
+    """``(month, day)`` of a :data:`_STATED_DATE` match; month 0 where the day is written alone."""
+    if m.group(2):
+        return int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        return 0, int(m.group(3))
+    return _MONTH_NUMBER[m.group(4)[:3]], int(m.group(5))
 
 
 def _one_slip(x: int, y: int) -> bool:
@@ -397,7 +401,8 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     :func:`subject_change`, with their other figures. A version that corrects only a
     date stays a version; a text that states no date (昨天, today) is never set apart by
     this. A story re-sent the next day keeps the dates it reports (its dateline's is
-    furniture).
+    furniture) and its figures; a report sent on another day with other figures is
+    another day's report (:func:`sent_apart`).
 
     >>> from textversions.normalize import normalize
     >>> opening, later = normalize("会议将于3月5日上午9时开幕。"), normalize("会议将于3月11日下午3时开幕。")
@@ -408,6 +413,8 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     False
     """
     furniture = furniture_of(a), furniture_of(b)
+    if sent_apart(a, b, opcodes, furniture=furniture):
+        return True
     dates = _stated(a.text, furniture[0]), _stated(b.text, furniture[1])
     if not dates[0] or not dates[1]:
         return False
@@ -448,6 +455,103 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
             if _NOT_A_LETTER.sub("", untold):
                 return True  # words or figures replaced outside the dates: more than a date corrected
     return False
+
+
+
+class SentApart(NamedTuple):
+    """Why :func:`sent_apart` holds, as spans of the normalized texts: the dates each text's furniture states (one
+    place each) and one figure each text prints where the other prints another."""
+
+    dates_a: tuple[tuple[int, int], ...]
+    dates_b: tuple[tuple[int, int], ...]
+    figure_a: tuple[int, int]
+    figure_b: tuple[int, int]
+
+
+def sent_apart(
+    a: Normalized,
+    b: Normalized,
+    opcodes: Sequence[tuple[str, int, int, int, int]],
+    *,
+    furniture: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] | None = None,
+) -> SentApart | None:
+    """Were two texts sent on different days with other figures — one day's report and the next day's? ``opcodes``
+    are their alignment; ``furniture``: their :func:`~textversions.furniture.furniture_of`, when known.
+
+    Each text's furniture dates it (a wire dateline ``NEW YORK, March 3 -``, ``新华社北京1月28日电``), no day of
+    one is among the other's (a day alone is that day of any month; a digit dropped or doubled may be a slip), and
+    somewhere one text prints a figure where the other prints another, each figure one the other text never prints
+    (``6.18 pct`` / ``6.22 pct``; ``两千`` / ``2000`` is one value; a sentence rewritten around the same figures
+    changes none), and each text has as many figures the other never prints as figures both print. A story re-sent
+    the next day keeps its figures, and one corrected the day after keeps more than it corrects: they stay versions;
+    a daily report (the Fed's reserves, a market's close) re-written for the next day does not. ``None`` where they
+    were not.
+
+    >>> from textversions.normalize import normalize
+    >>> monday = normalize("FED SEEN ADDING RESERVES\\nNEW YORK, March 3 - Funds averaged 6.18 pct yesterday.")
+    >>> tuesday = normalize("FED SEEN ADDING RESERVES\\nNEW YORK, March 4 - Funds averaged 6.22 pct yesterday.")
+    >>> from difflib import SequenceMatcher
+    >>> found = sent_apart(monday, tuesday, SequenceMatcher(None, monday.text, tuesday.text).get_opcodes())
+    >>> [text.text[lo:hi] for text, (lo, hi) in zip((monday, tuesday, monday, tuesday), (*found.dates_a, *found.dates_b, found.figure_a, found.figure_b))]
+    ['march 3', 'march 4', '6.18 pct', '6.22 pct']
+    """
+    furniture = furniture or (furniture_of(a), furniture_of(b))
+    days = _furniture_days(a.text, furniture[0]), _furniture_days(b.text, furniture[1])
+    if not days[0] or not days[1]:
+        return None
+    for month_a, day_a in days[0]:
+        for month_b, day_b in days[1]:
+            if (not month_a or not month_b or month_a == month_b) and _one_slip(day_a, day_b):
+                return None  # the same day, or a slip of it
+    figures = _figures(a.text, furniture[0]), _figures(b.text, furniture[1])
+    ends = [end for (_, end), _ in figures[0]], [end for (_, end), _ in figures[1]]
+    values = {value for _, value in figures[0]}, {value for _, value in figures[1]}
+    kept = len(values[0] & values[1])
+    if len(values[0] - values[1]) < kept or len(values[1] - values[0]) < kept:
+        return None  # more figures kept than changed: a correction
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "replace":
+            continue
+        only_a = [span for span, value in _overlapping(figures[0], ends[0], i1, i2) if value not in values[1]]
+        only_b = [span for span, value in _overlapping(figures[1], ends[1], j1, j2) if value not in values[0]]
+        if only_a and only_b:
+            return SentApart(tuple(sorted(days[0].values())), tuple(sorted(days[1].values())), only_a[0], only_b[0])
+    return None
+
+
+def _furniture_days(text: str, furniture: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """The ``(month, day)`` dates a normalized ``text`` states inside its furniture (month 0: a day alone), each with
+    the first place it stands."""
+    days: dict[tuple[int, int], tuple[int, int]] = {}
+    for lo, hi in furniture:
+        for m in _STATED_DATE.finditer(text, lo, hi):
+            days.setdefault(_date_of(m), m.span())
+    return days
+
+
+def _figures(text: str, furniture: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], float]]:
+    """The numbers (not dates or times) a normalized ``text`` prints outside its furniture, with their values, in order."""
+    found = []
+    for m in NUMBER.finditer(text):
+        if within(furniture, *m.span()) or token_unit(m.group()) in ("date", "time"):
+            continue
+        value = token_value(m.group())
+        if isinstance(value, float):
+            found.append((m.span(), value))
+    return found
+
+
+def _overlapping(
+    figures: list[tuple[tuple[int, int], float]], ends: list[int], lo: int, hi: int
+) -> list[tuple[tuple[int, int], float]]:
+    """The ``figures`` (in order; ``ends``: where each ends) that a replaced stretch ``lo``–``hi`` touches (a figure
+    changed in one digit is replaced there only in part)."""
+    out = []
+    for span, value in figures[bisect.bisect_right(ends, lo) :]:
+        if span[0] >= hi:
+            break
+        out.append((span, value))
+    return out
 
 
 _NOISE_CEILING = 0.06
