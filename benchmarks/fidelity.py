@@ -234,6 +234,8 @@ MONTHS = {
     "2024-03": "read while writing dates_apart",
     "2025-09": "read while refining dates_apart's slips",
     "2023-06": "held out: measured after the rules, never read to write them",
+    "2022-12": "held out: measured after sent_apart (seventh session); its errors read afterwards, nothing tuned",
+    "2024-01": "held out: measured after sent_apart (seventh session); its errors read afterwards, nothing tuned",
 }
 """The months of transcripts beside the dev set, and what each was used for."""
 

@@ -261,13 +261,14 @@ def test_english_words_respelled_or_abbreviated_say_so():
         assert {k: v for k, v in edits[0].detail.items() if k in ("spelling", "abbreviation")} == detail, (old, new)
 
 
-def test_a_month_of_transcripts_held_out_from_the_rules_keeps_its_stories_apart_and_together():
-    """新闻联播, June 2023, scraped twice (``benchmarks/realdata/xwlb-2023-06``: measured after the rules were
-    written on other months): the two scrapes of a story are versions; notices on one template (tomorrow's broadcast
-    of one session and of another, one meeting and the next) are not."""
+@pytest.mark.parametrize("month", ["2023-06", "2022-12", "2024-01"])
+def test_a_month_of_transcripts_held_out_from_the_rules_keeps_its_stories_apart_and_together(month):
+    """新闻联播, June 2023, December 2022 and January 2024, each scraped twice (``benchmarks/realdata/xwlb-YYYY-MM``:
+    measured after the rules were written on other months): the two scrapes of a story are versions; notices on one
+    template (tomorrow's broadcast of one session and of another, one meeting and the next) are not."""
     import gzip
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "xwlb-2023-06.jsonl.gz"
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / f"xwlb-{month}.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         documents = {row["id"]: row for row in map(json.loads, lines)}
     result = find_versions({i: row["text"] for i, row in documents.items()}, workers=2)
