@@ -40,7 +40,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from .candidates import MAX_BUCKET, SATURATED, needed_buckets
+from .candidates import MAX_BUCKET, SATURATED, enough_shared, needed_buckets
 from .common import COMMON_SAMPLE, common_shingles
 from .compare import Comparison, verify
 from .errors import DuplicateId, InvalidArchive, InvalidInput
@@ -541,8 +541,8 @@ class Archive:
                 buckets_of.setdefault(number, set()).add(bucket)
         self._choose(set(buckets_of) - recounted)
         kept = self._db.execute(
-            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.low = c.number "
-            "WHERE p.high IN (SELECT number FROM temp.chosen)"
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c CROSS JOIN pairs p ON p.low = c.number "
+            "WHERE +p.high IN (SELECT number FROM temp.chosen)"  # (+: a filter, not a loop over chosen)
         ).fetchall()
         if not kept:
             return
@@ -565,7 +565,12 @@ class Archive:
         return lsh_params(self.options.threshold, self.options.num_perm)[0]
 
     def _choose(self, numbers: Iterable[int]) -> None:
-        """Put ``numbers`` in the temporary table ``chosen``, for the queries that join documents to it."""
+        """Put ``numbers`` in the temporary table ``chosen``, for the queries that join documents to it.
+
+        Those that join ``pairs`` read ``temp.chosen c CROSS JOIN pairs …``: SQLite then looks each chosen number
+        up, where it would otherwise scan ``pairs`` and read every judged pair's JSON (0.67 s against 0.04 s for
+        3,000 numbers in an archive of 100,000 documents); those that join ``documents`` are left to the planner,
+        which reads a document's facts from their covering index."""
         self._db.execute("CREATE TEMP TABLE IF NOT EXISTS chosen(number INTEGER PRIMARY KEY)")
         self._db.execute("DELETE FROM temp.chosen")
         self._db.executemany("INSERT INTO temp.chosen VALUES (?)", ((n,) for n in sorted(set(numbers))))
@@ -609,34 +614,35 @@ class Archive:
         ends = np.r_[starts[1:], len(keys)]
         sizes = ends - starts
         dirty_numbers = np.array(sorted(dirty), dtype=np.int64)
-        # Buckets of two — most of them — in one go: codes ``low << 32 | high``, counted.
+        # Each bucket's links as codes ``low << 32 | high``, counted: the buckets of two — most of them — in one go.
         first, second = owners[starts[sizes == 2]], owners[starts[sizes == 2] + 1]
-        codes = np.sort(((first << 32) | second)[runs.among(first, dirty_numbers) | runs.among(second, dirty_numbers)])
-        code_starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, np.int64)
-        counts = np.diff(np.r_[code_starts, len(codes)])
-        shared = {(code >> 32, code & 0xFFFFFFFF): count for code, count in zip(codes[code_starts].tolist(), counts.tolist())}
+        links = [((first << 32) | second)[runs.among(first, dirty_numbers) | runs.among(second, dirty_numbers)]]
         saturated = np.array(sorted(self._saturated_numbers()), dtype=np.int64)
         for start, end in zip(starts[sizes > 2].tolist(), ends[sizes > 2].tolist()):
             if end - start <= MAX_BUCKET:
                 members = owners[start:end].tolist()
-                links = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :] if x in dirty or y in dirty]
+                pairs = [(x, y) for i, x in enumerate(members) for y in members[i + 1 :] if x in dirty or y in dirty]
             else:
                 members = owners[start:end]
                 chain = members[runs.among(members, saturated)].tolist()
-                links = [(x, y) for x, y in zip(chain, chain[1:]) if x in dirty or y in dirty]
-            for link in links:
-                shared[link] = shared.get(link, 0) + 1
-        facts = self._facts({n for pair in shared for n in pair})
-        window, bands = self.window_days, self._bands()
+                pairs = [(x, y) for x, y in zip(chain, chain[1:]) if x in dirty or y in dirty]
+            if pairs:
+                links.append(np.array([(x << 32) | y for x, y in pairs], dtype=np.int64))
+        codes, counts = np.unique(np.concatenate(links), return_counts=True)
+        lows, highs = codes >> 32, codes & 0xFFFFFFFF
+        numbers = distinct(np.concatenate([lows, highs]))
+        facts = self._facts(numbers.tolist())
+        key_counts = np.array([facts[n][0] for n in numbers.tolist()], dtype=np.int64)
+        enough = enough_shared(counts, key_counts[np.searchsorted(numbers, lows)], key_counts[np.searchsorted(numbers, highs)], self._bands())
+        window = self.window_days
         candidates = {
-            pair: count for pair, count in shared.items()
-            if count >= needed_buckets(facts[pair[0]][0], facts[pair[1]][0], bands)
-            and (window is None or _days_apart(facts[pair[0]][2], facts[pair[1]][2]) <= window)
+            (low, high): count for low, high, count in zip(lows[enough].tolist(), highs[enough].tolist(), counts[enough].tolist())
+            if window is None or _days_apart(facts[low][2], facts[high][2]) <= window
         }  # fmt: skip
         self._choose(dirty)
         before = {(low, high): count for low, high, count in self._db.execute(
-            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.low = c.number UNION "
-            "SELECT p.low, p.high, p.shared FROM temp.chosen c JOIN pairs p ON p.high = c.number")}  # fmt: skip
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c CROSS JOIN pairs p ON p.low = c.number UNION "
+            "SELECT p.low, p.high, p.shared FROM temp.chosen c CROSS JOIN pairs p ON p.high = c.number")}  # fmt: skip
         self._db.executemany("DELETE FROM pairs WHERE low = ? AND high = ?", [pair for pair in before if pair not in candidates])
         recounted = [(count, *pair) for pair, count in candidates.items() if before.get(pair, count) != count]
         self._db.executemany("UPDATE pairs SET shared = ? WHERE low = ? AND high = ?", recounted)
@@ -669,15 +675,18 @@ class Archive:
         workers = self.workers if len(pairs) > 16 else 1
         if workers > 1:
             warmed(self.options)
-        had = {(low, high): rest for low, high, *rest in self._db.execute(
-            "SELECT p.low, p.high, p.kind, p.low_first, p.comparison FROM temp.chosen c JOIN pairs p ON p.low = c.number")}  # fmt: skip
+        had = {}  # the judgements the pairs had, if any (a pair counted anew has none): looked up one by one
+        for low, high, _ in pairs:
+            row = self._db.execute("SELECT kind, low_first, comparison FROM pairs WHERE low = ? AND high = ?", (low, high)).fetchone()
+            if row is not None:
+                had[(low, high)] = row
         rows, changed = [], set()
         for judged in mapped(_judge_chunk, chunks(pairs, 8), workers, context):
             for row, comparison in judged:
                 rows.append(row)
                 if comparison is not None:
                     self._judged[row[:2]] = comparison
-                if tuple(had.get(row[:2], (None, None, None))) != row[3:]:
+                if had.get(row[:2], (None, None, None)) != row[3:]:
                     changed.add(row[:2])
         self._db.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?, ?, ?, 1)", rows)
         return changed
@@ -750,8 +759,8 @@ class Archive:
         while frontier:
             self._choose(frontier)
             found = self._db.execute(
-                f"SELECT p.low, p.high FROM temp.chosen c JOIN pairs p ON p.low = c.number WHERE p.kind IN ({kinds}) UNION "
-                f"SELECT p.low, p.high FROM temp.chosen c JOIN pairs p ON p.high = c.number WHERE p.kind IN ({kinds})",
+                f"SELECT p.low, p.high FROM temp.chosen c CROSS JOIN pairs p ON p.low = c.number WHERE p.kind IN ({kinds}) UNION "
+                f"SELECT p.low, p.high FROM temp.chosen c CROSS JOIN pairs p ON p.high = c.number WHERE p.kind IN ({kinds})",
                 (*joining, *joining),
             ).fetchall()
             links.update(found)

@@ -51,7 +51,7 @@ from .shingle import Prepared
 from .sketch import lsh_params
 
 __all__ = [
-    "Buckets", "candidate_pairs", "needed_buckets", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
+    "Buckets", "candidate_pairs", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
     "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "ONE_WINDOW_KEYS",
 ]  # fmt: skip
 
@@ -73,6 +73,16 @@ def needed_buckets(keys_a: int, keys_b: int, bands: int) -> int:
     smaller = min(keys_a, keys_b)
     return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller < ONE_WINDOW_KEYS * bands else MIN_SHARED_BUCKETS)
 
+
+
+@numba.njit(cache=True, nogil=True)
+def enough_shared(shared: np.ndarray, keys_a: np.ndarray, keys_b: np.ndarray, bands: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Which pairs share as many buckets as :func:`needed_buckets` asks: ``shared[n]`` buckets between documents of
+    ``keys_a[n]`` and ``keys_b[n]`` keys (one call for the pairs of a batch, not one a pair)."""
+    out = np.empty(len(shared), dtype=np.bool_)
+    for n in range(len(shared)):
+        out[n] = shared[n] >= needed_buckets(keys_a[n], keys_b[n], bands)
+    return out
 
 MAX_BUCKET = 16
 """A bucket of more documents than this is text many share (a template, a reprinted story)."""

@@ -159,11 +159,11 @@ class KeyRuns:
         """A new run of sorted rows; ``run``: its number (a merge takes the older one's place in the order)."""
         start = int(self._db.execute("SELECT coalesce(max(block), -1) + 1 FROM key_blocks").fetchone()[0])
         cuts = range(0, len(keys), BLOCK)
+        key_bytes, owner_bytes = keys.astype("<i8").tobytes(), owners.astype("<i4").tobytes()  # cut below, block by block
         self._db.executemany(
             "INSERT INTO key_blocks VALUES (?, ?, ?)",
-            ((start + n, keys[cut : cut + BLOCK].astype("<i8").tobytes(), owners[cut : cut + BLOCK].astype("<i4").tobytes())
-             for n, cut in enumerate(cuts)),
-        )  # fmt: skip
+            ((start + n, key_bytes[8 * cut : 8 * (cut + BLOCK)], owner_bytes[4 * cut : 4 * (cut + BLOCK)]) for n, cut in enumerate(cuts)),
+        )
         bits = max(13, int(np.ceil(np.log2(_BITS_PER_KEY * max(1, len(keys))))))
         self._db.execute(
             "INSERT INTO key_runs(run, size, first_block, blocks, fences, bloom, bloom_bits) VALUES (?, ?, ?, ?, ?, ?, ?)",
