@@ -119,9 +119,11 @@ class KeyRuns:
             high = np.maximum(np.searchsorted(fences, maybe, "right") - 1, 0)
             blocks = distinct(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block
             keys, owners = self._blocks(blocks.tolist())
-            hit = among(keys, maybe)
-            found_keys.append(keys[hit])
-            found_owners.append(owners[hit])
+            # The blocks of a run, in order, hold its keys in order: each wanted key's rows are one stretch.
+            starts, ends = np.searchsorted(keys, maybe, "left"), np.searchsorted(keys, maybe, "right")
+            hit = np.repeat(starts, ends - starts) + _ramps(ends - starts)
+            found_keys.append(keys[hit].astype(np.int64))
+            found_owners.append(owners[hit].astype(np.int64))
         if not found_keys:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         keys, owners = np.concatenate(found_keys), np.concatenate(found_owners)
@@ -138,7 +140,7 @@ class KeyRuns:
             removed = 0
             for block in (distinct(np.repeat(low, high - low + 1) + _ramps(high - low + 1)) + first_block).tolist():
                 block_keys, block_owners = self._blocks([block])
-                keep = ~among(block_owners, gone)
+                keep = ~among(block_owners.astype(np.int64), gone)
                 if not keep.all():
                     removed += int((~keep).sum())
                     self._db.execute(
@@ -187,11 +189,13 @@ class KeyRuns:
         return np.concatenate(keys), np.concatenate(owners)
 
     def _blocks(self, blocks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of ``blocks`` (sorted), block after block: ``(keys, owners)`` as stored (``<i8``, ``<i4``)."""
         rows = self._db.execute(
-            "SELECT b.keys, b.owners FROM json_each(?) j JOIN key_blocks b ON b.block = j.value", (json.dumps(blocks),)
+            "SELECT b.block, b.keys, b.owners FROM json_each(?) j JOIN key_blocks b ON b.block = j.value", (json.dumps(blocks),)
         ).fetchall()
-        keys = np.frombuffer(b"".join(row[0] for row in rows), dtype="<i8").astype(np.int64)
-        owners = np.frombuffer(b"".join(row[1] for row in rows), dtype="<i4").astype(np.int64)
+        rows.sort()  # (SQL promises no order without ORDER BY; they come in order, so this costs little)
+        keys = np.frombuffer(b"".join(row[1] for row in rows), dtype="<i8")
+        owners = np.frombuffer(b"".join(row[2] for row in rows), dtype="<i4")
         return keys, owners
 
 
