@@ -195,6 +195,25 @@ def test_a_daily_report_sent_the_next_day_with_other_figures_is_the_next_days_re
     fixed = today.replace("3月3日", "3月4日").replace("3.6万", "3.9万")
     assert compare(today, fixed).relation == "version" and not compare(today, fixed).scores.dates_apart
 
+
+def test_a_table_set_again_under_its_headline_is_a_version_and_a_daily_notice_is_not():
+    """Reuters-21578: OMNICOM GROUP INC <OMCM> 4TH QTR NET sent twice, the second table with other rows (dividend,
+    average shares) and a shorter note — twelve of its figures kept, aligned in short pieces (coverage 0.33 / 0.50):
+    one story. 新闻联播 of December 2022 (held out): 国家卫生健康委通报最新疫情 of two days, one headline, half of
+    their figures the same — two notices."""
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        texts = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in ("reuters-1138", "reuters-1181")}
+    table = compare(texts["reuters-1138"], texts["reuters-1181"])
+    assert table.relation == "version" and table.apply(texts["reuters-1138"]) == texts["reuters-1181"], table.summary()
+    assert "set again" in " ".join(explain(texts["reuters-1138"], texts["reuters-1181"]).reasons)
+    wanted = ("xwlb-y/20221212/09", "xwlb-y/20221218/08")
+    with gzip.open(REUTERS.with_name("xwlb-2022-12.jsonl.gz"), "rt", encoding="utf-8") as lines:
+        notices = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in wanted}
+    assert compare(*(notices[i] for i in wanted)).relation in ("reuse", "unrelated")
+    # Under another heading the table re-sent is what the coverage says.
+    retitled = texts["reuters-1181"].replace("4TH QTR NET", "YEAR NET", 1)
+    assert compare(texts["reuters-1138"], retitled).relation in ("reuse", "unrelated")
+
 def test_calendars_of_other_months_report_other_days():
     """Two duty calendars on one template, every date of one in months the other never names (nor a slip of them: 1
     and 11 would be one): other days, however alike the lines (many dates are compared by their distinct values, a

@@ -74,7 +74,7 @@ from .furniture import furniture_of
 from .normalize import check_text
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
-from .subjects import SubjectChange, dates_apart, names_apart, subject_change, swapped_names
+from .subjects import SubjectChange, dates_apart, kept_heading_and_figures, names_apart, subject_change, swapped_names
 
 if TYPE_CHECKING:
     from .explain import Explanation
@@ -526,7 +526,8 @@ def _relation(
     own: tuple[np.ndarray | None, np.ndarray | None],
 ) -> tuple[str, float, float, float, bool, bool, str]:
     """``(relation, coverage_a, coverage_b, subject_change, names_apart, dates_apart, by_coverage)`` by the rule of
-    the module docstring; ``by_coverage`` is the relation before the template check."""
+    the module docstring; ``by_coverage`` is the relation the coverage alone gives (``reuse`` for a story set again
+    under its heading, which the rule makes a version)."""
     matched_a, matched_b = _matched(aligned, len(a.text), len(b.text), a.shingle)
     coverage_a, coverage_b = _coverage(matched_a, own[0]), _coverage(matched_b, own[1])
     if a.text == b.text:
@@ -548,6 +549,16 @@ def _relation(
             relation = "contained_by" if a_shorter else "contains"
         # else: the short text's phrases are spread thin over a longer stretch (a short story quoting a long one),
         # not an article printed whole in a block of a page.
+    # One story set again (a table re-sent with other rows and notes) aligns in short pieces, as rewrites do — half
+    # the coverage a version needs, on each side; it keeps its heading and most of its figures, which a template's
+    # notices do not (so its added rows' figures are no template's changed subjects).
+    by_coverage = relation
+    set_again = (
+        relation == "reuse"
+        and min(coverage_a, coverage_b) >= min_coverage / 2
+        and kept_heading_and_figures(a.normalized, b.normalized) is not None
+    )
+    relation = "version" if set_again else relation
     if relation in ("reuse", "unrelated"):
         return relation, coverage_a, coverage_b, 0.0, False, False, relation
     # The subjects of both texts, or of the article alone when the other text is the page around it.
@@ -555,8 +566,7 @@ def _relation(
     subjects = subjects_of(a, b, aligned, of)
     apart = names_apart(a.normalized, b.normalized)
     days = dates_apart(a.normalized, b.normalized, aligned.opcodes)
-    by_coverage = relation
-    if apart or days or (subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
+    if apart or days or (not set_again and subjects.share >= TEMPLATE_SUBJECT_CHANGE and subjects.count >= TEMPLATE_MIN_CHANGED):
         relation = "reuse" if passages else "unrelated"
     return relation, coverage_a, coverage_b, subjects.share, apart, days, by_coverage
 

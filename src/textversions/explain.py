@@ -44,7 +44,7 @@ from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, distinct_overlap, prepare
 from .shingle import distinct as distinct_keys  # beside this module's own `distinct` lists of keys
 from .sketch import document_keys, extra_keys, lsh_params, minhash, window_keys
-from .subjects import apart_by_names, sent_apart, stated_dates
+from .subjects import apart_by_names, kept_heading_and_figures, sent_apart, stated_dates
 
 __all__ = ["Explanation", "explain", "STAGES"]
 
@@ -340,12 +340,22 @@ def _relation_reasons(
             f"text common in the corpus (a template, a footer) counts for nothing: {masked[0]} characters of a, "
             f"{masked[1]} of b."
         )
+    if relation in ("version", "duplicate") and judgement.by_coverage == "reuse":
+        kept = kept_heading_and_figures(judgement.a.normalized, judgement.b.normalized)
+        assert kept is not None  # (what made the coverage's reuse a version)
+        reasons.append(
+            f"set again: both open with the same heading and print {kept.shared} figures in common (a prints "
+            f"{kept.figures_a}, b {kept.figures_b}) — one story in another layout, which aligns in short pieces; a "
+            f"version, its added figures no template's changed subjects."
+        )
     if relation in ("contains", "contained_by"):
         holder, span = ("a", regions[0]) if relation == "contains" else ("b", regions[1])
         reasons.append(f"the story is located in {holder} at characters {span[0]}–{span[1]}; the rest of {holder} is surrounding.")  # type: ignore[index]
     elif relation == "version" and regions[0] is not None:
         reasons.append(f"aligned as one story: a {regions[0][0]}–{regions[0][1]}, b {regions[1][0]}–{regions[1][1]}.")  # type: ignore[index]
-    apart_by_subjects = judgement.subject_change >= TEMPLATE_SUBJECT_CHANGE and changed >= TEMPLATE_MIN_CHANGED
+    apart_by_subjects = (
+        judgement.by_coverage != "reuse" and judgement.subject_change >= TEMPLATE_SUBJECT_CHANGE and changed >= TEMPLATE_MIN_CHANGED
+    )
     if judgement.names_apart:
         why_apart = apart_by_names(judgement.a.normalized, judgement.b.normalized)
         reasons.append(f"template check: {why_apart} — two stories.")
@@ -356,7 +366,7 @@ def _relation_reasons(
             f"template check: {judgement.subject_change:.2f} of the subject tokens (numbers, dates, identifiers, titles, names swapped throughout) "
             f"differ, {changed} of them (≥ {TEMPLATE_SUBJECT_CHANGE} and ≥ {TEMPLATE_MIN_CHANGED}) — two notices on one template."
         )
-    elif judgement.subject_change:
+    elif judgement.subject_change and judgement.by_coverage != "reuse":
         reasons.append(
             f"template check: {judgement.subject_change:.2f} of the subject tokens differ ({changed}); under "
             f"{TEMPLATE_SUBJECT_CHANGE} or fewer than {TEMPLATE_MIN_CHANGED}: a version's corrections, not a template."
