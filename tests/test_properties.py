@@ -378,3 +378,13 @@ def test_the_word_an_edit_touches_is_found_by_bisection_as_by_a_scan(cuts, lo, l
     hi = lo + length
     scan = [(s, e) for s, e in words if s <= hi and lo <= e and (s < hi or lo < e or lo == hi)]
     assert _touched(words, lo, hi) == (scan[0] if len(scan) == 1 else None)
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 400), st.integers(0, 400)), max_size=50), st.integers(1, 32))
+def test_a_batch_of_pairs_is_checked_as_each_pair_is(pairs, bands):
+    """``enough_shared`` (the archive's batch check) answers what ``needed_buckets`` answers pair by pair."""
+    from textversions.candidates import enough_shared, needed_buckets
+
+    shared, keys_a, keys_b = (np.array(column, dtype=np.int64) for column in zip(*pairs)) if pairs else [np.zeros(0, np.int64)] * 3
+    expected = [count >= needed_buckets(a, b, bands) for count, a, b in pairs]
+    assert enough_shared(shared, keys_a, keys_b, bands).tolist() == expected

@@ -74,7 +74,6 @@ def needed_buckets(keys_a: int, keys_b: int, bands: int) -> int:
     return min(MIN_SHARED_BUCKETS, smaller, ONE_WINDOW_SHARED if smaller < ONE_WINDOW_KEYS * bands else MIN_SHARED_BUCKETS)
 
 
-
 @numba.njit(cache=True, nogil=True)
 def enough_shared(shared: np.ndarray, keys_a: np.ndarray, keys_b: np.ndarray, bands: int) -> np.ndarray:  # pragma: no cover - compiled
     """Which pairs share as many buckets as :func:`needed_buckets` asks: ``shared[n]`` buckets between documents of
@@ -83,6 +82,7 @@ def enough_shared(shared: np.ndarray, keys_a: np.ndarray, keys_b: np.ndarray, ba
     for n in range(len(shared)):
         out[n] = shared[n] >= needed_buckets(keys_a[n], keys_b[n], bands)
     return out
+
 
 MAX_BUCKET = 16
 """A bucket of more documents than this is text many share (a template, a reprinted story)."""

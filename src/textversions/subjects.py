@@ -457,7 +457,6 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     return False
 
 
-
 class SentApart(NamedTuple):
     """Why :func:`sent_apart` holds, as spans of the normalized texts: the dates each text's furniture states (one
     place each) and one figure each text prints where the other prints another."""
