@@ -11,7 +11,11 @@ anchors of the alignment (never on a sketch):
 * ``version``: both coverages reach ``min_coverage``, or the shorter text's does,
   the chain spans most of the longer one and covers at least half of
   ``min_coverage`` of it (new paragraphs woven in, not a short text quoted in a
-  long one);
+  long one), or a pair that would be ``reuse`` is one story set again: both
+  texts open with the same heading, keep most of their figures
+  (:func:`textversions.subjects.kept_heading_and_figures`) and cover half of
+  ``min_coverage`` each — a table re-sent with other rows, whose added figures
+  the template check below does not count;
 * ``contains`` / ``contained_by``: the shorter text's coverage reaches
   ``min_coverage`` but its matches sit in a block of the longer text, covered
   at least ``min_coverage`` there too — an article printed inside a page, not a
@@ -34,7 +38,9 @@ anchors of the alignment (never on a sketch):
   issuers' eurobonds; in any script, when each text states dates and none of one's
   is among the other's, the texts differing besides (``dates_apart``,
   :func:`textversions.subjects.dates_apart`): tomorrow's broadcast of the opening
-  session and of the closing one; in Chinese text, when each heading names an identifier the
+  session and of the closing one — or when their furniture dates them on
+  different days and they print other figures (:func:`textversions.subjects.sent_apart`):
+  one day's Fed report and the next day's; in Chinese text, when each heading names an identifier the
   other text never mentions and the bodies name different ones too: two
   commands' pages of one template (``# unxz`` / ``# xzcat``), two alias pages of
   which the longer seems to hold the shorter (``# file-rename`` / ``# platformio``).
