@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.corpus import BigramSampler  # noqa: E402
 from textversions import compare, explain, find_versions  # noqa: E402
 from textversions.normalize import normalize  # noqa: E402
-from textversions.subjects import names_apart, stated_dates  # noqa: E402
+from textversions.subjects import names_apart, stated_dates, subject_change  # noqa: E402
 
 REUTERS = Path(__file__).resolve().parents[1] / "benchmarks" / "realdata" / "english.jsonl.gz"
 
@@ -213,6 +213,19 @@ def test_a_table_set_again_under_its_headline_is_a_version_and_a_daily_notice_is
     # Under another heading the table re-sent is what the coverage says.
     retitled = texts["reuters-1181"].replace("4TH QTR NET", "YEAR NET", 1)
     assert compare(texts["reuters-1138"], retitled).relation in ("reuse", "unrelated")
+
+
+def test_two_reports_of_one_morning_whose_figures_all_changed_are_two_reports():
+    """Reuters-21578: the Fed expected to add reserves (funds at 6.02 pct, opened at 6-1/8) and, later that morning,
+    the Fed adding them (1.5 billion dlrs, funds at 6-3/16): one dateline's day, no figure of either in the other —
+    two reports, however much background they share. A version that keeps one figure stays one."""
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        texts = {row["id"]: row["text"] for row in map(json.loads, lines) if row["id"] in ("reuters-475", "reuters-522")}
+    expected, added = texts["reuters-475"], texts["reuters-522"]
+    assert compare(expected, added).relation in ("reuse", "unrelated")
+    assert subject_change(normalize(expected).text, normalize(added).text).share >= 0.25
+    kept = added.replace("6-3/16 pct", "6-1/8 pct")  # one figure of the first report kept: the rule does not apply
+    assert compare(expected, kept).relation == "version"
 
 def test_calendars_of_other_months_report_other_days():
     """Two duty calendars on one template, every date of one in months the other never names (nor a slip of them: 1

@@ -593,7 +593,8 @@ def subjects_of(a: Prepared, b: Prepared, aligned: Alignment, of: str) -> Subjec
         if op[0] in ("insert", "delete") or (op[0] == "replace" and n in edges and max(op[2] - op[1], op[4] - op[3]) >= FLANK)
     ]  # fmt: skip
     unpaired = ([(i1, i2) for _, i1, i2, _, _ in apart if i2 > i1], [(j1, j2) for _, _, _, j1, j2 in apart if j2 > j1])
-    return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped, unpaired=unpaired)
+    sent = (furniture_of(a.normalized), furniture_of(b.normalized))
+    return subject_change(a.text, b.text, of=of, at_least=TEMPLATE_SUBJECT_CHANGE, swapped=swapped, unpaired=unpaired, sent=sent)
 
 
 def compare(

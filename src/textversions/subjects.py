@@ -218,6 +218,7 @@ def subject_change(
     at_least: float = 0.0,
     swapped: tuple[Counter[str], Counter[str]] | None = None,
     unpaired: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] = ((), ()),
+    sent: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] = ((), ()),
 ) -> SubjectChange:
     """Compare the subject tokens of two normalized texts as multisets, wherever they stand.
 
@@ -244,7 +245,10 @@ def subject_change(
     template's slot was filled with in each text (:func:`swapped_names`) as subject
     tokens. ``unpaired`` are spans of each text that the other has nothing in place of
     (a paragraph one version adds, the tail a truncated one lacks): what stands there is
-    no changed subject (it may still match one of the other text's), and no measure of slips.
+    no changed subject (it may still match one of the other text's), and no measure of slips. ``sent`` are spans of
+    each text's furniture as its original shows it (:func:`~textversions.furniture.furniture_of`: an English wire
+    dateline, ``NEW YORK, March 2 -``): a token there counts, but its surviving in the other text (the same day's
+    dateline) does not make the texts' subjects survive.
 
     >>> subject_change("通报10月2日新增240例", "通报10月3日新增307例")
     SubjectChange(share=1.0, count=4)
@@ -271,10 +275,21 @@ def subject_change(
     raw = sum(sum(only.values()) for only in lacking)
     if not raw or raw / total < at_least:
         return SubjectChange(raw / total if total else 0.0, raw)
-    if len(sides) == 2 and raw == total and min(sum(side.values()) for side in tokens) >= 2 and _none_survive(*tokens):
-        # No subject of either text survives in the other, in any writing: a new notice on the template (the next
-        # day's date and figures), not noise, which spares some.
-        return SubjectChange(1.0, raw)
+    # A wire dateline's day, which both texts may state, is when they were sent: many stories share it.
+    unsent = [
+        Counter(_spelled(text[start:end]) for start, end in found if not within(sent[side], start, end)) + added[side]
+        for side, (text, found) in enumerate(zip((text_a, text_b), spans))
+    ]
+    if (
+        len(sides) == 2
+        and min(sum(side.values()) for side in unsent) >= 2
+        and not (unsent[0] & written_anywhere[1]) and not (unsent[1] & written_anywhere[0])
+        and _none_survive(*unsent)
+    ):
+        # No subject of either text survives in the other, in any writing, but the day of their datelines: a new
+        # notice on the template (the next day's date and figures, or the same morning's next report), not noise,
+        # which spares some.
+        return SubjectChange(raw / total, raw)
     written = sum(end - start for side in sides for start, end in spans[side])
     written += sum(len(name) * count for side in sides for name, count in added[side].items())
     length = max(1, round(written / total))
