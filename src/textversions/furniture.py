@@ -169,9 +169,11 @@ _BYLINE = re.compile(r"^[ \t]*By [A-Z][\w.'’-]*(?:,? (?:and )?[A-Z][\w.'’-]*
 ending a sentence is none)."""
 
 
+@functools.lru_cache(maxsize=64)
 def furniture_of(normalized: Normalized) -> tuple[tuple[int, int], ...]:
     """:func:`furniture_spans` of a normalized text, with what the original text tells: its wire dateline, its
-    photo credits and its bylines (a line's start, which normalization folds away in Latin text).
+    photo credits and its bylines (a line's start, which normalization folds away in Latin text). Cached by the
+    text object (frozen): a pair's edit names, passages, subjects and dates all ask.
 
     >>> from textversions.normalize import normalize
     >>> text = normalize("Rescuers reach the village.\\nPhoto: Jim Young/Reuters\\n\\n- Mount an OS image:\\n\\n`mount x`")
