@@ -428,7 +428,7 @@ def dates_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, 
     False
     """
     furniture = furniture_of(a), furniture_of(b)
-    if sent_apart(a, b, opcodes, furniture=furniture):
+    if sent_apart(a, b, opcodes):
         return True
     dates = _stated(a.text, furniture[0]), _stated(b.text, furniture[1])
     if not dates[0] or not dates[1]:
@@ -482,15 +482,9 @@ class SentApart(NamedTuple):
     figure_b: tuple[int, int]
 
 
-def sent_apart(
-    a: Normalized,
-    b: Normalized,
-    opcodes: Sequence[tuple[str, int, int, int, int]],
-    *,
-    furniture: tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]] | None = None,
-) -> SentApart | None:
+def sent_apart(a: Normalized, b: Normalized, opcodes: Sequence[tuple[str, int, int, int, int]]) -> SentApart | None:
     """Were two texts sent on different days with other figures — one day's report and the next day's? ``opcodes``
-    are their alignment; ``furniture``: their :func:`~textversions.furniture.furniture_of`, when known.
+    are their alignment.
 
     Each text's furniture dates it (a wire dateline ``NEW YORK, March 3 -``, ``新华社北京1月28日电``), no day of
     one is among the other's (a day alone is that day of any month; a digit dropped or doubled may be a slip), and
@@ -509,7 +503,7 @@ def sent_apart(
     >>> [text.text[lo:hi] for text, (lo, hi) in zip((monday, tuesday, monday, tuesday), (*found.dates_a, *found.dates_b, found.figure_a, found.figure_b))]
     ['march 3', 'march 4', '6.18 pct', '6.22 pct']
     """
-    furniture = furniture or (furniture_of(a), furniture_of(b))
+    furniture = furniture_of(a), furniture_of(b)
     days = _furniture_days(a.text, furniture[0]), _furniture_days(b.text, furniture[1])
     if not days[0] or not days[1]:
         return None
