@@ -47,11 +47,11 @@ import numpy as np
 
 from .errors import InvalidInput
 from .options import Options
-from .shingle import Prepared
+from .shingle import Prepared, distinct
 from .sketch import lsh_params
 
 __all__ = [
-    "Buckets", "candidate_pairs", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
+    "Buckets", "candidate_pairs", "partition_pairs", "big_bucket_counts", "chained_pairs", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
     "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "ONE_WINDOW_KEYS",
 ]  # fmt: skip
 
@@ -188,6 +188,7 @@ class Buckets:
 
 
 _NO_DOCUMENTS = np.zeros(0, dtype=np.bool_)
+_NO_COUNTS = np.zeros(0, dtype=np.int64)
 
 
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -294,6 +295,50 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: 
                             codes[n_codes] = members[x] * width + members[y]
                         n_codes += 1
     return codes
+
+
+def partition_pairs(words: np.ndarray, bits: int, width: int, max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One key-space partition's ``(bucket | document)`` words, as :class:`Buckets` packs them (any order, repeats
+    allowed): ``(codes, shared, big)`` — the pair codes ``low * width + high`` of its buckets of 2 to ``max_bucket``
+    documents with how many of them each pair shares, and the sorted, distinct words of its bigger buckets (for
+    :func:`chained_pairs`, once it is known which documents are made mostly of such text). What a distributed engine
+    runs on each partition, holding no array as long as the corpus.
+
+    >>> words = np.array([(1 << 8) | 0, (1 << 8) | 2, (2 << 8) | 0, (2 << 8) | 2, (2 << 8) | 2], dtype=np.uint64)
+    >>> [a.tolist() for a in partition_pairs(words, bits=8, width=3)]
+    [[2], [2], []]
+    """
+    words = distinct(words)
+    bounds = np.flatnonzero(np.r_[True, (words[1:] >> np.uint64(bits)) != (words[:-1] >> np.uint64(bits)), True])
+    size = np.repeat(np.diff(bounds), np.diff(bounds))
+    small = words[(size >= 2) & (size <= max_bucket)]
+    codes, shared = _runs(_bucket_codes(small, np.uint64(bits), max_bucket, width, _NO_COUNTS, _NO_DOCUMENTS))
+    return codes, shared, words[size > max_bucket]
+
+
+def big_bucket_counts(big: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(documents, counts)``: how many of the big buckets in ``big`` (words as :func:`partition_pairs` gives them)
+    each document is in — summed over partitions, what decides which documents are chained.
+
+    >>> [a.tolist() for a in big_bucket_counts(np.array([(7 << 8) | 1, (7 << 8) | 2, (9 << 8) | 1], dtype=np.uint64), bits=8)]
+    [[1, 2], [2, 1]]
+    """
+    return _runs((big & np.uint64((1 << bits) - 1)).astype(np.int64))
+
+
+def chained_pairs(big: np.ndarray, bits: int, width: int, saturated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, shared)``: in each big bucket of ``big`` (sorted words, as :func:`partition_pairs` gives them), each
+    member of ``saturated`` (sorted document numbers) linked to the next, as :class:`Buckets` chains reprints.
+
+    >>> big = np.array([(7 << 8) | d for d in range(5)], dtype=np.uint64)
+    >>> [a.tolist() for a in chained_pairs(big, bits=8, width=5, saturated=np.array([1, 3, 4]))]
+    [[8, 19], [1, 1]]
+    """
+    documents = (big & np.uint64((1 << bits) - 1)).astype(np.int64)
+    kept = np.isin(documents, saturated)
+    big, documents = big[kept], documents[kept]
+    linked = (big[1:] >> np.uint64(bits)) == (big[:-1] >> np.uint64(bits))
+    return _runs(documents[:-1][linked] * width + documents[1:][linked])
 
 
 def candidate_pairs(

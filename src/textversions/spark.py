@@ -8,14 +8,18 @@ the local engine uses:
   ``monotonically_increasing_id`` and per-partition counts — no collect, no
   single partition. Positions order the output and orient pairs, as the
   input order does locally.
-* **sketch**: :func:`~textversions.index.sketch_keys` in ``mapInArrow``, one
-  row per (document, LSH bucket).
-* **candidates**: the banding rules of :func:`~textversions.index.bucket_pairs`
-  as group-bys and joins: small buckets pair all members, big buckets (template
-  text) chain only documents made mostly of shared text, and a pair needs the
-  shared buckets :func:`~textversions.candidates.needed_buckets` asks.
+* **sketch**: :func:`~textversions.sketch.sketch_keys_batch` in ``mapInArrow``,
+  one row per document with its keys.
+* **candidates**: the keys packed as :class:`~textversions.candidates.Buckets`
+  packs them — ``(bucket | document)`` words, one row of bytes per batch and
+  key-space partition, so the shuffle moves a few rows per batch, not one per
+  key — and each partition's buckets paired by the local engine's kernel
+  (:func:`~textversions.candidates.partition_pairs`): small buckets pair all
+  members, big buckets (template text) chain only documents made mostly of
+  shared text (:func:`~textversions.candidates.chained_pairs`), and a pair needs
+  the shared buckets :func:`~textversions.candidates.needed_buckets` asks.
 * **verify and align**: the pair's two texts joined in, then
-  :func:`~textversions.find.relate` in ``mapInArrow``; the corpus-common
+  :func:`~textversions.compare.verify` in ``mapInArrow``; the corpus-common
   shingles (measured on the same sample as locally, the first documents) travel with
   the task.
 * **families**: connected components by the large-star / small-star joins of
@@ -49,7 +53,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MAX_BUCKET, MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED
+from .candidates import MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED, big_bucket_counts, chained_pairs, partition_pairs
 from .common import common_sample, common_shingles
 from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
@@ -58,7 +62,7 @@ from .find import Relation
 from .io import TEXT_SUFFIXES
 from .options import OptionKeywords, Options
 from .shingle import Prepared, ShingleSet, prepare
-from .sketch import lsh_params, sketch_keys
+from .sketch import lsh_params, sketch_keys_batch
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -186,15 +190,19 @@ def find_versions_spark(
     from pyspark.sql import functions as F
 
     options = Options.of(options, **keywords)
-    docs = _positioned(_checked_documents(df, id_field, text_field))
+    docs, cached = _positioned(_checked_documents(df, id_field, text_field))
+    try:
+        _check_values(docs)
+    except InvalidInput:
+        cached.unpersist()
+        raise
     count = docs.count()
-    bits = max(1, count).bit_length()
     sketches = (
         docs.select("position", "text")
-        .mapInArrow(_sketcher(options, bits), "position long, keys long, buckets array<long>")
+        .mapInArrow(_sketcher(options), "position long, keys long, buckets binary")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    pairs = _candidate_pairs(sketches, lsh_params(options.threshold, options.num_perm)[0])
+    pairs = _candidate_pairs(sketches, count, lsh_params(options.threshold, options.num_perm)[0])
     common = _common_shingles(docs, count, options)
     texts = docs.select("position", "id", "text")
     tasks = (
@@ -210,12 +218,12 @@ def find_versions_spark(
     sketches.unpersist()
     relations = found.orderBy("low", "high").drop("low", "high")
     families = _families(docs, found)
-    docs.unpersist()
+    cached.unpersist()
     return SparkVersions(relations=relations, families=families)
 
 
 def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFrame:
-    """``(id, text)`` columns, or an error naming what is wrong: a missing or mistyped column, a null, a duplicate id."""
+    """``(id, text)`` columns, or an error naming a missing or mistyped column (values: :func:`_check_values`)."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -227,7 +235,13 @@ def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFra
         raise InvalidInput(f"id column {id_field!r} must hold strings or integers, not {fields[id_field].simpleString()}")
     if not isinstance(fields[text_field], T.StringType):
         raise InvalidInput(f"text column {text_field!r} must hold strings, not {fields[text_field].simpleString()}")
-    docs = df.select(F.col(id_field).cast("string").alias("id"), F.col(text_field).alias("text"))
+    return df.select(F.col(id_field).cast("string").alias("id"), F.col(text_field).alias("text"))
+
+
+def _check_values(docs: DataFrame) -> None:
+    """An error naming what is wrong with the documents: a null id or text, a duplicate id."""
+    from pyspark.sql import functions as F
+
     nulls = docs.filter(F.col("id").isNull() | F.col("text").isNull()).select("id").limit(3).collect()
     if nulls:
         named = ", ".join("(null id)" if row.id is None else repr(row.id) for row in nulls)
@@ -235,100 +249,187 @@ def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFra
     repeated = docs.groupBy("id").count().filter("count > 1").limit(1).collect()
     if repeated:
         raise DuplicateId(f"document id {repeated[0]['id']!r} appears {repeated[0]['count']} times")
-    return docs
 
 
-def _positioned(docs: DataFrame) -> DataFrame:
-    """``docs`` with each row's input position, 0 to n − 1, cached for the stages that follow."""
+def _positioned(docs: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """``docs`` with each row's input position, 0 to n − 1, and the one cached table it reads (for its ``unpersist``):
+    each row's tag from ``monotonically_increasing_id``, the partition's offset added — cached once, so the tags
+    stay what they were when the offsets were counted."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     tagged = docs.withColumn("tag", F.monotonically_increasing_id()).persist(StorageLevel.MEMORY_AND_DISK)
     partition = F.shiftright("tag", _POSITION_BITS)
-    sizes = sorted(tagged.groupBy(partition.alias("partition")).count().collect())
-    offsets, total = [], 0
-    for row in sizes:
-        offsets.append((row["partition"], total))
-        total += row["count"]
-    spark = tagged.sparkSession
-    offset_table = spark.createDataFrame(offsets or [(0, 0)], "partition long, offset long")
-    positioned = (
-        tagged.withColumn("partition", partition)
-        .join(F.broadcast(offset_table), "partition")
-        .select((F.col("offset") + (F.col("tag").bitwiseAND((1 << _POSITION_BITS) - 1))).alias("position"), "id", "text")
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    positioned.count()
-    tagged.unpersist()
-    return positioned
+    sizes = dict(tagged.groupBy(partition.alias("partition")).count().collect())
+    offsets = np.cumsum([0] + [sizes.get(part, 0) for part in range(max(sizes, default=0))]).tolist()
+    offset = F.element_at(F.array(*(F.lit(value) for value in offsets)), (partition + 1).cast("int"))
+    positioned = tagged.select((offset + F.col("tag").bitwiseAND((1 << _POSITION_BITS) - 1)).alias("position"), "id", "text")
+    return positioned, tagged
 
 
-def _sketcher(options: Options, bits: int) -> Any:
-    """The sketch step for ``mapInArrow``: each document's LSH buckets, truncated as :class:`~textversions.candidates.Buckets` does."""
+def _sketcher(options: Options) -> Any:
+    """The sketch step for ``mapInArrow``: each document's distinct LSH keys (their bytes), as the local engine
+    makes them — one compiled call a batch (:func:`~textversions.sketch.sketch_keys_batch`), one row a document."""
 
     def sketch(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
         for batch in batches:
-            keys = [sketch_keys(text, options) for text in batch.column("text").to_pylist()]
-            buckets = [np.unique(doc_keys >> np.uint64(bits)).astype(np.int64) for doc_keys in keys]
-            offsets = np.zeros(len(buckets) + 1, dtype=np.int32)
-            np.cumsum([len(b) for b in buckets], out=offsets[1:])
-            values = np.concatenate(buckets) if buckets else np.zeros(0, dtype=np.int64)
+            counts, keys = sketch_keys_batch(batch.column("text").to_pylist(), options)
+            offsets = np.zeros(len(counts) + 1, dtype=np.int32)
+            np.cumsum(counts * keys.itemsize, out=offsets[1:])
             yield pa.RecordBatch.from_arrays(
-                [
-                    batch.column("position"),
-                    pa.array(np.array([len(k) for k in keys], dtype=np.int64)),
-                    pa.ListArray.from_arrays(pa.array(offsets), pa.array(values)),
-                ],
+                [batch.column("position"), pa.array(counts), pa.BinaryArray.from_buffers(pa.binary(), len(counts), [None, pa.py_buffer(offsets), pa.py_buffer(keys)])],
                 names=["position", "keys", "buckets"],
             )
 
     return sketch
 
 
-def _candidate_pairs(sketches: DataFrame, bands: int) -> DataFrame:
+_PART_WORDS = 1 << 23
+"""``(bucket | document)`` words one key-space partition holds at most (64 MB): the corpus decides how many."""
+
+
+def _partition_bits(total_keys: int, parallelism: int) -> int:
+    """Top key bits that name a key-space partition: as many partitions as the cluster's cores, and enough
+    that none holds more than :data:`_PART_WORDS` words.
+
+    >>> _partition_bits(1000, 2), _partition_bits(1000, 3), _partition_bits(50_000_000_000, 8)
+    (1, 2, 13)
+    """
+    enough = max(1, -(-total_keys // _PART_WORDS))
+    return min(_MAX_PART_BITS, max(1, (max(1, parallelism) - 1).bit_length(), (enough - 1).bit_length()))
+
+
+_MAX_PART_BITS = 16
+"""At most 65,536 key-space partitions (partition numbers sort as 16-bit words)."""
+
+
+def _packer(bits: int, part_bits: int) -> Any:
+    """For ``mapInArrow``: a batch of sketches as one row per key-space partition, its ``(bucket | document)`` words
+    packed into bytes, as :class:`~textversions.candidates.Buckets` packs them — a few rows a batch, not one a key."""
+    shift = np.uint64(64 - part_bits)
+
+    def pack(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        for batch in batches:
+            keys = _words(batch.column("buckets"))
+            documents = np.repeat(batch.column("position").to_numpy().astype(np.uint64), batch.column("keys").to_numpy())
+            words = ((keys >> np.uint64(bits)) << np.uint64(bits)) | documents
+            parts = (keys >> shift).astype(np.uint16)  # (a radix sort)
+            order = np.argsort(parts, kind="stable")
+            parts, words = parts[order], words[order]
+            starts = np.flatnonzero(np.r_[True, parts[1:] != parts[:-1]]) if len(parts) else np.zeros(0, dtype=np.int64)
+            ends = np.r_[starts[1:], len(parts)].astype(np.int64)
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(parts[starts].astype(np.int32)), pa.array([words[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary())],
+                names=["part", "words"],
+            )
+
+    return pack
+
+
+def _words(column: Any, dtype: Any = np.uint64) -> np.ndarray:
+    """The numbers packed into a column of bytes, one row's after the other."""
+    return np.frombuffer(b"".join(column.to_pylist()), dtype=dtype)
+
+
+def _bucketer(bits: int, width: int) -> Any:
+    """For ``applyInArrow`` on one key-space partition's words: :func:`~textversions.candidates.partition_pairs`,
+    one row of packed bytes."""
+
+    def buckets(table: pa.Table) -> pa.Table:
+        import pyarrow as pa
+
+        codes, shared, big = partition_pairs(_words(table.column("words")), bits, width)
+        return pa.table({"codes": [codes.tobytes()], "shared": [shared.tobytes()], "big": [big.tobytes()]})
+
+    return buckets
+
+
+def _pairs_of(codes: np.ndarray, shared: np.ndarray, width: int) -> pa.RecordBatch:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays([pa.array(codes // width), pa.array(codes % width), pa.array(shared)], names=["low", "high", "shared"])
+
+
+def _pair_rows(width: int) -> Any:
+    """For ``mapInArrow``: one ``(low, high, shared)`` row per pair code of a partition's small buckets."""
+
+    def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield _pairs_of(_words(batch.column("codes"), np.int64), _words(batch.column("shared"), np.int64), width)
+
+    return rows
+
+
+def _big_members(bits: int) -> Any:
+    """For ``mapInArrow``: ``(position, in_big)``, how many big buckets of a partition each document is in."""
+
+    def members(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        for batch in batches:
+            documents, counts = big_bucket_counts(_words(batch.column("big")), bits)
+            yield pa.RecordBatch.from_arrays([pa.array(documents), pa.array(counts.astype(np.int64))], names=["position", "in_big"])
+
+    return members
+
+
+def _chainer(bits: int, width: int, saturated: Any) -> Any:
+    """For ``mapInArrow``: :func:`~textversions.candidates.chained_pairs` of a partition's big buckets, as
+    ``(low, high, shared)`` rows (``saturated``: a broadcast sorted array of positions)."""
+
+    def chain(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield _pairs_of(*chained_pairs(_words(batch.column("big")), bits, width, saturated.value), width)
+
+    return chain
+
+
+def _candidate_pairs(sketches: DataFrame, count: int, bands: int) -> DataFrame:
     """``(low, high)`` positions of candidate pairs: :func:`~textversions.candidates.candidate_pairs` as Spark steps
     (``bands``: of a window, by the options the keys were made with).
 
-    The pairs are computed and cached before this returns; so are none of the intermediate tables.
+    The keys travel as :class:`~textversions.candidates.Buckets` holds them: ``(bucket | document)`` words, packed a
+    batch and a key-space partition to a row, so the shuffle moves a few rows per batch of documents, not one per
+    key; each partition's buckets are paired by the local engine's kernel. The pairs are computed and cached
+    before this returns; so are none of the intermediate tables.
     """
     from pyspark import StorageLevel
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    members = (
-        sketches.select("position", F.explode("buckets").alias("bucket"))
-        .groupBy("bucket")
-        .agg(F.array_sort(F.collect_list("position")).alias("members"))
-        .withColumn("size", F.size("members"))
-        .filter("size > 1")
+    bits = max(1, count).bit_length()
+    spark = sketches.sparkSession
+    total_keys = int(sketches.agg(F.sum("keys")).first()[0] or 0)
+    part_bits = _partition_bits(total_keys, spark.sparkContext.defaultParallelism)
+    bucketed = (
+        sketches.mapInArrow(_packer(bits, part_bits), "part int, words binary")
+        .groupBy("part")
+        .applyInArrow(_bucketer(bits, count), "codes binary, shared binary, big binary")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    # Buckets of up to MAX_BUCKET documents pair every member with every later one.
-    every_pair = F.expr(
-        "flatten(transform(members, (low, i) -> transform(slice(members, i + 2, size), high -> struct(low, high))))"
-    )
-    all_pairs = members.filter(F.col("size") <= MAX_BUCKET).select(F.explode(every_pair).alias("pair")).select("pair.*")
-    # Bigger buckets are text many share: they chain (member to next) only documents made mostly of such text.
-    big = members.filter(F.col("size") > MAX_BUCKET).select("bucket", F.explode("members").alias("position"))
-    in_big = big.groupBy("position").agg(F.count("*").alias("in_big"))
+    pair_schema = "low long, high long, shared long"
+    found = bucketed.mapInArrow(_pair_rows(count), pair_schema)
+    # Documents made mostly of big buckets' text are copies of one widely reprinted story: chain them.
+    sizes = sketches.select("position", "keys")
     saturated = (
-        sketches.select("position", "keys")
-        .join(in_big, "position")
+        bucketed.mapInArrow(_big_members(bits), "position long, in_big long")
+        .groupBy("position")
+        .agg(F.sum("in_big").alias("in_big"))
+        .join(sizes, "position")
         .filter(F.col("in_big") >= F.lit(SATURATED) * F.greatest(F.col("keys"), F.lit(1)))
         .select("position")
+        .collect()
     )
-    chained = (
-        big.join(saturated, "position")
-        .withColumn("next", F.lead("position").over(Window.partitionBy("bucket").orderBy("position")))
-        .filter(F.col("next").isNotNull())
-        .select(F.col("position").alias("low"), F.col("next").alias("high"))
-    )
-    shared = all_pairs.unionByName(chained).groupBy("low", "high").agg(F.count("*").alias("shared"))
-    sizes = sketches.select("position", "keys")
+    if saturated:
+        chosen = spark.sparkContext.broadcast(np.array(sorted(row.position for row in saturated), dtype=np.int64))
+        found = found.unionByName(bucketed.mapInArrow(_chainer(bits, count, chosen), pair_schema))
     pairs = (
-        shared.join(sizes.select(F.col("position").alias("low"), F.col("keys").alias("low_keys")), "low")
+        found.groupBy("low", "high")
+        .agg(F.sum("shared").alias("shared"))
+        .join(sizes.select(F.col("position").alias("low"), F.col("keys").alias("low_keys")), "low")
         .join(sizes.select(F.col("position").alias("high"), F.col("keys").alias("high_keys")), "high")
         .withColumn("smaller", F.least(F.col("low_keys"), F.col("high_keys")))
         .filter(
@@ -342,7 +443,7 @@ def _candidate_pairs(sketches: DataFrame, bands: int) -> DataFrame:
         .select("low", "high")
         .localCheckpoint()
     )
-    members.unpersist()
+    bucketed.unpersist()
     return pairs
 
 
