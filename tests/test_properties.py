@@ -194,6 +194,47 @@ def test_bucket_pairs_follow_their_rules(docs, max_bucket, bands, workers):
     assert found == _reference_bucket_pairs(keys, max_bucket, bands)
 
 
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=40),
+    st.integers(2, 6),
+    st.integers(0, 12),
+    st.integers(1, 3),
+)
+def test_bucket_pairs_by_partition_follow_the_same_rules(docs, max_bucket, bands, part_bits):
+    """The distributed engine's steps (each key-space partition paired alone, big buckets counted and chained, the
+    partitions' counts summed, pairs of documents with enough keys kept on three shared buckets alone) give the
+    same pairs as the rules written plainly."""
+    from textversions.candidates import (
+        MIN_SHARED_BUCKETS, always_needed, big_bucket_counts, chained_pairs, needed_buckets, partition_pairs, summed,
+    )  # fmt: skip
+
+    keys = [np.array(sorted({(k * 0x9E3779B97F4A7C15) % 2**64 for k in doc}), dtype=np.uint64) for doc in docs]
+    width = max(1, len(keys))
+    bits = width.bit_length()
+    words = [((k >> np.uint64(bits)) << np.uint64(bits)) | np.uint64(n) for n, doc_keys in enumerate(keys) for k in doc_keys]
+    parts: dict[int, list[int]] = {}
+    for word, key in zip(words, [k for doc_keys in keys for k in doc_keys]):
+        parts.setdefault(int(key) >> (64 - part_bits), []).append(word)
+    paired = [partition_pairs(np.array(part, dtype=np.uint64), bits, width, max_bucket) for part in parts.values()]
+    in_big = np.zeros(width, dtype=np.int64)
+    for _, _, big in paired:
+        documents, counts = big_bucket_counts(big, bits)
+        in_big[documents] += counts
+    saturated = np.flatnonzero(in_big >= 0.8 * np.maximum(1, [len(k) for k in keys] or [1]))
+    codes = [c for c, _, _ in paired] + [chained_pairs(big, bits, width, saturated)[0] for _, _, big in paired]
+    shared = [s for _, s, _ in paired] + [chained_pairs(big, bits, width, saturated)[1] for _, _, big in paired]
+    codes, shared = summed(np.concatenate(codes or [np.zeros(0, np.int64)]), np.concatenate(shared or [np.zeros(0, np.int64)]))
+    found = {}
+    for code, count in zip(codes.tolist(), shared.tolist()):
+        low, high = divmod(code, width)
+        smaller = min(len(keys[low]), len(keys[high]))
+        if count < MIN_SHARED_BUCKETS and smaller >= always_needed(bands):
+            continue  # what the distributed engine drops before it looks up the sizes
+        if count >= needed_buckets(len(keys[low]), len(keys[high]), bands):
+            found[(low, high)] = count
+    assert found == _reference_bucket_pairs(keys, max_bucket, bands)
+
+
 @given(st.text(alphabet="abc中文", max_size=80), st.text(alphabet="abc中文", max_size=80), st.integers(1, 6))
 def test_anchors_are_exact_matches_maximal_to_the_left_in_order(a, b, shingle):
     from textversions.align import anchors

@@ -39,6 +39,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -51,7 +52,7 @@ from .shingle import Prepared, distinct
 from .sketch import lsh_params
 
 __all__ = [
-    "Buckets", "candidate_pairs", "partition_pairs", "big_bucket_counts", "chained_pairs", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
+    "Buckets", "candidate_pairs", "partition_pairs", "big_bucket_counts", "chained_pairs", "always_needed", "summed", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
     "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "ONE_WINDOW_KEYS",
 ]  # fmt: skip
 
@@ -297,6 +298,30 @@ def _bucket_codes(packed, bits, max_bucket, width, in_big, saturated):  # type: 
     return codes
 
 
+def always_needed(bands: int) -> int:
+    """Fewest keys a document has for :func:`needed_buckets` to ask ``MIN_SHARED_BUCKETS`` of every pair it is in:
+    a pair sharing fewer buckets is a candidate only if one of its documents has fewer keys than this.
+
+    >>> always_needed(12), all(needed_buckets(k, k, 12) == MIN_SHARED_BUCKETS for k in range(18, 99))
+    (18, True)
+    """
+    return max(MIN_SHARED_BUCKETS, math.ceil(ONE_WINDOW_KEYS * bands))
+
+
+def summed(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``codes``, sorted, and the sum of the ``counts`` of each (pair codes from many partitions).
+
+    >>> [a.tolist() for a in summed(np.array([5, 2, 5]), np.array([1, 2, 3]))]
+    [[2, 5], [2, 4]]
+    """
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    if not len(codes):
+        return codes, counts
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.add.reduceat(counts, starts)
+
+
 def partition_pairs(words: np.ndarray, bits: int, width: int, max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One key-space partition's ``(bucket | document)`` words, as :class:`Buckets` packs them (any order, repeats
     allowed): ``(codes, shared, big)`` — the pair codes ``low * width + high`` of its buckets of 2 to ``max_bucket``
@@ -330,9 +355,9 @@ def chained_pairs(big: np.ndarray, bits: int, width: int, saturated: np.ndarray)
     """``(codes, shared)``: in each big bucket of ``big`` (sorted words, as :func:`partition_pairs` gives them), each
     member of ``saturated`` (sorted document numbers) linked to the next, as :class:`Buckets` chains reprints.
 
-    >>> big = np.array([(7 << 8) | d for d in range(5)], dtype=np.uint64)
-    >>> [a.tolist() for a in chained_pairs(big, bits=8, width=5, saturated=np.array([1, 3, 4]))]
-    [[8, 19], [1, 1]]
+    >>> big = np.array([(7 << 8) | d for d in range(5)] + [(9 << 8) | 1, (9 << 8) | 3], dtype=np.uint64)
+    >>> [a.tolist() for a in chained_pairs(big, bits=8, width=5, saturated=np.array([1, 3, 4]))]  # 1-3 twice, 3-4
+    [[8, 19], [2, 1]]
     """
     documents = (big & np.uint64((1 << bits) - 1)).astype(np.int64)
     kept = np.isin(documents, saturated)

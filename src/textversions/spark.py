@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED, big_bucket_counts, chained_pairs, partition_pairs
+from .candidates import MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED, always_needed, big_bucket_counts, chained_pairs, partition_pairs, summed
 from .common import common_sample, common_shingles
 from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "find_versions_spark",
+    "shuffle_rows",
     "SparkVersions",
     "spark_session",
     "read_documents",
@@ -190,13 +191,13 @@ def find_versions_spark(
     from pyspark.sql import functions as F
 
     options = Options.of(options, **keywords)
-    docs, cached = _positioned(_checked_documents(df, id_field, text_field))
+    positioned = _positioned(_checked_documents(df, id_field, text_field))
+    docs, count = positioned.docs, positioned.count
     try:
-        _check_values(docs)
+        _check_values(positioned)
     except InvalidInput:
-        cached.unpersist()
+        positioned.cached.unpersist()
         raise
-    count = docs.count()
     sketches = (
         docs.select("position", "text")
         .mapInArrow(_sketcher(options), "position long, keys long, buckets binary")
@@ -218,8 +219,29 @@ def find_versions_spark(
     sketches.unpersist()
     relations = found.orderBy("low", "high").drop("low", "high")
     families = _families(docs, found)
-    cached.unpersist()
+    positioned.cached.unpersist()
     return SparkVersions(relations=relations, families=families)
+
+
+def shuffle_rows(
+    df: DataFrame, *, id_field: str = "id", text_field: str = "text", options: Options | None = None, **keywords: Unpack[OptionKeywords]
+) -> tuple[int, int, int]:
+    """``(documents, keys, rows)``: the documents of ``df``, their LSH keys, and the rows those keys travel in
+    through the shuffle of :func:`find_versions_spark`'s candidate stage — for sizing a cluster (a row of bytes
+    per batch and key-space partition, where a row a key would be ``keys``)."""
+    from pyspark.sql import functions as F
+
+    options = Options.of(options, **keywords)
+    positioned = _positioned(_checked_documents(df, id_field, text_field))
+    docs, count = positioned.docs, positioned.count
+    try:
+        sketches = docs.select("position", "text").mapInArrow(_sketcher(options), "position long, keys long, buckets binary")
+        keys = int(sketches.agg(F.sum("keys")).first()[0] or 0)
+        part_bits = _partition_bits(keys, docs.sparkSession.sparkContext.defaultParallelism)
+        rows = sketches.mapInArrow(_packer(max(1, count).bit_length(), part_bits), "part int, words binary").count()
+    finally:
+        positioned.cached.unpersist()
+    return count, keys, rows
 
 
 def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFrame:
@@ -238,12 +260,13 @@ def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFra
     return df.select(F.col(id_field).cast("string").alias("id"), F.col(text_field).alias("text"))
 
 
-def _check_values(docs: DataFrame) -> None:
+def _check_values(positioned: _Positioned) -> None:
     """An error naming what is wrong with the documents: a null id or text, a duplicate id."""
     from pyspark.sql import functions as F
 
-    nulls = docs.filter(F.col("id").isNull() | F.col("text").isNull()).select("id").limit(3).collect()
-    if nulls:
+    docs = positioned.docs
+    if positioned.nulls:
+        nulls = docs.filter(F.col("id").isNull() | F.col("text").isNull()).select("id").limit(3).collect()
         named = ", ".join("(null id)" if row.id is None else repr(row.id) for row in nulls)
         raise InvalidInput(f"documents with a null id or text: {named}")
     repeated = docs.groupBy("id").count().filter("count > 1").limit(1).collect()
@@ -251,20 +274,33 @@ def _check_values(docs: DataFrame) -> None:
         raise DuplicateId(f"document id {repeated[0]['id']!r} appears {repeated[0]['count']} times")
 
 
-def _positioned(docs: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """``docs`` with each row's input position, 0 to n − 1, and the one cached table it reads (for its ``unpersist``):
-    each row's tag from ``monotonically_increasing_id``, the partition's offset added — cached once, so the tags
-    stay what they were when the offsets were counted."""
+@dataclass(frozen=True)
+class _Positioned:
+    """Documents with their input positions (``docs``), the one cached table they read (``cached``, for its
+    ``unpersist``), how many there are and how many have a null id or text."""
+
+    docs: DataFrame
+    cached: DataFrame
+    count: int
+    nulls: int
+
+
+def _positioned(docs: DataFrame) -> _Positioned:
+    """``docs`` with each row's input position, 0 to n − 1: each row's tag from ``monotonically_increasing_id``,
+    the partition's offset added — cached once, so the tags stay what they were when the offsets were counted
+    (nulls are counted in the same pass)."""
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     tagged = docs.withColumn("tag", F.monotonically_increasing_id()).persist(StorageLevel.MEMORY_AND_DISK)
     partition = F.shiftright("tag", _POSITION_BITS)
-    sizes = dict(tagged.groupBy(partition.alias("partition")).count().collect())
+    null = (F.col("id").isNull() | F.col("text").isNull()).cast("long")
+    rows = tagged.groupBy(partition.alias("partition")).agg(F.count("*").alias("size"), F.sum(null).alias("nulls")).collect()
+    sizes = {row.partition: row.size for row in rows}
     offsets = np.cumsum([0] + [sizes.get(part, 0) for part in range(max(sizes, default=0))]).tolist()
     offset = F.element_at(F.array(*(F.lit(value) for value in offsets)), (partition + 1).cast("int"))
     positioned = tagged.select((offset + F.col("tag").bitwiseAND((1 << _POSITION_BITS) - 1)).alias("position"), "id", "text")
-    return positioned, tagged
+    return _Positioned(positioned, tagged, sum(sizes.values()), sum(row.nulls for row in rows))
 
 
 def _sketcher(options: Options) -> Any:
@@ -348,20 +384,93 @@ def _bucketer(bits: int, width: int) -> Any:
     return buckets
 
 
-def _pairs_of(codes: np.ndarray, shared: np.ndarray, width: int) -> pa.RecordBatch:
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _by_code(codes: np.ndarray, shared: np.ndarray, part_bits: int) -> pa.RecordBatch:
+    """Pair codes and their shared buckets as one row of bytes per pair-code partition (a hash of the code)."""
     import pyarrow as pa
 
-    return pa.RecordBatch.from_arrays([pa.array(codes // width), pa.array(codes % width), pa.array(shared)], names=["low", "high", "shared"])
+    parts = ((codes.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - part_bits)).astype(np.uint16)
+    order = np.argsort(parts, kind="stable")
+    parts, codes, shared = parts[order], codes[order], shared[order]
+    starts = np.flatnonzero(np.r_[True, parts[1:] != parts[:-1]]) if len(parts) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(parts)].astype(np.int64)
+    return pa.RecordBatch.from_arrays(
+        [
+            pa.array(parts[starts].astype(np.int32)),
+            pa.array([codes[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary()),
+            pa.array([shared[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary()),
+        ],
+        names=["part", "codes", "shared"],
+    )
 
 
-def _pair_rows(width: int) -> Any:
-    """For ``mapInArrow``: one ``(low, high, shared)`` row per pair code of a partition's small buckets."""
+def _pair_codes(part_bits: int) -> Any:
+    """For ``mapInArrow``: a key-space partition's pair codes, regrouped by pair-code partition."""
 
-    def rows(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    def regroup(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            yield _pairs_of(_words(batch.column("codes"), np.int64), _words(batch.column("shared"), np.int64), width)
+            yield _by_code(_words(batch.column("codes"), np.int64), _words(batch.column("shared"), np.int64), part_bits)
 
-    return rows
+    return regroup
+
+
+def _summer(width: int, short: Any) -> Any:
+    """For ``applyInArrow`` on one pair-code partition: each pair's buckets shared in all key-space partitions, as
+    ``(low, high, shared)`` rows — only pairs that may be candidates: sharing ``MIN_SHARED_BUCKETS``, or with a
+    document of fewer keys than :func:`~textversions.candidates.always_needed` (``short``: a broadcast bitmap of
+    those); the rest share too few buckets whatever their sizes."""
+
+    def pairs(table: pa.Table) -> pa.Table:
+        import pyarrow as pa
+
+        codes, shared = summed(_words(table.column("codes"), np.int64), _words(table.column("shared"), np.int64))
+        low, high = codes // width, codes % width
+        bitmap = short.value
+        kept = (shared >= MIN_SHARED_BUCKETS) | _marked(bitmap, low) | _marked(bitmap, high)
+        return pa.table({"low": low[kept], "high": high[kept], "shared": shared[kept]})
+
+    return pairs
+
+
+def _marked(bitmap: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Whether each position's bit is set in a bitmap (``np.packbits`` order)."""
+    return ((bitmap[positions >> 3] >> (7 - (positions & 7)).astype(np.uint8)) & 1).astype(bool)
+
+
+def _short_bits(limit: int) -> Any:
+    """For ``mapInArrow`` over sketches: per batch, the first position, a bitmap of the documents (by position
+    from there) with fewer than ``limit`` keys, and the batch's keys."""
+
+    def bits(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
+        for batch in batches:
+            positions, keys = batch.column("position").to_numpy(), batch.column("keys").to_numpy()
+            if not len(positions):
+                continue
+            first = int(positions.min())
+            flags = np.zeros(int(positions.max()) - first + 1, dtype=bool)
+            flags[positions - first] = keys < limit
+            yield pa.RecordBatch.from_arrays(
+                [pa.array([first]), pa.array([np.packbits(flags).tobytes()], pa.binary()), pa.array([int(keys.sum())])],
+                names=["first", "bits", "keys"],
+            )
+
+    return bits
+
+
+def _short_bitmap(sketches: DataFrame, count: int, limit: int) -> tuple[np.ndarray, int]:
+    """A bitmap of the documents with fewer than ``limit`` keys (``count`` bits), and the keys of all documents (a
+    bitmap per batch, put together here: a byte per eight documents comes to the driver, not a row per document)."""
+    bitmap = np.zeros((count + 7) // 8 + 1, dtype=np.uint8)
+    keys = 0
+    for row in sketches.select("position", "keys").mapInArrow(_short_bits(limit), "first long, bits binary, keys long").collect():
+        marked = row.first + np.flatnonzero(np.unpackbits(np.frombuffer(row.bits, dtype=np.uint8)))
+        np.bitwise_or.at(bitmap, marked >> 3, (np.uint8(128) >> (marked & 7).astype(np.uint8)).astype(np.uint8))
+        keys += row.keys
+    return bitmap, keys
 
 
 def _big_members(bits: int) -> Any:
@@ -377,13 +486,13 @@ def _big_members(bits: int) -> Any:
     return members
 
 
-def _chainer(bits: int, width: int, saturated: Any) -> Any:
-    """For ``mapInArrow``: :func:`~textversions.candidates.chained_pairs` of a partition's big buckets, as
-    ``(low, high, shared)`` rows (``saturated``: a broadcast sorted array of positions)."""
+def _chainer(bits: int, width: int, saturated: Any, part_bits: int) -> Any:
+    """For ``mapInArrow``: :func:`~textversions.candidates.chained_pairs` of a key-space partition's big buckets,
+    grouped by pair-code partition (``saturated``: a broadcast sorted array of positions)."""
 
     def chain(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            yield _pairs_of(*chained_pairs(_words(batch.column("big")), bits, width, saturated.value), width)
+            yield _by_code(*chained_pairs(_words(batch.column("big")), bits, width, saturated.value), part_bits)
 
     return chain
 
@@ -402,7 +511,7 @@ def _candidate_pairs(sketches: DataFrame, count: int, bands: int) -> DataFrame:
 
     bits = max(1, count).bit_length()
     spark = sketches.sparkSession
-    total_keys = int(sketches.agg(F.sum("keys")).first()[0] or 0)
+    bitmap, total_keys = _short_bitmap(sketches, count, always_needed(bands))
     part_bits = _partition_bits(total_keys, spark.sparkContext.defaultParallelism)
     bucketed = (
         sketches.mapInArrow(_packer(bits, part_bits), "part int, words binary")
@@ -410,8 +519,8 @@ def _candidate_pairs(sketches: DataFrame, count: int, bands: int) -> DataFrame:
         .applyInArrow(_bucketer(bits, count), "codes binary, shared binary, big binary")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    pair_schema = "low long, high long, shared long"
-    found = bucketed.mapInArrow(_pair_rows(count), pair_schema)
+    code_schema = "part int, codes binary, shared binary"
+    found = bucketed.mapInArrow(_pair_codes(part_bits), code_schema)
     # Documents made mostly of big buckets' text are copies of one widely reprinted story: chain them.
     sizes = sketches.select("position", "keys")
     saturated = (
@@ -425,11 +534,11 @@ def _candidate_pairs(sketches: DataFrame, count: int, bands: int) -> DataFrame:
     )
     if saturated:
         chosen = spark.sparkContext.broadcast(np.array(sorted(row.position for row in saturated), dtype=np.int64))
-        found = found.unionByName(bucketed.mapInArrow(_chainer(bits, count, chosen), pair_schema))
+        found = found.unionByName(bucketed.mapInArrow(_chainer(bits, count, chosen, part_bits), code_schema))
+    short = spark.sparkContext.broadcast(bitmap)
+    found = found.groupBy("part").applyInArrow(_summer(count, short), "low long, high long, shared long")
     pairs = (
-        found.groupBy("low", "high")
-        .agg(F.sum("shared").alias("shared"))
-        .join(sizes.select(F.col("position").alias("low"), F.col("keys").alias("low_keys")), "low")
+        found.join(sizes.select(F.col("position").alias("low"), F.col("keys").alias("low_keys")), "low")
         .join(sizes.select(F.col("position").alias("high"), F.col("keys").alias("high_keys")), "high")
         .withColumn("smaller", F.least(F.col("low_keys"), F.col("high_keys")))
         .filter(
