@@ -97,6 +97,28 @@ def test_thousands_of_documents_same_answers_on_both_engines(spark):  # type: ig
     assert families["t0"] == ["t0", "t0-revised"]
 
 
+def test_keys_travel_in_a_few_rows_per_batch(spark, seeds):  # type: ignore[no-untyped-def]
+    from textversions.spark import shuffle_rows
+
+    frame = spark.createDataFrame(list(seeds.items()), "id string, text string").coalesce(2)
+    documents, keys, rows = shuffle_rows(frame)
+    assert documents == len(seeds) and keys > 20 * documents
+    assert 1 <= rows <= 2 * 2  # two batches, two key-space partitions (local[2]): a row each, not a row a key
+
+
+def test_many_key_space_partitions_same_answers(spark, monkeypatch):  # type: ignore[no-untyped-def]
+    """Partitions of 4,096 words instead of 8 million: the keys of 900 documents spread over 128 key-space
+    partitions and their pair codes over as many, reprints chained across them — still the local answers."""
+    import textversions.spark as engine
+
+    monkeypatch.setattr(engine, "_PART_WORDS", 1 << 12)
+    docs = generate(600, seed=3).docs + _template_pile(260)
+    assert engine._partition_bits(len(docs) * 500, 2) >= 7
+    spark_relations, local_relations, spark_families, local_families = _both_engines(spark, docs, partitions=3)
+    assert len(local_relations) > 60 and spark_relations == local_relations
+    assert spark_families == local_families
+
+
 def test_connected_components_of_a_long_chain_and_a_star(spark):  # type: ignore[no-untyped-def]
     chain = [(n, n + 1) for n in range(0, 300)]  # one family of 301, 300 links long
     star = [(1000, n) for n in range(1001, 1050)]
