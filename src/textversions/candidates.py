@@ -52,8 +52,9 @@ from .shingle import Prepared, distinct
 from .sketch import lsh_params
 
 __all__ = [
-    "Buckets", "candidate_pairs", "partition_pairs", "big_bucket_counts", "chained_pairs", "always_needed", "summed", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
+    "Buckets", "candidate_pairs", "needed_buckets", "enough_shared", "passage_density", "shares_passage", "MAX_BUCKET", "SATURATED",
     "MIN_SHARED_BUCKETS", "ONE_WINDOW_SHARED", "ONE_WINDOW_KEYS",
+    "partition_pairs", "big_bucket_counts", "chained_pairs", "always_needed", "summed",
 ]  # fmt: skip
 
 MIN_SHARED_BUCKETS = 3

@@ -53,7 +53,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .candidates import MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED, always_needed, big_bucket_counts, chained_pairs, partition_pairs, summed
+from .candidates import (
+    MIN_SHARED_BUCKETS, ONE_WINDOW_KEYS, ONE_WINDOW_SHARED, SATURATED,
+    always_needed, big_bucket_counts, chained_pairs, partition_pairs, summed,
+)  # fmt: skip
 from .common import common_sample, common_shingles
 from .compare import Comparison, Scores, verify
 from .errors import DuplicateId, InvalidInput
@@ -314,10 +317,8 @@ def _sketcher(options: Options) -> Any:
             counts, keys = sketch_keys_batch(batch.column("text").to_pylist(), options)
             offsets = np.zeros(len(counts) + 1, dtype=np.int32)
             np.cumsum(counts * keys.itemsize, out=offsets[1:])
-            yield pa.RecordBatch.from_arrays(
-                [batch.column("position"), pa.array(counts), pa.BinaryArray.from_buffers(pa.binary(), len(counts), [None, pa.py_buffer(offsets), pa.py_buffer(keys)])],
-                names=["position", "keys", "buckets"],
-            )
+            packed = pa.BinaryArray.from_buffers(pa.binary(), len(counts), [None, pa.py_buffer(offsets), pa.py_buffer(keys)])
+            yield pa.RecordBatch.from_arrays([batch.column("position"), pa.array(counts), packed], names=["position", "keys", "buckets"])
 
     return sketch
 
@@ -347,21 +348,11 @@ def _packer(bits: int, part_bits: int) -> Any:
     shift = np.uint64(64 - part_bits)
 
     def pack(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        import pyarrow as pa
-
         for batch in batches:
             keys = _words(batch.column("buckets"))
             documents = np.repeat(batch.column("position").to_numpy().astype(np.uint64), batch.column("keys").to_numpy())
             words = ((keys >> np.uint64(bits)) << np.uint64(bits)) | documents
-            parts = (keys >> shift).astype(np.uint16)  # (a radix sort)
-            order = np.argsort(parts, kind="stable")
-            parts, words = parts[order], words[order]
-            starts = np.flatnonzero(np.r_[True, parts[1:] != parts[:-1]]) if len(parts) else np.zeros(0, dtype=np.int64)
-            ends = np.r_[starts[1:], len(parts)].astype(np.int64)
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(parts[starts].astype(np.int32)), pa.array([words[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary())],
-                names=["part", "words"],
-            )
+            yield _by_part(keys >> shift, words=words)
 
     return pack
 
@@ -387,23 +378,24 @@ def _bucketer(bits: int, width: int) -> Any:
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _by_code(codes: np.ndarray, shared: np.ndarray, part_bits: int) -> pa.RecordBatch:
-    """Pair codes and their shared buckets as one row of bytes per pair-code partition (a hash of the code)."""
+def _by_part(parts: np.ndarray, **columns: np.ndarray) -> pa.RecordBatch:
+    """One row per partition number in ``parts`` (below 2**16): ``part``, and each column's values there as bytes."""
     import pyarrow as pa
 
-    parts = ((codes.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - part_bits)).astype(np.uint16)
-    order = np.argsort(parts, kind="stable")
-    parts, codes, shared = parts[order], codes[order], shared[order]
+    order = np.argsort(parts.astype(np.uint16), kind="stable")  # (a radix sort)
+    parts = parts[order].astype(np.int32)
     starts = np.flatnonzero(np.r_[True, parts[1:] != parts[:-1]]) if len(parts) else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], len(parts)].astype(np.int64)
-    return pa.RecordBatch.from_arrays(
-        [
-            pa.array(parts[starts].astype(np.int32)),
-            pa.array([codes[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary()),
-            pa.array([shared[s:e].tobytes() for s, e in zip(starts, ends)], pa.binary()),
-        ],
-        names=["part", "codes", "shared"],
-    )
+    packed = {}
+    for name, values in columns.items():
+        values = values[order]
+        packed[name] = pa.array([values[start:end].tobytes() for start, end in zip(starts, ends)], pa.binary())
+    return pa.RecordBatch.from_pydict({"part": pa.array(parts[starts]), **packed})
+
+
+def _by_code(codes: np.ndarray, shared: np.ndarray, part_bits: int) -> pa.RecordBatch:
+    """Pair codes and their shared buckets as one row of bytes per pair-code partition (a hash of the code)."""
+    return _by_part((codes.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - part_bits), codes=codes, shared=shared)
 
 
 def _pair_codes(part_bits: int) -> Any:
