@@ -331,10 +331,12 @@ def partition_pairs(words: np.ndarray, bits: int, width: int, max_bucket: int = 
     runs on each partition, holding no array as long as the corpus.
 
     >>> words = np.array([(1 << 8) | 0, (1 << 8) | 2, (2 << 8) | 0, (2 << 8) | 2, (2 << 8) | 2], dtype=np.uint64)
-    >>> [a.tolist() for a in partition_pairs(words, bits=8, width=3)]
-    [[2], [2], []]
+    >>> [a.tolist() for a in partition_pairs(words, bits=8, width=3)], [len(a) for a in partition_pairs(words[:0], 8, 3)]
+    ([[2], [2], []], [0, 0, 0])
     """
-    words = distinct(words)
+    words = distinct(np.asarray(words, dtype=np.uint64))
+    if not len(words):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), words
     bounds = np.flatnonzero(np.r_[True, (words[1:] >> np.uint64(bits)) != (words[:-1] >> np.uint64(bits)), True])
     size = np.repeat(np.diff(bounds), np.diff(bounds))
     small = words[(size >= 2) & (size <= max_bucket)]
