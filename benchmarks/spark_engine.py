@@ -91,22 +91,22 @@ def main() -> int:
                 f"{size / spark_seconds:,.0f} | {spark_seconds / local_seconds:.1f}x slower |"
             )
     (small, small_s, small_local, _), (large, large_s, large_local, (documents, keys, shuffled)) = rows
-    if large_s <= small_s or large_local <= small_local:
-        print(f"\nNo marginal rate: {large:,} documents took no longer than {small:,} (fixed costs dominate at these sizes).")
-        spark.stop()
-        return 0
-    marginal = (large - small) / (large_s - small_s)
-    per_core = marginal / args.cores
-    local_per_core = (large - small) / (large_local - small_local) / args.cores
-    cores = TARGET_DOCS / TARGET_SECONDS / per_core * SAFETY
     print(
-        f"\nMarginal throughput per core: Spark {per_core:,.0f} docs/s, local engine {local_per_core:,.0f} docs/s "
-        f"(Spark {per_core / local_per_core:.0%} of local). "
-        f"10M documents in an hour need {TARGET_DOCS / TARGET_SECONDS:,.0f} docs/s: "
-        f"about {cores:,.0f} cores with a {SAFETY}x allowance for cluster overheads.\n"
-        f"Candidate shuffle at {documents:,} documents: {keys / documents:,.0f} LSH keys a document travel in "
+        f"\nCandidate shuffle at {documents:,} documents: {keys / documents:,.0f} LSH keys a document travel in "
         f"{shuffled:,} rows ({shuffled / documents:.4f} rows a document)."
     )
+    if large_s <= small_s or large_local <= small_local:
+        print(f"No marginal rate: {large:,} documents took no longer than {small:,} (fixed costs dominate at these sizes).")
+    else:
+        per_core = (large - small) / (large_s - small_s) / args.cores
+        local_per_core = (large - small) / (large_local - small_local) / args.cores
+        cores = TARGET_DOCS / TARGET_SECONDS / per_core * SAFETY
+        print(
+            f"Marginal throughput per core: Spark {per_core:,.0f} docs/s, local engine {local_per_core:,.0f} docs/s "
+            f"(Spark {per_core / local_per_core:.0%} of local). "
+            f"10M documents in an hour need {TARGET_DOCS / TARGET_SECONDS:,.0f} docs/s: "
+            f"about {cores:,.0f} cores with a {SAFETY}x allowance for cluster overheads."
+        )
     spark.stop()
     return 0
 

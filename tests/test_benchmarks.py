@@ -39,7 +39,9 @@ def test_spark_benchmark_runs_and_both_engines_agree():
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    assert "spark docs/s" in done.stdout and "cores with a" in done.stdout
+    assert "spark docs/s" in done.stdout and "rows a document" in done.stdout
+    # A few hundred documents may take no longer than half as many: then the script says so, and no estimate.
+    assert ("cores with a" in done.stdout) != ("No marginal rate" in done.stdout)
 
 
 def test_collate_benchmark_runs_and_stays_lossless():
