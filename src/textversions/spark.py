@@ -194,13 +194,8 @@ def find_versions_spark(
     from pyspark.sql import functions as F
 
     options = Options.of(options, **keywords)
-    positioned = _positioned(_checked_documents(df, id_field, text_field))
+    positioned = _documents(df, id_field, text_field)
     docs, count = positioned.docs, positioned.count
-    try:
-        _check_values(positioned)
-    except InvalidInput:
-        positioned.cached.unpersist()
-        raise
     sketches = (
         docs.select("position", "text")
         .mapInArrow(_sketcher(options), "position long, keys long, buckets binary")
@@ -235,7 +230,7 @@ def shuffle_rows(
     from pyspark.sql import functions as F
 
     options = Options.of(options, **keywords)
-    positioned = _positioned(_checked_documents(df, id_field, text_field))
+    positioned = _documents(df, id_field, text_field)
     docs, count = positioned.docs, positioned.count
     try:
         sketches = docs.select("position", "text").mapInArrow(_sketcher(options), "position long, keys long, buckets binary")
@@ -245,6 +240,18 @@ def shuffle_rows(
     finally:
         positioned.cached.unpersist()
     return count, keys, rows
+
+
+def _documents(df: DataFrame, id_field: str, text_field: str) -> _Positioned:
+    """The checked documents of ``df`` with their positions (:func:`_checked_documents`, :func:`_positioned`,
+    :func:`_check_values`; nothing left cached when they are wrong)."""
+    positioned = _positioned(_checked_documents(df, id_field, text_field))
+    try:
+        _check_values(positioned)
+    except InvalidInput:
+        positioned.cached.unpersist()
+        raise
+    return positioned
 
 
 def _checked_documents(df: DataFrame, id_field: str, text_field: str) -> DataFrame:

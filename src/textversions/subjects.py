@@ -262,7 +262,8 @@ def subject_change(
         tuple(span for span in found if not within(alone, *span)) for found, alone in zip(everywhere, unpaired)
     )
     written_anywhere = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), everywhere)]
-    tokens = [Counter(_spelled(text[start:end]) for start, end in found) for text, found in zip((text_a, text_b), spans)]
+    spelled = [[(span, _spelled(text[span[0] : span[1]])) for span in found] for text, found in zip((text_a, text_b), spans)]
+    tokens = [Counter(token for _, token in side) for side in spelled]
     names = swapped or (Counter(), Counter())
     added = [Counter({name: count for name, count in names[side].items() if not tokens[side][name]}) for side in (0, 1)]
     for side in (0, 1):
@@ -277,8 +278,7 @@ def subject_change(
         return SubjectChange(raw / total if total else 0.0, raw)
     # A wire dateline's day, which both texts may state, is when they were sent: many stories share it.
     unsent = [
-        Counter(_spelled(text[start:end]) for start, end in found if not within(sent[side], start, end)) + added[side]
-        for side, (text, found) in enumerate(zip((text_a, text_b), spans))
+        Counter(token for (start, end), token in spelled[side] if not within(sent[side], start, end)) + added[side] for side in (0, 1)
     ]
     if (
         len(sides) == 2
